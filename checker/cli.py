@@ -1,0 +1,156 @@
+"""Command line: parse options, call the API, pick a renderer, set the exit status.
+
+Exit statuses (README, "Exit status"):
+  0  every file was checked
+  2  usage error, invalid rules, or at least one file could not be read (the others are
+     still reported)
+Expected failures print one line in the user's language; there is never a traceback for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from checker import __version__
+from checker.errors import CheckerError
+from checker.i18n import default_lang, t
+from checker.model import LEVELS, ReportError, ReportResult
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+LANG_OPTION = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default=None,
+    help="Language of the output (default zh, or $FZZF_LANG).",
+)
+
+
+def _fail(key: str, lang: str, **args: object) -> None:
+    click.echo(f"{t('error.prefix', lang)}: {t(key, lang, **args)}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _checker(lang: str, rule_dirs: tuple[Path, ...] = ()):  # type: ignore[no-untyped-def]
+    from checker.api import Checker  # imported late: keeps `fzzf --help` fast
+
+    try:
+        return Checker(list(rule_dirs) or None)
+    except CheckerError as exc:
+        _fail(exc.key, lang, **exc.args_map)
+        raise  # unreachable; keeps type checkers content
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="fzzf")
+def cli() -> None:
+    """fzzf: check annual rule-of-law government reports (法治政府建设年度报告) against the 2021–2025 outline."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of standard output.")
+@LANG_OPTION
+@click.option("--agency", help="Reporting body's name (overrides what the report says).")
+@click.option("--level", type=click.Choice(LEVELS), help="Level of the reporting body.")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Year reported on.")
+@click.option("--published", help="Publication date, YYYY-MM-DD.")
+def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | None,
+          agency: str | None, level: str | None, year: int | None, published: str | None) -> None:
+    """Check report FILES (.txt, .html, .htm) and print a gap report.
+
+    \b
+    Exit status:
+      0  all files checked
+      2  usage error, invalid rules, or a file could not be read
+         (the other files are still checked and reported)
+    """
+    from checker.api import Overrides
+    from checker.render import FORMATS, RenderContext
+
+    lang = lang or default_lang()
+    if published:
+        try:
+            published = dt.date.fromisoformat(published).isoformat()
+        except ValueError:
+            _fail("usage.bad_date", lang, value=published)
+    checker = _checker(lang)
+    overrides = Overrides(agency=agency, level=level, year=year, published=published)
+    results: list[ReportResult] = []
+    errors: list[ReportError] = []
+    for f in files:
+        try:
+            results.append(checker.check_path(f, overrides))
+        except CheckerError as exc:
+            errors.append(ReportError(str(f), exc.key, {k: str(v) for k, v in exc.args_map.items()}))
+            click.echo(f"{t('error.prefix', lang)}: {t(exc.key, lang, **exc.args_map)}", err=True)
+    ctx = RenderContext(tuple(results), tuple(errors), checker.ruleset, lang)
+    text = FORMATS[fmt](ctx)
+    if output:
+        try:
+            _write_atomic(output, text)
+        except OSError as exc:
+            _fail("usage.bad_output", lang, path=str(output), reason=exc.strerror or str(exc))
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_USAGE if errors else EXIT_OK)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so readers never see half a report."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+@cli.group()
+def rules() -> None:
+    """Work with the rule files."""
+
+
+@rules.command("test")
+@click.argument("rule_ids", nargs=-1)
+@LANG_OPTION
+def rules_test(rule_ids: tuple[str, ...], lang: str | None) -> None:
+    """Run every rule's example sentences (or those of RULE_IDS); exit 1 if any fails."""
+    from checker.ruletest import run_examples
+
+    lang = lang or default_lang()
+    checker = _checker(lang)
+    known = {r.id for r in checker.ruleset.rules}
+    for rid in rule_ids:
+        if rid not in known:
+            _fail("usage.unknown_rule", lang, rule=rid)
+    results = run_examples(checker, set(rule_ids) or None)
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        why = t("rules.test.expected_pass" if r.expected == "pass" else "rules.test.expected_fail", lang)
+        click.echo(f"{r.rule} [{r.expected}] {why}: {r.sentence}")
+    if failed:
+        click.echo(t("rules.test.fail", lang, failed=len(failed), examples=len(results)))
+        sys.exit(1)
+    n_rules = len({r.rule for r in results})
+    click.echo(t("rules.test.ok", lang, rules=n_rules, examples=len(results)))
+
+
+def main() -> None:
+    """Console entry point: one-line errors for usage mistakes, never a traceback."""
+    lang = default_lang()
+    try:
+        cli.main(standalone_mode=False, prog_name="fzzf")
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        sys.exit(130)
+    except click.ClickException as exc:
+        click.echo(f"{t('error.prefix', lang)}: {exc.format_message()}", err=True)
+        sys.exit(EXIT_USAGE)
+    except CheckerError as exc:
+        click.echo(f"{t('error.prefix', lang)}: {t(exc.key, lang, **exc.args_map)}", err=True)
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_OK)

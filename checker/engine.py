@@ -1,0 +1,103 @@
+"""The only module that talks to durable-rules.
+
+Follows ../shared/notes/durable-rules.md §0 to the letter, because the library segfaults or
+silently drops actions otherwise: a host whose `_run` is a no-op (no polling threads), one
+session id and one `assert_facts` call per report ending with an `eof` fact, unique integer
+fact ids, a `_sink` and an `_eof` rule, and `delete_state` after every report. A ruleset is
+registered once per process per rule version (registrations are never freed).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from durable import engine as _durable
+
+from checker.model import Firing
+from checker.ruleset.compile import split_name
+
+RULESET = "fzzf"
+
+
+class _SyncHost(_durable.Host):
+    """A durable host without background dispatch threads: actions run inside assert_facts."""
+
+    def _run(self) -> None:  # noqa: D102 - overrides the thread starter on purpose
+        pass
+
+
+class EngineError(RuntimeError):
+    """durable-rules reported an error while evaluating a report (a bug, not bad input)."""
+
+
+class Engine:
+    """A registered ruleset that evaluates one report's facts at a time."""
+
+    def __init__(self, definitions: dict[str, dict[str, Any]]) -> None:
+        self._out: dict[str, dict[str, set[int]]] = {}
+        defs = copy.deepcopy(definitions)  # registration deletes "run" from the dicts
+        for name, spec in defs.items():
+            spec["run"] = self._action(name)
+        self._host = _SyncHost()
+        self._host.set_rulesets({RULESET: defs})
+        self._sids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def _action(self, name: str) -> Callable[[Any], None]:
+        # Exactly one parameter: a second one would make durable treat the action as async.
+        def action(c: Any) -> None:
+            found = self._out.setdefault(c.s.sid, {}).setdefault(name, set())
+            # `cap` rules get a list of matches in c.m; others a dict of leg alias -> fact.
+            listed = c.__dict__.get("m")
+            if isinstance(listed, list):
+                facts = [f._d for f in listed]
+            else:
+                matched = c.__dict__.get("_m") or {}
+                facts = [v for v in matched.values() if isinstance(v, dict)]
+            for f in facts:
+                if f.get("kind") == "hit":
+                    found.add(int(f["id"]))
+
+        return action
+
+    def evaluate(self, facts: list[dict[str, Any]]) -> list[Firing]:
+        """Run the rules over one report's facts; returns the rules that fired."""
+        with self._lock:  # the C engine is not thread-safe across sessions (notes §6)
+            sid = str(next(self._sids))
+            batch = [dict(f, sid=sid) for f in facts]
+            batch.append({"sid": sid, "id": len(facts), "kind": "eof"})
+            try:
+                self._host.assert_facts(RULESET, batch)
+                state = self._host.get_state(RULESET, sid)
+                if "exception" in state:
+                    raise EngineError(str(state["exception"]))
+                fired = self._out.pop(sid, {})
+            finally:
+                self._out.pop(sid, None)
+                try:
+                    self._host.delete_state(RULESET, sid)
+                except Exception:  # noqa: BLE001 - state may be gone already; nothing to free
+                    pass
+        out = []
+        for name, ids in sorted(fired.items()):
+            if name.startswith("_"):
+                continue
+            rid, outcome = split_name(name)
+            out.append(Firing(rule=rid, outcome=outcome, hits=tuple(sorted(ids))))
+        return out
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def engine_for(version: str, build: Callable[[], dict[str, dict[str, Any]]]) -> Engine:
+    """The process-wide engine for a rule version, registering it on first use."""
+    eng = _ENGINES.get(version)
+    if eng is None:
+        eng = Engine(build())
+        _ENGINES[version] = eng
+    return eng

@@ -1,0 +1,197 @@
+"""Extract the facts the rules are evaluated on: term hits, parts and metadata.
+
+A hit is a sentence where a rule's terms match. It carries flags computed the same way for
+every rule, from the words around the term (docs/rules.md):
+
+- negated: the clause says the thing is absent (尚未建立, 缺乏, 有待完善 …);
+- planned: future or plan wording precedes the term in its sentence (下一步将, 计划, 力争 …);
+- passing: the term is only named in passing (在…等各项工作中发挥作用; …等重点领域);
+- quantified: a figure with a unit stands near the term (32件, 125条, 100%).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from checker.model import PART_ROLE, Hit, Metadata, Segmented
+from checker.outline import Outline
+from checker.ruleset.load import Rule
+
+NEGATION = re.compile(
+    r"尚未|未能|还未|并未|仍未|从未|没有|缺乏|缺少|有待|不够|不足|欠缺|亟待|亟需|不到位|不健全|不完善"
+    r"|不规范|不及时|不明显|未(?:建立|开展|设立|制定|出台|形成|落实|实现|纳入|启动|覆盖|配备|组织)"
+)
+PLAN = re.compile(
+    r"下一步|今后|明年|下一年度?|下年度|来年|新的一年|"
+    r"将(?:进一步|继续|加强|推进|持续|着力|深化|全面|加快|不断|建立|完善|开展|强化|坚持|重点|积极|大力"
+    r"|切实|探索|推动|落实|组织|聚焦|围绕|统筹|健全|提升|扎实|抓好|做好|认真)"
+    r"|拟(?!定|稿|订|办)|计划(?:于|在|将|开展|年内)|力争|争取|预计|(?:20\d\d)年(?:将|要|计划|拟)"
+)
+# "在…等各项工作中发挥重要作用": the term is only named as where something else mattered.
+ROLE = re.compile(r"在(?P<span>[^。；;]{1,80}?)(?:中|上|方面)?[^，。；;]{0,6}(?:发挥|起到|起着)[^，。；;]{0,12}作用")
+ENUM = re.compile(r"等(?:重点|重要|关键|相关|各个?|多个)?(?:领域|方面|行业|部门|工作领域)")
+FIGURE = re.compile(
+    r"(?<![第\d.])\d+(?:[.,，]\d+)*\s*(?:余|多)?\s*(?:万|亿)?\s*"
+    r"(?:个百分点|人次|件次|场次|批次|家次|户次|余人|万元|亿元|平方米|公里|学时|课时|小时|"
+    r"[个次件人名场期份条家项篇卷元%％起批天户所支台处宗套部本位类张组轮笔册座亩吨倍门]|余)"
+)
+CLAUSE = re.compile(r"[，,：:]")
+NEAR = 100  # characters: how close a figure must stand to the term to quantify it
+
+
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    rule: str
+    terms: re.Pattern[str]
+    context: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+
+
+def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def build_matchers(rules: tuple[Rule, ...] | list[Rule]) -> list[_Matcher]:
+    """Compile each term-bearing rule's patterns once per rule set."""
+    out = []
+    for r in rules:
+        if r.terms:
+            terms = _alt(r.terms)
+            assert terms is not None
+            out.append(_Matcher(r.id, terms, _alt(r.context), _alt(r.exclude)))
+    return out
+
+
+def _clause(text: str, s_start: int, s_end: int, pos: int, end: int) -> tuple[int, int]:
+    """Bounds of the clause (between ，：) holding text[pos:end], within its sentence."""
+    a = s_start
+    for m in CLAUSE.finditer(text, s_start, pos):
+        a = m.end()
+    m = CLAUSE.search(text, end, s_end)
+    b = m.start() if m else s_end
+    return a, b
+
+
+def flags(text: str, s_start: int, s_end: int, pos: int, end: int) -> dict[str, bool]:
+    """Negated/planned/passing/quantified flags for a term at text[pos:end] in a sentence."""
+    c_start, c_end = _clause(text, s_start, s_end, pos, end)
+    clause = text[c_start:c_end]
+    negated = bool(NEGATION.search(clause))
+    planned = bool(PLAN.search(text, s_start, end))
+    passing = False
+    sentence = text[s_start:s_end]
+    for m in ROLE.finditer(sentence):
+        a, b = s_start + m.start("span"), s_start + m.end("span")
+        if a <= pos and end <= b:
+            passing = True
+            break
+    if not passing:
+        e = ENUM.search(text, end, min(c_end, end + 24))
+        if e and not CLAUSE.search(text, end, e.start()):
+            passing = True
+    quantified = any(
+        abs(m.start() - pos) <= NEAR or abs(m.end() - end) <= NEAR
+        for m in FIGURE.finditer(text, s_start, s_end)
+    )
+    return {"negated": negated, "planned": planned, "passing": passing, "quantified": quantified}
+
+
+def _rank(f: dict[str, bool]) -> tuple[int, int]:
+    """Prefer the occurrence that is evidence, then the quantified one."""
+    bad = f["negated"] or f["planned"] or f["passing"]
+    return (0 if not bad else 1, 0 if f["quantified"] else 1)
+
+
+def extract_hits(seg: Segmented, matchers: list[_Matcher]) -> list[Hit]:
+    """One hit per (rule, sentence) where the rule's terms, context and exclusions agree."""
+    text = seg.document.text
+    hits: list[Hit] = []
+    for sent in seg.sentences:
+        s, e = sent.start, sent.end
+        for mt in matchers:
+            first = mt.terms.search(text, s, e)
+            if first is None:
+                continue
+            if mt.exclude is not None and mt.exclude.search(text, s, e):
+                continue
+            if mt.context is not None and not mt.context.search(text, s, e):
+                continue
+            best: tuple[tuple[int, int], int, int, dict[str, bool]] | None = None
+            m: re.Match[str] | None = first
+            while m is not None:
+                if m.end() > m.start():
+                    f = flags(text, s, e, m.start(), m.end())
+                    cand = (_rank(f), m.start(), m.end(), f)
+                    if best is None or cand[0] < best[0]:
+                        best = cand
+                m = mt.terms.search(text, m.end() if m.end() > m.start() else m.end() + 1, e)
+            if best is None:
+                continue
+            _, a, b, f = best
+            hits.append(
+                Hit(
+                    id=len(hits),
+                    rule=mt.rule,
+                    part=sent.part,
+                    part_role=PART_ROLE.get(sent.part, "done"),
+                    sentence=sent.index,
+                    start=a,
+                    end=b,
+                    sentence_start=s,
+                    sentence_end=e,
+                    **f,
+                )
+            )
+    return hits
+
+
+def deadline_for(year: int, outline: Outline) -> dt.date:
+    """Publication deadline for a report on `year`: 1 April of the next year (exclusive)."""
+    month, day = outline.deadline
+    return dt.date(year + 1, month, day)
+
+
+def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline) -> list[dict[str, Any]]:
+    """Facts for the rule engine: hits, parts, one meta fact; `id`s are unique from 0."""
+    facts: list[dict[str, Any]] = []
+    for h in hits:
+        facts.append(
+            {
+                "kind": "hit",
+                "rule": h.rule,
+                "part": h.part,
+                "part_role": h.part_role,
+                "negated": h.negated,
+                "planned": h.planned,
+                "passing": h.passing,
+                "quantified": h.quantified,
+                "sentence": h.sentence,
+            }
+        )
+    for p in seg.parts:
+        facts.append({"kind": "part", "part": p.id, "embedded": p.embedded,
+                      "how": "section" if p.embedded else "heading"})
+    m: dict[str, Any] = {
+        "kind": "meta",
+        "agency_known": meta.agency.value is not None,
+        "level_known": meta.level.value is not None,
+        "year_known": meta.year.value is not None,
+        "published_known": meta.published.value is not None,
+    }
+    if meta.level.value:
+        m["level"] = meta.level.value
+    if isinstance(meta.year.value, int):
+        m["year"] = meta.year.value
+        published = meta.published_date
+        if published:
+            # Days on or after the deadline: 0 means on time, 1 means published on 1 April.
+            m["days_late"] = max(0, (published - deadline_for(meta.year.value, outline)).days + 1)
+    facts.append(m)
+    for i, f in enumerate(facts):
+        f["id"] = i
+    return facts

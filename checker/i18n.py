@@ -1,0 +1,125 @@
+"""User-facing words in Chinese (default) and English.
+
+Rule titles and messages live in the rule YAML; this catalogue holds everything else the user
+reads: status names, reasons, part names, error messages. Keys are stable; tests compare keys,
+never wording.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+LANGS = ("zh", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # statuses
+    "status.met": {"zh": "已落实", "en": "met"},
+    "status.partial": {"zh": "部分落实", "en": "partial"},
+    "status.planned": {"zh": "仅有计划", "en": "planned only"},
+    "status.missing": {"zh": "缺失", "en": "missing"},
+    "status.not_applicable": {"zh": "不适用", "en": "not applicable"},
+    "status.informational": {"zh": "不计分", "en": "not scored"},
+    # reasons
+    "reason.met": {"zh": "有本年度具体举措并有数据支撑", "en": "concrete work this year, with figures"},
+    "reason.partial": {"zh": "有具体举措，但缺少数据", "en": "concrete work, but no figures"},
+    "reason.planned_next_year": {"zh": "只在下一年度安排中提及", "en": "only mentioned in next year's arrangements"},
+    "reason.planned_shortcomings": {"zh": "只在存在的不足中提及", "en": "only mentioned among the shortcomings"},
+    "reason.planned_wording": {"zh": "只有“将…”“计划…”等打算，未见已开展的工作", "en": "only intentions (will/plan to), no work done"},
+    "reason.planned_mixed": {"zh": "只在不足或下一步安排中提及", "en": "only mentioned among shortcomings or plans"},
+    "reason.negated": {"zh": "只有“尚未…”“缺乏…”等否定表述", "en": "only mentioned as absent (not yet, lacking)"},
+    "reason.passing": {"zh": "只是顺带提及，未说明具体工作", "en": "only mentioned in passing, no work described"},
+    "reason.missing": {"zh": "报告未涉及", "en": "not addressed in the report"},
+    "reason.not_applicable": {"zh": "该项不适用于本级机关", "en": "does not apply to this kind of body"},
+    "reason.informational": {"zh": "原则性内容，不计分", "en": "a principle, not scored"},
+    # parts
+    "part.study": {"zh": "学习贯彻习近平法治思想", "en": "Studying Xi Jinping Thought on the Rule of Law"},
+    "part.measures": {"zh": "主要举措和成效", "en": "Main measures and results"},
+    "part.shortcomings": {"zh": "存在的不足和原因", "en": "Shortcomings and causes"},
+    "part.first_responsible": {"zh": "党政主要负责人履行第一责任人职责情况", "en": "Principal leaders' first-responsibility duties"},
+    "part.next_year": {"zh": "下一年度主要安排", "en": "Next year's arrangements"},
+    "part.other": {"zh": "其他需要报告的情况", "en": "Other matters"},
+    "part.preamble": {"zh": "开头部分", "en": "Opening"},
+    "part.how.heading": {"zh": "独立部分", "en": "own part"},
+    "part.how.section": {"zh": "作为其他部分的小标题", "en": "as a sub-section of another part"},
+    "part.how.content": {"zh": "正文中有相关表述", "en": "described in the text"},
+    # levels
+    "level.province": {"zh": "省级", "en": "province"},
+    "level.city": {"zh": "市级", "en": "city"},
+    "level.county": {"zh": "县级", "en": "county"},
+    "level.township": {"zh": "乡镇", "en": "township"},
+    "level.street": {"zh": "街道", "en": "street"},
+    "level.department": {"zh": "部门", "en": "department"},
+    # report chrome
+    "report.title": {"zh": "法治政府建设年度报告检查结果", "en": "Rule-of-law government report: check result"},
+    "report.file": {"zh": "文件", "en": "File"},
+    "report.agency": {"zh": "报告单位", "en": "Reporting body"},
+    "report.level": {"zh": "层级", "en": "Level"},
+    "report.year": {"zh": "报告年度", "en": "Year reported on"},
+    "report.published": {"zh": "发布日期", "en": "Published"},
+    "report.unknown": {"zh": "未识别", "en": "unknown"},
+    "report.source": {"zh": "来源", "en": "from"},
+    "report.score": {"zh": "得分", "en": "Score"},
+    "report.score_detail": {"zh": "内容 {content}，结构 {structure}，时效 {timeliness}", "en": "content {content}, structure {structure}, timeliness {timeliness}"},
+    "report.chapters": {"zh": "各章得分", "en": "Score by chapter"},
+    "report.parts": {"zh": "报告结构", "en": "Report parts"},
+    "report.present": {"zh": "有", "en": "present"},
+    "report.absent": {"zh": "缺少", "en": "missing"},
+    "report.findings": {"zh": "结构与时效问题", "en": "Structure and timeliness findings"},
+    "report.no_findings": {"zh": "未发现结构或时效问题。", "en": "No structure or timeliness problems."},
+    "report.gaps": {"zh": "缺失事项", "en": "Missing items"},
+    "report.planned": {"zh": "仅有计划或仅在不足中提及的事项", "en": "Items only planned or only deplored"},
+    "report.partial": {"zh": "部分落实（缺少数据）的事项", "en": "Items covered without figures"},
+    "report.met": {"zh": "已落实事项", "en": "Items met"},
+    "report.none": {"zh": "无", "en": "none"},
+    "report.outline": {"zh": "纲要要求", "en": "The outline asks"},
+    "report.evidence": {"zh": "原文", "en": "Quote"},
+    "report.missing_checkpoints": {"zh": "未见的要点", "en": "Checkpoints not found"},
+    "report.item": {"zh": "第{n}项", "en": "Item {n}"},
+    "report.summary": {"zh": "已落实 {met} 项，部分落实 {partial} 项，仅有计划 {planned} 项，缺失 {missing} 项，不适用 {na} 项",
+                       "en": "{met} met, {partial} partial, {planned} planned only, {missing} missing, {na} not applicable"},
+    "report.errors": {"zh": "无法检查的文件", "en": "Files that could not be checked"},
+    # errors (one line each)
+    "error.prefix": {"zh": "错误", "en": "error"},
+    "input.unsupported": {"zh": "{path}：不支持的文件类型 {suffix}（支持 .txt .html .htm）", "en": "{path}: unsupported file type {suffix} (supported: .txt .html .htm)"},
+    "input.not_found": {"zh": "{path}：文件不存在", "en": "{path}: no such file"},
+    "input.unreadable": {"zh": "{path}：无法读取（{reason}）", "en": "{path}: cannot read ({reason})"},
+    "input.too_large": {"zh": "{path}：文件过大（{size} 字节，上限 {limit} 字节）", "en": "{path}: file too large ({size} bytes, limit {limit})"},
+    "input.empty": {"zh": "{path}：文件为空", "en": "{path}: the file is empty"},
+    "input.no_text": {"zh": "{path}：未找到报告正文", "en": "{path}: no report text found"},
+    "input.binary": {"zh": "{path}：不是文本文件", "en": "{path}: not a text file"},
+    "input.undecodable": {"zh": "{path}：无法识别文字编码（支持 UTF-8、GB18030/GBK）", "en": "{path}: unknown text encoding (UTF-8 and GB18030/GBK are supported)"},
+    "input.bad_html": {"zh": "{path}：无法解析的网页", "en": "{path}: the HTML page cannot be parsed"},
+    "rules.invalid": {"zh": "规则文件 {file}：规则 {rule}：字段 {field}：{problem}", "en": "rule file {file}: rule {rule}: field {field}: {problem}"},
+    "usage.bad_date": {"zh": "日期格式应为 YYYY-MM-DD：{value}", "en": "a date must be YYYY-MM-DD: {value}"},
+    "usage.bad_output": {"zh": "无法写入输出文件 {path}（{reason}）", "en": "cannot write output file {path} ({reason})"},
+    "usage.unknown_rule": {"zh": "没有编号为 {rule} 的规则", "en": "no rule with id {rule}"},
+    # rules tooling
+    "rules.test.ok": {"zh": "规则示例全部通过：{rules} 条规则，{examples} 个示例", "en": "all rule examples pass: {rules} rules, {examples} examples"},
+    "rules.test.fail": {"zh": "规则示例未通过：{failed} 个（共 {examples} 个）", "en": "rule examples failing: {failed} of {examples}"},
+    "rules.test.expected_pass": {"zh": "应判为有据但未命中", "en": "should give evidence but did not"},
+    "rules.test.expected_fail": {"zh": "不应判为有据但命中", "en": "should not give evidence but did"},
+}
+
+
+def default_lang() -> str:
+    """Chinese unless FZZF_LANG says otherwise."""
+    lang = os.environ.get("FZZF_LANG", "zh").lower()[:2]
+    return lang if lang in LANGS else "zh"
+
+
+def t(key: str, lang: str = "zh", **args: Any) -> str:
+    """The message for `key` in `lang`, formatted with `args` (missing args stay visible)."""
+    entry = MESSAGES.get(key)
+    text = key if entry is None else entry.get(lang) or entry["zh"]
+    return fmt(text, args)
+
+
+class _Safe(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fmt(text: str, args: dict[str, Any]) -> str:
+    """str.format that leaves unknown placeholders as they are."""
+    return text.format_map(_Safe(args))

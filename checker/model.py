@@ -1,0 +1,259 @@
+"""Plain values passed between the pipeline stages.
+
+Every stage is a function from one of these to the next, so a stage can be tested, replaced or
+run in another process without touching its neighbours. All offsets are character offsets into
+`Document.text`, the cleaned text the reader produced; `text[start:end]` always quotes the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+# Report parts, in the order 《法治政府建设与责任落实督察工作规定》 lists them. `study` is the
+# leading part some provinces (Guangdong) ask for; `preamble` is the text before the first heading.
+PARTS_REQUIRED = ("measures", "shortcomings", "first_responsible", "next_year")
+PART_IDS = ("preamble", "study", *PARTS_REQUIRED, "other")
+
+# What a part says about the year reported on: work done, problems deplored, or plans.
+PART_ROLE = {
+    "preamble": "done",
+    "study": "done",
+    "measures": "done",
+    "first_responsible": "done",
+    "other": "done",
+    "shortcomings": "deplore",
+    "next_year": "plan",
+}
+
+LEVELS = ("province", "city", "county", "township", "street", "department")
+
+
+class Status(str, Enum):
+    """One verdict per outline item (and per checkpoint), best first."""
+
+    MET = "met"
+    PARTIAL = "partial"
+    PLANNED = "planned"
+    MISSING = "missing"
+    NOT_APPLICABLE = "not_applicable"
+    INFORMATIONAL = "informational"
+
+
+class Severity(str, Enum):
+    """How much a checkpoint matters; ordered so a gate can compare."""
+
+    REQUIRED = "required"
+    RECOMMENDED = "recommended"
+    OPTIONAL = "optional"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe."""
+        return {"required": 3, "recommended": 2, "optional": 1}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A report as read from disk: cleaned body text plus what the page said about itself."""
+
+    source: str
+    text: str
+    format: str
+    encoding: str
+    # Metadata the page carried outside the body (meta tags, 发布日期 fields), by key:
+    # title, published, publisher, written, index_no. Values are raw strings.
+    fields: dict[str, str] = field(default_factory=dict)
+    # Where each field came from, e.g. {"published": "meta:PubDate"}.
+    field_sources: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A numbered heading and the text it governs."""
+
+    level: int  # 1: 一、  2: （一）  3: 一是 / 1.
+    marker: str
+    heading: str
+    start: int  # start of the marker
+    heading_end: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A report part (measures, shortcomings …) with its numbered sub-sections."""
+
+    id: str
+    heading: str
+    start: int
+    end: int
+    sections: tuple[Section, ...] = ()
+    # True when the part is a sub-section inside another part (e.g. first-responsibility
+    # content under 一、(四)); its range then overlaps the enclosing part's.
+    embedded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence (ended by 。！？； or a line break) and where it sits."""
+
+    index: int
+    start: int
+    end: int
+    part: str
+    section: str | None  # the heading text of the innermost section, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Segmented:
+    """A document split into parts and sentences."""
+
+    document: Document
+    parts: tuple[Part, ...]
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MetaValue:
+    """A metadata value and where it came from (for the gap report and for trust)."""
+
+    value: str | int | None
+    source: str | None = None  # e.g. "meta:PubDate", "page:发布日期", "title", "cli"
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """Who reported, on which year, and when the report was published."""
+
+    agency: MetaValue
+    level: MetaValue
+    year: MetaValue
+    published: MetaValue
+    title: MetaValue
+
+    @property
+    def published_date(self) -> dt.date | None:
+        """The publication date as a date, when known."""
+        if isinstance(self.published.value, str):
+            return dt.date.fromisoformat(self.published.value)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One sentence in which a rule's terms matched, with the flags that grade it."""
+
+    id: int
+    rule: str
+    part: str
+    part_role: str
+    sentence: int
+    start: int  # the matched term
+    end: int
+    sentence_start: int
+    sentence_end: int
+    negated: bool
+    planned: bool
+    passing: bool
+    quantified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Firing:
+    """A compiled rule that fired for a report, with the hits it matched."""
+
+    rule: str
+    outcome: str  # "evidence" | "planned" | "fired"
+    hits: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A quote from the report that supports a verdict."""
+
+    quote: str
+    part: str
+    start: int
+    end: int
+    rule: str
+    quantified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointVerdict:
+    """The verdict on one checkpoint rule."""
+
+    rule: str
+    item: int
+    status: Status
+    reason: str  # i18n key explaining the status
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ItemVerdict:
+    """The verdict on one outline item, derived from its checkpoints."""
+
+    id: int
+    status: Status
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+    checkpoints: tuple[CheckpointVerdict, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PartStatus:
+    """Whether a report part is present, and how the checker knows."""
+
+    id: str
+    present: bool
+    how: str | None = None  # "heading" | "section" | "content"
+    heading: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A structure or timeliness rule that fired: a problem with the report as a whole."""
+
+    rule: str
+    severity: Severity
+    kind: str  # "structure" | "timeliness"
+    args: dict[str, str | int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """The 0–100 score and its breakdown (formula in checker/score.py)."""
+
+    total: float
+    content: float
+    structure: float
+    timeliness: float | None
+    chapters: dict[int, float | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    """Everything the checker concluded about one report."""
+
+    source: str
+    document: Document
+    metadata: Metadata
+    parts: tuple[PartStatus, ...]
+    items: tuple[ItemVerdict, ...]
+    findings: tuple[Finding, ...]
+    score: Score
+    profile: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportError:
+    """A file the checker could not read; batches keep a row for it."""
+
+    source: str
+    key: str  # i18n message key
+    args: dict[str, str] = field(default_factory=dict)

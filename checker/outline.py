@@ -1,0 +1,128 @@
+"""The 2021–2025 outline and the report requirements, loaded from `outline/` as plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from checker.resources import outline_dir
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A concrete thing an item asks for, as the outline data describes it."""
+
+    key: str
+    title: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One numbered item （一）…（三十五） of the outline."""
+
+    id: int
+    chapter: int
+    title: dict[str, str]
+    text: dict[str, str]
+    scored: bool
+    not_applicable_for: tuple[str, ...]
+    checkpoints: tuple[Checkpoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """One of the ten chapters."""
+
+    id: int
+    title: dict[str, str]
+    items: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PartRequirement:
+    """A report part required (or allowed) by 厅字〔2019〕28号."""
+
+    id: str
+    order: int
+    required: bool
+    title: dict[str, str]
+    headings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """The outline plus the report requirements."""
+
+    title: dict[str, str]
+    number: str
+    chapters: tuple[Chapter, ...]
+    items: dict[int, Item]
+    parts: dict[str, PartRequirement]
+    deadline: tuple[int, int]  # (month, day) of the year after the year reported on
+    publication_rule: dict[str, str]
+    levels: dict[str, dict[str, str]]
+
+    def chapter_of(self, item: int) -> int:
+        """The chapter an item belongs to."""
+        return self.items[item].chapter
+
+    @property
+    def requirement_refs(self) -> frozenset[str]:
+        """Every `ref.requirement` a rule may use."""
+        refs = {f"part.{p}" for p in self.parts}
+        return frozenset(refs | {"publication.deadline", "publication.date"})
+
+
+def _load_yaml(path: Path) -> dict:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@cache
+def load_outline(folder: Path | None = None) -> Outline:
+    """Load `outline/outline.yaml` and `outline/report-requirements.yaml`."""
+    folder = folder or outline_dir()
+    data = _load_yaml(folder / "outline.yaml")
+    req = _load_yaml(folder / "report-requirements.yaml")
+    items = {
+        int(i["id"]): Item(
+            id=int(i["id"]),
+            chapter=int(i["chapter"]),
+            title=dict(i["title"]),
+            text=dict(i.get("text") or {}),
+            scored=i.get("scoring", "scored") == "scored",
+            not_applicable_for=tuple(i.get("not_applicable_for") or ()),
+            checkpoints=tuple(
+                Checkpoint(c["key"], dict(c["title"])) for c in (i.get("checkpoints") or ())
+            ),
+        )
+        for i in data["items"]
+    }
+    chapters = tuple(
+        Chapter(int(c["id"]), dict(c["title"]), tuple(int(x) for x in c["items"]))
+        for c in data["chapters"]
+    )
+    parts = {
+        p["id"]: PartRequirement(
+            id=p["id"],
+            order=int(p.get("order", 0)),
+            required=bool(p.get("required", False)),
+            title=dict(p["title"]),
+            headings=tuple(p.get("headings") or ()),
+        )
+        for p in req["parts"]
+    }
+    deadline = req["publication"]["deadline"]
+    return Outline(
+        title=dict(data["document"]["title"]),
+        number=str(data["document"].get("number", "")),
+        chapters=chapters,
+        items=items,
+        parts=parts,
+        deadline=(int(deadline["month"]), int(deadline["day"])),
+        publication_rule=dict(req["publication"].get("rule") or {}),
+        levels={lv["id"]: dict(lv["title"]) for lv in req.get("levels", [])},
+    )

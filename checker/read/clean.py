@@ -1,0 +1,140 @@
+"""Clean text scraped from government portals and pick out the page's own fields.
+
+Pages saved as text keep the portal's table pipes (`索引号 | … | 发布日期 | 2024-03-25 |`),
+navigation remnants (`部  门`), view counters and `打印本页 关闭窗口`. This module removes that
+chrome and records the fields (发布日期, 发布机构, 索引号 …) it finds on the way, so the body
+text that segmentation sees is the report and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
+
+# Page field labels, in order of preference for the publication date (LABELING.md §8).
+DATE_LABELS = ("发布日期", "发布时间", "日期", "发文日期", "生成日期", "成文日期")
+_DATE_FIELD = re.compile(
+    r"(发布日期|发布时间|发文日期|生成日期|成文日期|(?<![成发布文成])日期)\s*[:：|]?\s*\|?\s*" + _DATE
+)
+_PUBLISHER_FIELD = re.compile(
+    r"(发布机构|发文机关|信息来源|来源)\s*[:：|]\s*\|?\s*([^\s|:：]{2,40})"
+)
+_INDEX_FIELD = re.compile(r"索引号\s*[:：|]\s*\|?\s*([0-9A-Za-z/\-_.]{4,60})")
+
+# Whole lines (after pipes are removed) that are portal furniture, not report text.
+_CHROME_LINE = re.compile(
+    r"^(?:【?打印本页】?|【?关闭窗口】?|打印|关闭|返回顶部|分享(?:文章)?到[:：]?.*|字号[:：]?.*|字\s*号[:：]?.*"
+    r"|【?\s*大\s*中\s*小\s*】?|浏览次数[:：]?.*|访问量[:：]?.*|扫一扫.*|来源[:：]?\s*|当前位置[:：].*"
+    r"|主题分类.*|组配分类.*|文\s*号[:：]?|上一篇.*|下一篇.*|相关链接.*|【?\s*打印本页\s*】?\s*【?\s*关闭窗口\s*】?)$"
+)
+# Lines that are mostly field labels (索引号/发布机构/发布日期 …) are metadata, not body text.
+_FIELD_LINE = re.compile(r"(索引号|发布机构|发布日期|发布时间|生成日期|成文日期|信息来源|浏览次数|文号|日期)")
+
+
+@dataclass
+class Fields:
+    """Fields found on a page, each with its label as provenance."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def offer(self, key: str, value: str, source: str) -> None:
+        """Keep the first value offered for a key, or a better-ranked date label."""
+        if key not in self.values:
+            self.values[key] = value
+            self.sources[key] = source
+        elif key == "published":
+            old = self.sources[key].removeprefix("page:")
+            new = source.removeprefix("page:")
+            if new in DATE_LABELS and old in DATE_LABELS:
+                if DATE_LABELS.index(new) < DATE_LABELS.index(old):
+                    self.values[key] = value
+                    self.sources[key] = source
+
+
+def iso_date(y: str, m: str, d: str) -> str | None:
+    """Format a date as YYYY-MM-DD, or None when it is not a calendar date."""
+    import datetime as dt
+
+    try:
+        return dt.date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def scan_fields(text: str, fields: Fields) -> None:
+    """Record page fields (dates, publisher, index number) found anywhere in `text`."""
+    for m in _DATE_FIELD.finditer(text):
+        label = m.group(1)
+        date = iso_date(m.group(2), m.group(3), m.group(4))
+        if not date:
+            continue
+        key = "written" if label == "成文日期" else "published"
+        fields.offer(key, date, f"page:{label}")
+        if key == "written":
+            fields.offer("published", date, f"page:{label}")
+    for m in _PUBLISHER_FIELD.finditer(text):
+        fields.offer("publisher", m.group(2), f"page:{m.group(1)}")
+    for m in _INDEX_FIELD.finditer(text):
+        fields.offer("index_no", m.group(1), "page:索引号")
+
+
+def _strip_pipes(line: str) -> str:
+    # Table cells become separate phrases: "a | b" -> "a b"; runs of pipes vanish.
+    line = re.sub(r"\s*\|+\s*", " ", line)
+    return line.strip()
+
+
+def _is_field_line(line: str) -> bool:
+    """A short line made of page fields, e.g. '信息来源:衢山镇 发布日期:2024-03-25 浏览次数:'."""
+    if not _FIELD_LINE.search(line):
+        return False
+    if len(line) > 160 or "。" in line:
+        return False
+    return True
+
+
+def is_title(line: str) -> bool:
+    """A report title: mentions 报告 and 法治/依法行政, and is short."""
+    return (
+        len(line) <= 80
+        and "报告" in line
+        and ("法治" in line or "依法行政" in line)
+        and "。" not in line
+    )
+
+
+def clean_text(raw: str, fields: Fields) -> str:
+    """Remove portal chrome from scraped text, recording page fields on the way."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
+    raw = raw.replace("\ufeff", "").replace("\u200b", "")
+    out: list[str] = []
+    title_seen = False
+    for raw_line in raw.split("\n"):
+        line = _strip_pipes(raw_line)
+        if not line:
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        # Chrome glued to the end of a body line ("… 全方面全覆盖。 打印本页 关闭窗口").
+        line = re.sub(r"\s*【?\s*打印本页\s*】?\s*【?\s*关闭窗口\s*】?\s*$", "", line)
+        if not line:
+            continue
+        if _is_field_line(line):
+            scan_fields(raw_line, fields)
+            continue
+        if _CHROME_LINE.match(line):
+            continue
+        if not title_seen:
+            if is_title(line):
+                title_seen = True
+                fields.offer("title", line, "text:title")
+            elif len(line) <= 12 and not re.search(r"[。，,；;]", line):
+                # Navigation remnants before the title ("部  门", "街  镇").
+                continue
+        out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out)

@@ -1,0 +1,192 @@
+"""HTML pages as saved from government portals.
+
+Keeps the article body and drops everything around it: navigation, scripts, styles,
+related-links boxes, share bars, footers, print/close links. Reads the portal's
+`<meta name="ArticleTitle|PubDate|ContentSource">` tags and on-page fields (发布日期, 发布机构,
+索引号 …). Entity expansion and network access are disabled in the parser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from checker.errors import InputError
+from checker.model import Document
+from checker.read.clean import Fields, clean_text, is_title, iso_date, scan_fields
+from checker.read.decode import decode
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+
+# Elements that are never report text.
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "footer", "form", "button",
+              "select", "input", "textarea", "svg", "canvas", "object", "embed", "template")
+# class/id fragments of portal furniture.
+_CHROME = re.compile(
+    r"(^|[\s_-])(nav|navbar|menu|footer|foot|share|bdshare|jiathis|related|xgxx|xglj|links?|"
+    r"breadcrumb|crumbs?|position|location|dqwz|print|toolbar|sidebar|side|copyright|banner|"
+    r"pager|pagination|search|login|topbar|qrcode|ewm|fontsize|zihao)([\s_-]|$)",
+    re.I,
+)
+_CHROME_TEXT = re.compile(r"^\s*(【?\s*打印本页\s*】?|【?\s*关闭窗口\s*】?|分享到[:：]?|相关链接[:：]?)")
+# class/id fragments that usually mark the article body.
+_BODY_HINT = re.compile(
+    r"(article|content|trs_editor|zoom|detail|text|conTxt|con_txt|main|wzy|bt_content|zw)", re.I
+)
+_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+          "article", "table", "blockquote", "pre", "ul", "ol", "dd", "dt"}
+
+META_KEYS = {
+    "articletitle": "title",
+    "pubdate": "published",
+    "contentsource": "publisher",
+    "firstimagesource": None,
+}
+
+
+def read(data: bytes, source: str) -> Document:
+    """Read an `.html`/`.htm` report page."""
+    m = _META_CHARSET.search(data[:4096])
+    raw, encoding = decode(data, source, declared=m.group(1).decode("ascii") if m else None)
+    root = _parse(raw, source)
+    fields = Fields()
+    _read_meta(root, fields)
+    for el in root.iter(*_DROP_TAGS):
+        _drop(el)
+    body = _article(root)
+    # Fields printed on the page outside the article (发布日期：… in an info table).
+    page_text = _text_of(root)
+    body_text = _text_of(body)
+    outside = page_text.replace(body_text, "\n") if body is not root else page_text
+    scan_fields(outside, fields)
+    _drop_chrome(body)
+    text = clean_text(_text_of(body), fields)
+    title = fields.values.get("title") or _title_of(root)
+    if title and title not in text[:400]:
+        text = f"{title}\n{text}"
+    if title:
+        fields.offer("title", title, "html:title")
+    return Document(
+        source=source,
+        text=text,
+        format="html",
+        encoding=encoding,
+        fields=fields.values,
+        field_sources=fields.sources,
+    )
+
+
+def _parse(raw: str, source: str) -> etree._Element:
+    # No DTD loading, no entity resolution, no network: saved pages are untrusted input.
+    parser = lxml_html.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=False
+    )
+    raw = re.sub(r"^\s*<\?xml[^>]*>", "", raw)
+    try:
+        root = lxml_html.document_fromstring(raw, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError("input.bad_html", path=source) from exc
+    if root is None:
+        raise InputError("input.bad_html", path=source)
+    return root
+
+
+def _read_meta(root: etree._Element, fields: Fields) -> None:
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        key = META_KEYS.get(name)
+        if not key or not content:
+            continue
+        if key == "published":
+            m = re.search(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})", content)
+            date = iso_date(*m.groups()) if m else None
+            if date:
+                fields.offer("published", date, "meta:PubDate")
+        else:
+            fields.offer(key, content, f"meta:{meta.get('name')}")
+
+
+def _drop(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is not None:
+        el.drop_tree() if hasattr(el, "drop_tree") else parent.remove(el)
+
+
+def _is_chrome(el: etree._Element) -> bool:
+    marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(marker.strip()) and bool(_CHROME.search(marker))
+
+
+def _drop_chrome(root: etree._Element) -> None:
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el is root:
+            continue
+        if _is_chrome(el) and len(_text_of(el)) < 2000:
+            _drop(el)
+        elif el.tag == "a" and _CHROME_TEXT.match(el.text_content() or ""):
+            _drop(el)
+
+
+def _cjk(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+def _article(root: etree._Element) -> etree._Element:
+    """The element holding the report body: a hinted container with the most Chinese text."""
+    body = root.find("body")
+    if body is None:
+        body = root
+    best, best_score = body, 0
+    total = _cjk(body.text_content() or "")
+    for el in body.iter("div", "td", "article", "section", "span"):
+        if _is_chrome(el):
+            continue
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        own = _cjk(" ".join(p.text_content() or "" for p in el.iter("p")))
+        if not own:
+            continue
+        whole = _cjk(el.text_content() or "")
+        score = own + (own // 2 if _BODY_HINT.search(marker) else 0)
+        # Prefer the tightest element that still holds most of the page's paragraph text.
+        if score > best_score or (score == best_score and whole < _cjk(best.text_content() or "")):
+            best, best_score = el, score
+    if best_score < max(50, total // 10):
+        return body
+    return best
+
+
+def _text_of(el: etree._Element) -> str:
+    """Text with block elements on their own lines and table cells separated by pipes."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _BLOCK:
+            parts.append("\n")
+        elif tag in ("td", "th"):
+            parts.append(" | ")
+        if node.text and tag not in _DROP_TAGS:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if tag in _BLOCK:
+            parts.append("\n")
+
+    walk(el)
+    text = "".join(parts)
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    return re.sub(r"\n\s*\n+", "\n", text)
+
+
+def _title_of(root: etree._Element) -> str | None:
+    for tag in ("h1", "h2", "title"):
+        for el in root.iter(tag):
+            t = " ".join((el.text_content() or "").split())
+            if t and is_title(t):
+                return t
+    return None

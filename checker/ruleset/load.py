@@ -1,0 +1,242 @@
+"""Load rule files strictly: JSON Schema first, then meaning; any problem stops the run.
+
+A problem is reported as `file: rule id: field: what is wrong` (RuleError), never logged and
+skipped: a rule that silently does not run is worse than a run that does not start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from checker.errors import RuleError
+from checker.model import Severity
+from checker.outline import Outline, load_outline
+from checker.resources import rules_dir
+from checker.ruleset.compile import FACT_FIELDS, OPERATORS
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule as loaded from YAML (see docs/rules.md)."""
+
+    id: str
+    name: str
+    kind: str  # checkpoint | signal | structure | timeliness
+    item: int | None
+    requirement: str | None
+    severity: Severity
+    weight: float
+    title: dict[str, str]
+    message: dict[str, str]
+    terms: tuple[str, ...]
+    context: tuple[str, ...]
+    exclude: tuple[str, ...]
+    where: dict[str, Any]
+    when: dict[str, Any] | None
+    examples_pass: tuple[str, ...]
+    examples_fail: tuple[str, ...]
+    file: str
+    disabled: bool = False
+
+    def text(self, field: str, lang: str) -> str:
+        """Title or message in the asked language, falling back to Chinese."""
+        value: dict[str, str] = getattr(self, field)
+        return value.get(lang) or value["zh"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """All active rules, the outline they refer to, and a version that changes with any rule."""
+
+    rules: tuple[Rule, ...]
+    outline: Outline
+    version: str
+
+    def by_id(self) -> dict[str, Rule]:
+        """Rules keyed by id."""
+        return {r.id: r for r in self.rules}
+
+    def checkpoints(self, item: int | None = None) -> list[Rule]:
+        """Scored checkpoint rules, optionally of one item."""
+        return [r for r in self.rules if r.kind == "checkpoint" and (item is None or r.item == item)]
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema every rule file must satisfy."""
+    text = resources.files("checker.ruleset").joinpath("schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _fail(file: str, rule: str, field: str, problem: str) -> RuleError:
+    return RuleError("rules.invalid", file=file, rule=rule, field=field, problem=problem)
+
+
+def _validate_file(path: Path, data: Any) -> None:
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    err = min(errors, key=lambda e: len(list(e.absolute_path)))
+    # Prefer the deepest error inside the first failing rule: it names the actual field.
+    path_ = list(err.absolute_path)
+    rule_id = "-"
+    if len(path_) >= 2 and path_[0] == "rules" and isinstance(path_[1], int):
+        rec = data["rules"][path_[1]]
+        rule_id = str(rec.get("id", f"#{path_[1] + 1}")) if isinstance(rec, dict) else f"#{path_[1] + 1}"
+        deeper = [e for e in errors if list(e.absolute_path)[:2] == path_[:2]]
+        err = max(deeper, key=lambda e: len(list(e.absolute_path)))
+        path_ = list(err.absolute_path)
+    field = ".".join(str(p) for p in path_[2:]) or "(rule)"
+    raise _fail(str(path), rule_id, field, _short(err.message))
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= 160 else message[:157] + "..."
+
+
+def _check_patterns(path: str, rid: str, field: str, patterns: list[str]) -> None:
+    for i, pat in enumerate(patterns):
+        try:
+            re.compile(pat)
+        except re.error as exc:
+            raise _fail(path, rid, f"{field}[{i}]", f"invalid regular expression: {exc}") from exc
+
+
+def _check_where(path: str, rid: str, field: str, kind: str, where: dict[str, Any]) -> None:
+    allowed = FACT_FIELDS[kind]
+    for name, test in where.items():
+        if name not in allowed:
+            raise _fail(path, rid, f"{field}.{name}", f"unknown field of a {kind} fact (known: {', '.join(sorted(allowed))})")
+        if isinstance(test, dict):
+            (op,) = test
+            if op not in OPERATORS:
+                raise _fail(path, rid, f"{field}.{name}.{op}", "unknown operator")
+
+
+def _build(path: Path, rec: dict[str, Any], outline: Outline) -> Rule:
+    file = str(path)
+    rid = rec["id"]
+    ref = rec["ref"]
+    item = ref.get("item")
+    requirement = ref.get("requirement")
+    kind = rec.get("kind") or ("checkpoint" if item is not None else None)
+    if kind is None:
+        raise _fail(file, rid, "kind", "a rule that refers to a requirement must say its kind")
+    if item is not None:
+        if item not in outline.items:
+            raise _fail(file, rid, "ref.item", f"outline has no item {item}")
+        if not outline.items[item].scored:
+            raise _fail(file, rid, "ref.item", f"item {item} is informational and takes no rules")
+        if kind != "checkpoint":
+            raise _fail(file, rid, "kind", "a rule that refers to an outline item is a checkpoint")
+    if requirement is not None and requirement not in outline.requirement_refs:
+        raise _fail(file, rid, "ref.requirement", f"unknown requirement {requirement!r}")
+    match = rec.get("match") or {}
+    if kind in ("checkpoint", "signal") and not match:
+        raise _fail(file, rid, "match", f"a {kind} rule needs match.terms")
+    if kind in ("structure", "timeliness") and "when" not in rec:
+        raise _fail(file, rid, "when", f"a {kind} rule needs a when condition")
+    if kind in ("structure", "timeliness") and match:
+        raise _fail(file, rid, "match", f"a {kind} rule takes no terms; use when")
+    for field in ("terms", "context", "exclude"):
+        _check_patterns(file, rid, f"match.{field}", list(match.get(field) or ()))
+    _check_where(file, rid, "where", "hit", rec.get("where") or {})
+    when = rec.get("when")
+    if when:
+        (mode, legs) = next(iter(when.items()))
+        for i, leg in enumerate(legs):
+            fact = leg.get("absent", leg)
+            _check_where(file, rid, f"when.{mode}[{i}].where", fact["fact"], fact.get("where") or {})
+    examples = rec.get("examples") or {}
+    return Rule(
+        id=rid,
+        name=rec["name"],
+        kind=kind,
+        item=item,
+        requirement=requirement,
+        severity=Severity(rec["severity"]),
+        weight=float(rec["weight"]),
+        title=dict(rec["title"]),
+        message=dict(rec["message"]),
+        terms=tuple(match.get("terms") or ()),
+        context=tuple(match.get("context") or ()),
+        exclude=tuple(match.get("exclude") or ()),
+        where=dict(rec.get("where") or {}),
+        when=when,
+        examples_pass=tuple(examples.get("pass") or ()),
+        examples_fail=tuple(examples.get("fail") or ()),
+        file=file,
+        disabled=bool(rec.get("disabled", False)),
+    )
+
+
+def rule_files(folder: Path) -> list[Path]:
+    """Rule files in a folder, recursively, in a stable order (packs/ excluded)."""
+    return sorted(
+        p for p in folder.rglob("*.yaml") if "packs" not in p.relative_to(folder).parts
+    )
+
+
+def load_file(path: Path, outline: Outline) -> list[Rule]:
+    """Load and validate one rule file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        raise _fail(str(path), "-", where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(str(path), "-", "(file)", f"cannot read: {exc}") from exc
+    _validate_file(path, data)
+    return [_build(path, rec, outline) for rec in data["rules"]]
+
+
+def load_rules(folders: list[Path] | None = None, outline: Outline | None = None) -> RuleSet:
+    """Load every rule file in `folders` (default: the shipped rules)."""
+    outline = outline or load_outline()
+    folders = folders or [rules_dir()]
+    rules: list[Rule] = []
+    seen_ids: dict[str, str] = {}
+    seen_names: dict[str, str] = {}
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in rule_files(folder):
+            digest.update(path.read_bytes())
+            for rule in load_file(path, outline):
+                if rule.id in seen_ids:
+                    raise _fail(str(path), rule.id, "id", f"duplicate id (also in {seen_ids[rule.id]})")
+                if rule.name in seen_names:
+                    raise _fail(str(path), rule.id, "name", f"duplicate name (also in {seen_names[rule.name]})")
+                seen_ids[rule.id] = str(path)
+                seen_names[rule.name] = str(path)
+                rules.append(rule)
+    ids = set(seen_ids)
+    for rule in rules:
+        for ref in _referenced_rules(rule):
+            if ref not in ids:
+                raise _fail(rule.file, rule.id, "when", f"refers to unknown rule {ref!r}")
+    active = tuple(r for r in rules if not r.disabled)
+    return RuleSet(rules=active, outline=outline, version=digest.hexdigest()[:16])
+
+
+def _referenced_rules(rule: Rule) -> list[str]:
+    out: list[str] = []
+    if not rule.when:
+        return out
+    for leg in next(iter(rule.when.values())):
+        fact = leg.get("absent", leg)
+        test = (fact.get("where") or {}).get("rule")
+        if isinstance(test, str):
+            out.append(test)
+    return out

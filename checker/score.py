@@ -1,0 +1,86 @@
+"""The 0–100 score.
+
+Formula (also in README):
+
+    credit(checkpoint) = 1.0 if met, 0.6 if partial, 0 if planned or missing
+    content    = Σ weight·credit / Σ weight   over checkpoints of applicable scored items
+    structure  = Σ weight·[part present] / Σ weight   over the structure rules
+    timeliness = 0 if a timeliness rule of severity `required` fired (published late), else 1;
+                 unknown (no publication date or year) when the date cannot be judged
+    total      = 100 · (0.80·content + 0.15·structure + 0.05·timeliness)
+                 with timeliness unknown: 100 · (0.80·content + 0.15·structure) / 0.95
+
+A chapter's score is `content` restricted to the checkpoints of that chapter's items (None
+when none of its items applies). Checkpoint weights come from the rules, so a rule pack that
+changes weights changes the score without code changes.
+"""
+
+from __future__ import annotations
+
+from checker.model import Finding, ItemVerdict, PartStatus, Score, Severity, Status
+from checker.ruleset.load import RuleSet
+
+CREDIT = {Status.MET: 1.0, Status.PARTIAL: 0.6, Status.PLANNED: 0.0, Status.MISSING: 0.0}
+MIX = {"content": 0.80, "structure": 0.15, "timeliness": 0.05}
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def score(
+    ruleset: RuleSet,
+    items: tuple[ItemVerdict, ...],
+    parts: tuple[PartStatus, ...],
+    found: tuple[Finding, ...],
+    date_known: bool,
+) -> Score:
+    """Score a report from its verdicts (see the module docstring for the formula)."""
+    weights = {r.id: r.weight for r in ruleset.rules}
+    num = den = 0.0
+    chapter_num: dict[int, float] = {}
+    chapter_den: dict[int, float] = {}
+    for item in items:
+        if item.status in (Status.NOT_APPLICABLE, Status.INFORMATIONAL):
+            continue
+        ch = ruleset.outline.chapter_of(item.id)
+        for cp in item.checkpoints:
+            w = weights[cp.rule]
+            c = CREDIT[cp.status]
+            num += w * c
+            den += w
+            chapter_num[ch] = chapter_num.get(ch, 0.0) + w * c
+            chapter_den[ch] = chapter_den.get(ch, 0.0) + w
+    content = _ratio(num, den) or 0.0
+
+    present = {p.id: p.present for p in parts}
+    s_num = s_den = 0.0
+    for r in ruleset.rules:
+        if r.kind == "structure" and r.requirement and r.requirement.startswith("part."):
+            s_den += r.weight
+            s_num += r.weight * present.get(r.requirement.removeprefix("part."), False)
+    structure = _ratio(s_num, s_den)
+    structure = 1.0 if structure is None else structure
+
+    timeliness: float | None = None
+    if date_known:
+        late = any(f.kind == "timeliness" and f.severity is Severity.REQUIRED for f in found)
+        timeliness = 0.0 if late else 1.0
+
+    if timeliness is None:
+        total = (MIX["content"] * content + MIX["structure"] * structure) / (
+            MIX["content"] + MIX["structure"]
+        )
+    else:
+        total = MIX["content"] * content + MIX["structure"] * structure + MIX["timeliness"] * timeliness
+    chapters = {
+        ch.id: (None if ch.id not in chapter_den else round(100 * chapter_num[ch.id] / chapter_den[ch.id], 1))
+        for ch in ruleset.outline.chapters
+    }
+    return Score(
+        total=round(100 * total, 1),
+        content=round(100 * content, 1),
+        structure=round(100 * structure, 1),
+        timeliness=None if timeliness is None else round(100 * timeliness, 1),
+        chapters=chapters,
+    )

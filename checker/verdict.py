@@ -1,0 +1,159 @@
+"""From rule firings to verdicts: one per checkpoint, one per outline item 1–35, one per part.
+
+A checkpoint is `met` with quantified evidence, `partial` with evidence, `planned` when its
+terms appear only in the shortcomings or next-year parts (or in plan wording), else `missing`.
+An item takes the best status of its checkpoints; items 2 and 3 are `informational`, and items
+that cannot apply to the body's level (legislation for counties, townships, streets) are
+`not_applicable`. Every verdict carries a reason key the renderers turn into a sentence.
+"""
+
+from __future__ import annotations
+
+from checker.model import (
+    PART_IDS,
+    CheckpointVerdict,
+    Evidence,
+    Finding,
+    Firing,
+    Hit,
+    ItemVerdict,
+    PartStatus,
+    Segmented,
+    Status,
+)
+from checker.ruleset.compile import EVIDENCE, FIRED, PLANNED
+from checker.ruleset.load import Rule, RuleSet
+
+ORDER = [Status.MET, Status.PARTIAL, Status.PLANNED, Status.MISSING]
+QUOTE_MAX = 120  # characters of a sentence quoted as evidence
+EVIDENCE_MAX = 3  # quotes kept per item
+
+
+def quote(text: str, hit: Hit, rule: str) -> Evidence:
+    """The hit's sentence, clipped around the term to at most QUOTE_MAX characters."""
+    a, b = hit.sentence_start, hit.sentence_end
+    if b - a > QUOTE_MAX:
+        half = (QUOTE_MAX - (hit.end - hit.start)) // 2
+        a = max(hit.sentence_start, hit.start - half)
+        b = min(hit.sentence_end, a + QUOTE_MAX)
+        a = max(hit.sentence_start, b - QUOTE_MAX)
+    return Evidence(text[a:b], hit.part, a, b, rule, hit.quantified)
+
+
+def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int, Hit],
+                all_hits: list[Hit], text: str) -> CheckpointVerdict:
+    ev = fired.get((rule.id, EVIDENCE))
+    if ev:
+        used = [hits[i] for i in ev.hits]
+        used.sort(key=lambda h: (not h.quantified, h.start))
+        status = Status.MET if any(h.quantified for h in used) else Status.PARTIAL
+        reason = "reason.met" if status is Status.MET else "reason.partial"
+        return CheckpointVerdict(rule.id, rule.item or 0, status, reason,
+                                 tuple(quote(text, h, rule.id) for h in used[:EVIDENCE_MAX]))
+    pl = fired.get((rule.id, PLANNED))
+    if pl:
+        used = [hits[i] for i in pl.hits]
+        roles = {h.part_role for h in used}
+        if roles == {"plan"}:
+            reason = "reason.planned_next_year"
+        elif roles == {"deplore"}:
+            reason = "reason.planned_shortcomings"
+        elif "done" in roles and len(roles) == 1:
+            reason = "reason.planned_wording"
+        else:
+            reason = "reason.planned_mixed"
+        return CheckpointVerdict(rule.id, rule.item or 0, Status.PLANNED, reason,
+                                 tuple(quote(text, h, rule.id) for h in used[:EVIDENCE_MAX]))
+    mine = [h for h in all_hits if h.rule == rule.id]
+    if mine and all(h.negated for h in mine):
+        reason = "reason.negated"
+    elif mine and any(h.passing for h in mine):
+        reason = "reason.passing"
+    else:
+        reason = "reason.missing"
+    return CheckpointVerdict(rule.id, rule.item or 0, Status.MISSING, reason,
+                             tuple(quote(text, h, rule.id) for h in mine[:1]))
+
+
+def judge_items(
+    ruleset: RuleSet,
+    seg: Segmented,
+    hits: list[Hit],
+    firings: list[Firing],
+    level: str | None,
+) -> tuple[ItemVerdict, ...]:
+    """One verdict per outline item 1–35, in order."""
+    text = seg.document.text
+    by_id = {h.id: h for h in hits}
+    fired = {(f.rule, f.outcome): f for f in firings}
+    out: list[ItemVerdict] = []
+    for item_id in sorted(ruleset.outline.items):
+        item = ruleset.outline.items[item_id]
+        if not item.scored:
+            out.append(ItemVerdict(item_id, Status.INFORMATIONAL, "reason.informational"))
+            continue
+        cps = tuple(_checkpoint(r, fired, by_id, hits, text) for r in ruleset.checkpoints(item_id))
+        if level and level in item.not_applicable_for:
+            out.append(ItemVerdict(item_id, Status.NOT_APPLICABLE, "reason.not_applicable",
+                                   checkpoints=cps))
+            continue
+        if not cps:
+            out.append(ItemVerdict(item_id, Status.MISSING, "reason.missing"))
+            continue
+        best = min(cps, key=lambda c: ORDER.index(c.status))
+        evidence = tuple(e for c in cps if c.status is best.status for e in c.evidence)
+        out.append(ItemVerdict(item_id, best.status, best.reason, evidence[:EVIDENCE_MAX], cps))
+    return tuple(out)
+
+
+def judge_parts(ruleset: RuleSet, seg: Segmented, firings: list[Firing], hits: list[Hit]) -> tuple[PartStatus, ...]:
+    """Presence of each report part; a part's structure rule, when there is one, decides."""
+    fired = {f.rule for f in firings if f.outcome == FIRED}
+    structure = {r.requirement.removeprefix("part."): r for r in ruleset.rules
+                 if r.kind == "structure" and r.requirement and r.requirement.startswith("part.")}
+    signals = {f.rule: f for f in firings if f.outcome == EVIDENCE}
+    by_id = {h.id: h for h in hits}
+    out: list[PartStatus] = []
+    for pid in PART_IDS:
+        if pid == "preamble":
+            continue
+        found = [p for p in seg.parts if p.id == pid]
+        top = next((p for p in found if not p.embedded), None)
+        sub = next((p for p in found if p.embedded), None)
+        rule = structure.get(pid)
+        present = (rule.id not in fired) if rule else bool(found)
+        if not present:
+            out.append(PartStatus(pid, False))
+        elif top or sub:
+            p = top or sub
+            assert p is not None
+            out.append(PartStatus(pid, True, "heading" if top else "section", p.heading, p.start, p.end))
+        else:
+            # Present through content: a signal rule this part's structure rule relies on.
+            ev = next((signals[r] for r in _signal_refs(rule) if r in signals), None) if rule else None
+            h = by_id[ev.hits[0]] if ev and ev.hits else None
+            out.append(PartStatus(pid, True, "content", None,
+                                  h.sentence_start if h else None, h.sentence_end if h else None))
+    return tuple(out)
+
+
+def _signal_refs(rule: Rule) -> list[str]:
+    refs = []
+    for leg in next(iter((rule.when or {"all": []}).values())):
+        fact = leg.get("absent", leg)
+        r = (fact.get("where") or {}).get("rule")
+        if isinstance(r, str):
+            refs.append(r)
+    return refs
+
+
+def findings(ruleset: RuleSet, firings: list[Firing], args: dict[str, str | int]) -> tuple[Finding, ...]:
+    """Structure and timeliness rules that fired, as report-level findings."""
+    rules = ruleset.by_id()
+    out = []
+    for f in firings:
+        if f.outcome != FIRED:
+            continue
+        rule = rules[f.rule]
+        out.append(Finding(rule.id, rule.severity, rule.kind, dict(args)))
+    return tuple(sorted(out, key=lambda x: (x.kind, -x.severity.rank, x.rule)))
