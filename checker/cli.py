@@ -62,7 +62,7 @@ def cli() -> None:
 @click.option("--published", help="Publication date, YYYY-MM-DD.")
 def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | None,
           agency: str | None, level: str | None, year: int | None, published: str | None) -> None:
-    """Check report FILES (.txt, .html, .htm) and print a gap report.
+    r"""Check report FILES (.txt, .html, .htm) and print a gap report.
 
     \b
     Exit status:

@@ -26,7 +26,7 @@ RULESET = "fzzf"
 class _SyncHost(_durable.Host):
     """A durable host without background dispatch threads: actions run inside assert_facts."""
 
-    def _run(self) -> None:  # noqa: D102 - overrides the thread starter on purpose
+    def _run(self) -> None:
         pass
 
 
@@ -80,7 +80,7 @@ class Engine:
                 self._out.pop(sid, None)
                 try:
                     self._host.delete_state(RULESET, sid)
-                except Exception:  # noqa: BLE001 - state may be gone already; nothing to free
+                except Exception:
                     pass
         out = []
         for name, ids in sorted(fired.items()):

@@ -13,7 +13,9 @@ import re
 from checker.model import Document, Metadata, MetaValue
 
 # Administrative units, outermost first, as they appear in a name: 浙江省 温州市 泰顺县 罗阳镇.
-_UNIT = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:自治区|自治州|自治县|特别行政区|省|市|州(?![市县区])|盟|地区|县|区|旗|镇|乡|街道)")
+_UNIT = re.compile(
+    r"[\u4e00-\u9fff]{1,10}?(?:自治区|自治州|自治县|特别行政区|省|市|州(?![市县区])|盟|地区|县|区|旗|镇|乡|街道)"
+)
 _GOV_SUFFIX = re.compile(r"(人民政府|政府|办事处|党工委|管委会)$")
 _DEPT = re.compile(
     r"(局|委员会|委|办公室|厅|中心|署|院|所|队|站|办)$"

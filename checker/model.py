@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 # Report parts, in the order 《法治政府建设与责任落实督察工作规定》 lists them. `study` is the
 # leading part some provinces (Guangdong) ask for; `preamble` is the text before the first heading.
@@ -30,7 +30,7 @@ PART_ROLE = {
 LEVELS = ("province", "city", "county", "township", "street", "department")
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """One verdict per outline item (and per checkpoint), best first."""
 
     MET = "met"
@@ -41,7 +41,7 @@ class Status(str, Enum):
     INFORMATIONAL = "informational"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a checkpoint matters; ordered so a gate can compare."""
 
     REQUIRED = "required"

@@ -9,6 +9,7 @@ classified into parts by their wording. All offsets index `Document.text`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -226,7 +227,7 @@ def _sentences(
     inner = [p for p in parts if p.embedded]
     sections = sorted((*seconds, *thirds), key=lambda h: h.start)
     out: list[Sentence] = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         seg = text[a:b]
         lead = len(seg) - len(seg.lstrip())
         trail = len(seg.rstrip())

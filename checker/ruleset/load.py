@@ -117,7 +117,8 @@ def _check_where(path: str, rid: str, field: str, kind: str, where: dict[str, An
     allowed = FACT_FIELDS[kind]
     for name, test in where.items():
         if name not in allowed:
-            raise _fail(path, rid, f"{field}.{name}", f"unknown field of a {kind} fact (known: {', '.join(sorted(allowed))})")
+            known = ", ".join(sorted(allowed))
+            raise _fail(path, rid, f"{field}.{name}", f"unknown field of a {kind} fact (known: {known})")
         if isinstance(test, dict):
             (op,) = test
             if op not in OPERATORS:

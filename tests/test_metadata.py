@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.metadata import extract, level_of, own_name
+from checker.model import Document
+from checker.read import read_document
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "level"),
+    [
+        ("重庆市涪陵区珍溪镇人民政府", "珍溪镇", "township"),
+        ("岱山县衢山镇", "衢山镇", "township"),
+        ("泰顺县人民政府", "泰顺县", "county"),
+        ("广州市天河区人民政府", "天河区", "county"),
+        ("云溪县城东街道办事处", "城东街道", "street"),
+        ("江州市市场监督管理局", "江州市市场监督管理局", "department"),
+        ("温州市泰顺县司法局", "泰顺县司法局", "department"),
+        ("深圳市人民政府", "深圳市", "city"),
+        ("广东省人民政府", "广东省", "province"),
+        ("上海市人民政府", "上海市", "province"),
+        ("某某乡", "某某乡", "township"),
+    ],
+)
+def test_own_name_and_level(raw: str, name: str, level: str) -> None:
+    assert own_name(raw) == name
+    assert level_of(name) == level
+
+
+def test_unknown_stays_null() -> None:
+    doc = Document(source="x", text="一些没有标题的文字。", format="txt", encoding="utf-8", fields={})
+    m = extract(doc)
+    assert m.agency.value is None and m.level.value is None
+    assert m.year.value is None and m.published.value is None
+
+
+def test_overrides_win_and_say_so() -> None:
+    doc = Document(source="x", text="衢山镇2023年度法治政府建设工作报告", format="txt", encoding="utf-8",
+                   fields={"title": "衢山镇2023年度法治政府建设工作报告"})
+    m = extract(doc, agency="某局", level="department", year=2022, published="2023-03-01")
+    assert (m.agency.value, m.agency.source) == ("某局", "cli")
+    assert (m.level.value, m.year.value, m.published.value) == ("department", 2022, "2023-03-01")
+
+
+def test_title_with_year_first() -> None:
+    t = "2023年衢山镇法治政府建设工作报告"
+    m = extract(Document(source="x", text=t, format="txt", encoding="utf-8", fields={"title": t}))
+    assert m.agency.value == "衢山镇" and m.year.value == 2023
+
+
+def test_signature_date_is_a_last_resort() -> None:
+    t = "某县2023年法治政府建设年度报告\n正文。\n某县人民政府\n2024年3月20日"
+    m = extract(Document(source="x", text=t, format="txt", encoding="utf-8", fields={"title": t.split()[0]}))
+    assert m.published.value == "2024-03-20" and m.published.source == "text:落款日期"
+
+
+def test_corpus_metadata(corpus: Path, labels: dict) -> None:
+    for name, gold in labels.items():
+        m = extract(read_document(corpus / name))
+        assert m.agency.value and (gold["agency"] in m.agency.value or m.agency.value in gold["agency"]), name
+        assert m.level.value == gold["level"], name
+        assert m.year.value == gold["year"], name
+        assert m.published.value == gold["published"], name

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.model import Document
+from checker.read import read_document
+from checker.segment import classify_heading, cn_number, segment
+
+
+def doc(text: str) -> Document:
+    return Document(source="t", text=text, format="txt", encoding="utf-8", fields={})
+
+
+@pytest.mark.parametrize(("s", "n"), [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("三十五", 35), ("7", 7)])
+def test_cn_number(s: str, n: int) -> None:
+    assert cn_number(s) == n
+
+
+@pytest.mark.parametrize(
+    ("heading", "part"),
+    [
+        ("2023年推进法治政府建设的主要举措和成效", None),
+        ("基本情况", None),
+        ("强化统筹、压实责任,强化法治政府建设保障", None),
+        ("存在的问题与不足", "shortcomings"),
+        ("2023年法治政府建设存在的不足", "shortcomings"),
+        ("短板和差距", "shortcomings"),
+        ("下一步的工作计划", "next_year"),
+        ("下一年度推进法治政府建设的主要安排", "next_year"),
+        ("2024年法治政府建设主要工作安排", "next_year"),
+        ("2024年工作重点", "next_year"),
+        ("县政府主要负责人履行法治建设第一责任人、加强法治政府建设有关情况", "first_responsible"),
+        ("其他需要报告的情况", "other"),
+        ("学习贯彻习近平法治思想情况", "study"),
+    ],
+)
+def test_classify_heading(heading: str, part: str | None) -> None:
+    assert classify_heading(heading, 2023, top=True) == part
+
+
+def test_run_together_headings() -> None:
+    text = ("某镇2023年度法治政府建设工作报告\n现将情况报告如下: 一、强化统筹 全年开展培训3次。 "
+            "二、健全机制 (一)严格审查。审核合同32件。(二)决策目录化。公布目录1份。 "
+            "三、存在的问题与不足 一是思路故旧。 四、下一步的工作计划 一是强化数字化执法。")
+    seg = segment(doc(text))
+    ids = [p.id for p in seg.parts if not p.embedded]
+    assert ids == ["preamble", "measures", "measures", "shortcomings", "next_year"]
+    second = next(p for p in seg.parts if p.heading == "健全机制")
+    assert [s.heading for s in second.sections] == ["严格审查", "决策目录化"]
+
+
+def test_embedded_first_responsible_section() -> None:
+    text = ("一、主要举措和成效\n（一）依法决策\n审查议题12件。\n（二）主要负责人履行第一责任人职责情况\n"
+            "书记主持召开专题会议3次。\n二、存在的不足和原因\n执法力量不足。\n三、下一步工作安排\n加强培训。\n")
+    seg = segment(doc(text))
+    fr = [p for p in seg.parts if p.id == "first_responsible"]
+    assert len(fr) == 1 and fr[0].embedded
+    s = next(s for s in seg.sentences if "主持召开" in text[s.start:s.end])
+    assert s.part == "first_responsible"
+
+
+def test_no_headings_is_all_measures() -> None:
+    seg = segment(doc("全年主动公开政府信息12条。下一步将加强培训。"))
+    assert [p.id for p in seg.parts] == ["measures"]
+    assert len(seg.sentences) == 2
+
+
+def test_sentence_offsets_quote_source(corpus: Path) -> None:
+    for path in sorted(corpus.glob("*.txt")):
+        d = read_document(path)
+        seg = segment(d)
+        assert seg.sentences, path.name
+        for s in seg.sentences:
+            piece = d.text[s.start:s.end]
+            assert piece == piece.strip() and piece
+        for p in seg.parts:
+            assert 0 <= p.start < p.end <= len(d.text)
+
+
+def test_corpus_parts_match_labels(corpus: Path, labels: dict, checker) -> None:
+    for name, gold in labels.items():
+        result = checker.check_path(corpus / name)
+        got = {p.id: p.present for p in result.parts}
+        for part, present in gold["parts"].items():
+            assert got[part] == present, (name, part)
