@@ -110,10 +110,12 @@ def clean_text(raw: str, fields: Fields) -> str:
     """Remove portal chrome from scraped text, recording page fields on the way."""
     raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
     raw = raw.replace("\ufeff", "").replace("\u200b", "")
+    lines = [(raw_line, _strip_pipes(raw_line)) for raw_line in raw.split("\n")]
+    # Navigation remnants ("部  门", "街  镇") are short lines before the title; without a
+    # title in the text there is nothing to tell them from short headings, so keep them.
+    title_at = next((i for i, (_, line) in enumerate(lines) if is_title(line)), None)
     out: list[str] = []
-    title_seen = False
-    for raw_line in raw.split("\n"):
-        line = _strip_pipes(raw_line)
+    for i, (raw_line, line) in enumerate(lines):
         if not line:
             if out and out[-1] != "":
                 out.append("")
@@ -127,13 +129,10 @@ def clean_text(raw: str, fields: Fields) -> str:
             continue
         if _CHROME_LINE.match(line):
             continue
-        if not title_seen:
-            if is_title(line):
-                title_seen = True
-                fields.offer("title", line, "text:title")
-            elif len(line) <= 12 and not re.search(r"[。，,；;]", line):
-                # Navigation remnants before the title ("部  门", "街  镇").
-                continue
+        if i == title_at:
+            fields.offer("title", line, "text:title")
+        elif title_at is not None and i < title_at and len(line) <= 12 and not re.search(r"[。，,；;]", line):
+            continue
         out.append(line)
     while out and out[-1] == "":
         out.pop()
