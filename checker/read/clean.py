@@ -113,7 +113,11 @@ def clean_text(raw: str, fields: Fields) -> str:
     lines = [(raw_line, _strip_pipes(raw_line)) for raw_line in raw.split("\n")]
     # Navigation remnants ("部  门", "街  镇") are short lines before the title; without a
     # title in the text there is nothing to tell them from short headings, so keep them.
-    title_at = next((i for i, (_, line) in enumerate(lines) if is_title(line)), None)
+    title_at = next(
+        (i for i, (_, line) in enumerate(lines)
+         if is_title(line) and not _is_field_line(line) and not _CHROME_LINE.match(line)),
+        None,
+    )
     out: list[str] = []
     for i, (raw_line, line) in enumerate(lines):
         if not line:
