@@ -84,6 +84,7 @@ def _agency_from_title(title: str) -> str | None:
     # "衢山镇2023年度法治政府建设工作报告", "泰顺县人民政府关于2023年法治政府建设年度报告",
     # "2023年衢山镇法治政府建设工作报告"
     t = re.sub(r"\s+", "", title)
+    t = re.sub(r"^关于", "", t)
     t = re.sub(r"^[（(【\[]?\d{4}[）)】\]]?", "", t) if re.match(r"^[（(【\[]\d{4}", t) else t
     m = re.match(r"^(?P<a>[\u4e00-\u9fff（）()]+?)(?:关于)?(?:20\d\d)\s*年", t)
     if m and not _REPORT.search(m.group("a")):

@@ -152,9 +152,14 @@ def segment(doc: Document) -> Segmented:
     text = doc.text
     year = title_year(doc)
     tops = _top_sequence(_find(_L1, text, 1, 60))
-    if len(tops) < 2:
-        tops = _unnumbered_headings(text, year) or tops
     seconds = _in_sequence(_find(_L2, text, 2, 70))
+    if len(tops) < 2:
+        # Some reports number their parts （一）（二）…: use those when they name parts.
+        as_top = _top_sequence(_find(_L2, text, 1, 70))
+        if len(as_top) >= 2 and any(classify_heading(h.text, year, top=True) for h in as_top):
+            tops, seconds = as_top, []
+        else:
+            tops = _unnumbered_headings(text, year) or tops
     thirds = _in_sequence(_find(_L3, text, 3, 50))
 
     parts: list[Part] = []

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 _DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
 
 # Page field labels, in order of preference for the publication date (LABELING.md §8).
-DATE_LABELS = ("发布日期", "发布时间", "日期", "发文日期", "生成日期", "成文日期")
+DATE_LABELS = ("发布日期", "发布时间", "日期", "时间", "发文日期", "生成日期", "成文日期")
 _DATE_FIELD = re.compile(
-    r"(发布日期|发布时间|发文日期|生成日期|成文日期|(?<![成发布文成])日期)\s*[:：|]?\s*\|?\s*" + _DATE
+    r"(发布日期|发布时间|发文日期|生成日期|成文日期|(?<![成发布文生])日期|(?<![发布])时间)\s*[:：|]?\s*\|?\s*" + _DATE
 )
 _PUBLISHER_FIELD = re.compile(
     r"(发布机构|发文机关|信息来源|来源)\s*[:：|]\s*\|?\s*([^\s|:：]{2,40})"
@@ -30,7 +30,9 @@ _CHROME_LINE = re.compile(
     r"|主题分类.*|组配分类.*|文\s*号[:：]?|上一篇.*|下一篇.*|相关链接.*|【?\s*打印本页\s*】?\s*【?\s*关闭窗口\s*】?)$"
 )
 # Lines that are mostly field labels (索引号/发布机构/发布日期 …) are metadata, not body text.
-_FIELD_LINE = re.compile(r"(索引号|发布机构|发布日期|发布时间|生成日期|成文日期|信息来源|浏览次数|文号|日期)")
+_FIELD_LINE = re.compile(
+    r"(索引号|发布机构|发布日期|发布时间|生成日期|成文日期|信息来源|浏览次数|文号|日期|时间[:：]\s*\d)"
+)
 
 
 @dataclass
