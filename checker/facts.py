@@ -28,10 +28,12 @@ PLAN = re.compile(
     r"下一步|今后|明年|下一年度?|下年度|来年|新的一年|"
     r"将(?:进一步|继续|加强|推进|持续|着力|深化|全面|加快|不断|建立|完善|开展|强化|坚持|重点|积极|大力"
     r"|切实|探索|推动|落实|组织|聚焦|围绕|统筹|健全|提升|扎实|抓好|做好|认真)"
-    r"|拟(?!定|稿|订|办)|计划(?:于|在|将|年内)|力争|争取(?=在|于|到|实现|年内|早日)|预计|(?:20\d\d)年(?:将|要|计划|拟)"
+    r"|拟(?!定|稿|订|办)|计划(?:于|在|将|年内|开展|组织|推进|建设|完成|实施)|力争|争取(?=在|于|到|实现|年内|早日)|预计|(?:20\d\d)年(?:将|要|计划|拟)"
 )
 # "将…纳入/列入/作为…" is the disposal construction (把), reporting what was done, not a plan.
 DISPOSAL = re.compile(r"纳入|列入|作为|写入|融入|贯穿|转化为|落实到|嵌入|覆盖到")
+# "全年计划开展培训5次，实际开展6次": a target reported together with what was achieved.
+REALISED = re.compile(r"实际|已经?完成|超额|完成率|如期完成|全部完成")
 # "在…等各项工作中发挥重要作用": the term is only named as where something else mattered.
 ROLE = re.compile(r"在(?P<span>[^。；;]{1,80}?)(?:中|上|方面)?[^，。；;]{0,6}(?:发挥|起到|起着)[^，。；;]{0,12}作用")
 ENUM = re.compile(r"等(?:重点|重要|关键|相关|各个?|多个)?(?:领域|方面|行业|部门|工作领域)")
@@ -106,6 +108,8 @@ def flags(text: str, s_start: int, s_end: int, pos: int, end: int) -> dict[str, 
 def _planned(text: str, s_start: int, s_end: int, end: int) -> bool:
     """Plan wording before the term's end, in its sentence (下一步将…, 计划于…)."""
     for m in PLAN.finditer(text, s_start, end):
+        if m.group(0).startswith("计划") and REALISED.search(text, s_start, s_end):
+            continue
         if m.group(0).startswith("将"):
             _, c_end = _clause(text, s_start, s_end, m.start(), m.end())
             if DISPOSAL.search(text, m.end(), c_end):
