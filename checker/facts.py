@@ -42,6 +42,18 @@ FIGURE = re.compile(
     r"(?:个百分点|人次|件次|场次|批次|家次|户次|余人|万元|亿元|平方米|公里|学时|课时|小时|"
     r"[个次件人名场期份条家项篇卷元%％起批天户所支台处宗套部本位类张组轮笔册座亩吨倍门]|余)"
 )
+# Words that report an act (something was held, issued, set up, handled, counted). A sentence with
+# none of them and no figure is a slogan (坚持依法行政, 高度重视…): it covers nothing (LABELING.md §3).
+CONCRETE = re.compile(
+    r"(?:《|开展|组织|召开|举办|印发|出台|制定|修订|修改|编制|建立|成立|设立|挂牌|聘请|聘任|完成|办理|办结|受理|审查|审核"
+    r"|审议|公布|发布|公示|公开了|清理|上线|建成|建设了|开通|查处|立案|调解|化解|签订|发放|配备|配齐|组建|评选|创建|创成"
+    r"|命名|通过|培训|检查|抽查|督查|督察|评查|评估|实施|推行|试行|录入|梳理|调整|下放|赋权|承接|移交|整改|约谈|通报"
+    r"|表彰|获评|获得|被评为|列入|纳入|邀请|参加|参与|旁听|考试|述法|学习|讲座|宣讲|研讨|部署|听取|研究|出庭|答复"
+    r"|回复|解读|演练|排查|整治|处置|救援|转移|储备|招募|选聘|任命|荣获|入选|获批|试点|探索|打造|构建|形成|实现|推出"
+    r"|引入|上报|报送|备案|登记|编号|归集|共享|对接|接入|应用|运用|依托|借助|利用|提交|提请|增挂|加挂|担任|主动公开)"
+    # …but not as part of a noun: 公示制度, 审查机制, 培训工作 name a system, not an act.
+    r"(?!制度|机制|体系|工作|清单|平台|系统|人员|员|率|室|中心|事项|意识|理念|能力|水平|作用|力度|质量|效能|职责|队伍)"
+)
 CLAUSE = re.compile(r"[，,：:]")
 NEAR = 100  # characters: how close a figure must stand to the term to quantify it
 
@@ -102,7 +114,9 @@ def flags(text: str, s_start: int, s_end: int, pos: int, end: int) -> dict[str, 
         abs(m.start() - pos) <= NEAR or abs(m.end() - end) <= NEAR
         for m in FIGURE.finditer(text, s_start, s_end)
     )
-    return {"negated": negated, "planned": planned, "passing": passing, "quantified": quantified}
+    slogan = not quantified and not CONCRETE.search(text, s_start, s_end)
+    return {"negated": negated, "planned": planned, "passing": passing, "quantified": quantified,
+            "slogan": slogan}
 
 
 def _planned(text: str, s_start: int, s_end: int, end: int) -> bool:
@@ -120,7 +134,7 @@ def _planned(text: str, s_start: int, s_end: int, end: int) -> bool:
 
 def _rank(f: dict[str, bool]) -> tuple[int, int]:
     """Prefer the occurrence that is evidence, then the quantified one."""
-    bad = f["negated"] or f["planned"] or f["passing"]
+    bad = f["negated"] or f["planned"] or f["passing"] or f["slogan"]
     return (0 if not bad else 1, 0 if f["quantified"] else 1)
 
 
@@ -187,6 +201,7 @@ def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline) 
                 "planned": h.planned,
                 "passing": h.passing,
                 "quantified": h.quantified,
+                "slogan": h.slogan,
                 "sentence": h.sentence,
             }
         )

@@ -158,6 +158,7 @@ class Hit:
     planned: bool
     passing: bool
     quantified: bool
+    slogan: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,8 @@ def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int
         reason = "reason.negated"
     elif mine and any(h.passing for h in mine):
         reason = "reason.passing"
+    elif mine and any(h.slogan for h in mine):
+        reason = "reason.slogan"
     else:
         reason = "reason.missing"
     return CheckpointVerdict(rule.id, rule.item or 0, Status.MISSING, reason,

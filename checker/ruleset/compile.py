@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 # Fields each fact kind carries (checker/facts.py produces exactly these).
 FACT_FIELDS: dict[str, frozenset[str]] = {
     "hit": frozenset(
-        {"rule", "part", "part_role", "negated", "planned", "passing", "quantified", "sentence"}
+        {"rule", "part", "part_role", "negated", "planned", "passing", "quantified", "slogan", "sentence"}
     ),
     "part": frozenset({"part", "embedded", "how"}),
     "meta": frozenset(
@@ -71,6 +71,7 @@ EVIDENCE_WHERE: dict[str, Any] = {
     "negated": False,
     "planned": False,
     "passing": False,
+    "slogan": False,
 }
 PLANNED_ANY: list[dict[str, Any]] = [
     {"part_role": "plan"},
