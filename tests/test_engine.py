@@ -88,7 +88,7 @@ def small_engine() -> Engine:
 
 def hit(i: int, **kw: Any) -> dict[str, Any]:
     f = {"kind": "hit", "rule": "C27.01", "part": "measures", "part_role": "done", "negated": False,
-         "planned": False, "passing": False, "quantified": False, "sentence": i, "id": i}
+         "planned": False, "passing": False, "quantified": False, "slogan": False, "sentence": i, "id": i}
     f.update(kw)
     return f
 
