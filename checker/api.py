@@ -29,14 +29,15 @@ class Overrides:
     level: str | None = None
     year: int | None = None
     published: str | None = None
+    profile: str | None = None  # level whose applicability and weights apply; default: detected level
 
 
 class Checker:
     """Rules loaded and compiled once; `check_*` may be called for many reports."""
 
-    def __init__(self, rule_dirs: list[Path] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+    def __init__(self, packs: list[Path] | tuple[Path, ...] = (), *, max_bytes: int = DEFAULT_MAX_BYTES,
                  ruleset: RuleSet | None = None) -> None:
-        self.ruleset = ruleset or load_rules(rule_dirs)
+        self.ruleset = ruleset or load_rules(packs=packs)
         self.max_bytes = max_bytes
         self._matchers = build_matchers(self.ruleset.rules)
         rules = self.ruleset.rules
@@ -55,7 +56,8 @@ class Checker:
         facts = to_facts(seg, meta, hits, self.ruleset.outline)
         firings = self._engine.evaluate(facts)
         level = meta.level.value if isinstance(meta.level.value, str) else None
-        items = judge_items(self.ruleset, seg, hits, firings, level)
+        profile = o.profile or level
+        items = judge_items(self.ruleset, seg, hits, firings, profile)
         parts = judge_parts(self.ruleset, seg, firings, hits)
         args: dict[str, str | int] = {}
         if isinstance(meta.year.value, int):
@@ -63,9 +65,9 @@ class Checker:
             args["year"] = meta.year.value
         if meta.published.value:
             args["published"] = str(meta.published.value)
-        found = findings(self.ruleset, firings, args)
+        found = findings(self.ruleset, firings, args, profile)
         date_known = meta.published.value is not None and isinstance(meta.year.value, int)
-        result_score = score(self.ruleset, items, parts, found, date_known)
+        result_score = score(self.ruleset, items, found, date_known, profile)
         return ReportResult(
             source=doc.source,
             document=doc,
@@ -74,5 +76,5 @@ class Checker:
             items=items,
             findings=found,
             score=result_score,
-            profile=level,
+            profile=profile,
         )

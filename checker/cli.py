@@ -38,7 +38,7 @@ def _checker(lang: str, rule_dirs: tuple[Path, ...] = ()):  # type: ignore[no-un
     from checker.api import Checker  # imported late: keeps `fzzf --help` fast
 
     try:
-        return Checker(list(rule_dirs) or None)
+        return Checker(rule_dirs)
     except CheckerError as exc:
         _fail(exc.key, lang, **exc.args_map)
         raise  # unreachable; keeps type checkers content
@@ -60,8 +60,13 @@ def cli() -> None:
 @click.option("--level", type=click.Choice(LEVELS), help="Level of the reporting body.")
 @click.option("--year", type=click.IntRange(2000, 2100), help="Year reported on.")
 @click.option("--published", help="Publication date, YYYY-MM-DD.")
+@click.option("--profile", type=click.Choice(LEVELS),
+              help="Judge as this kind of body (applicability and weights); default: the detected level.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="A rule pack folder: adds rules and overrides shipped ones by id (repeatable).")
 def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | None,
-          agency: str | None, level: str | None, year: int | None, published: str | None) -> None:
+          agency: str | None, level: str | None, year: int | None, published: str | None,
+          profile: str | None, rule_dirs: tuple[Path, ...]) -> None:
     r"""Check report FILES (.txt, .html, .htm) and print a gap report.
 
     \b
@@ -79,8 +84,8 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
             published = dt.date.fromisoformat(published).isoformat()
         except ValueError:
             _fail("usage.bad_date", lang, value=published)
-    checker = _checker(lang)
-    overrides = Overrides(agency=agency, level=level, year=year, published=published)
+    checker = _checker(lang, rule_dirs)
+    overrides = Overrides(agency=agency, level=level, year=year, published=published, profile=profile)
     results: list[ReportResult] = []
     errors: list[ReportError] = []
     for f in files:

@@ -10,6 +10,9 @@ import yaml
 
 from checker.resources import outline_dir
 
+# Report-quality aspects a quality rule may refer to (besides the parts).
+REPORT_REFS = ("report.title", "report.year", "report.concreteness")
+
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
@@ -73,7 +76,7 @@ class Outline:
     def requirement_refs(self) -> frozenset[str]:
         """Every `ref.requirement` a rule may use."""
         refs = {f"part.{p}" for p in self.parts}
-        return frozenset(refs | {"publication.deadline", "publication.date"})
+        return frozenset(refs | {"publication.deadline", "publication.date", *REPORT_REFS})
 
 
 def _load_yaml(path: Path) -> dict:

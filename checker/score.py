@@ -4,20 +4,22 @@ Formula (also in README):
 
     credit(checkpoint) = 1.0 if met, 0.6 if partial, 0 if planned or missing
     content    = Σ weight·credit / Σ weight   over checkpoints of applicable scored items
-    structure  = Σ weight·[part present] / Σ weight   over the structure rules
+    structure  = Σ weight·[rule did not fire] / Σ weight   over the structure rules (a fired
+                 structure rule means a required part is missing)
     timeliness = 0 if a timeliness rule of severity `required` fired (published late), else 1;
                  unknown (no publication date or year) when the date cannot be judged
     total      = 100 · (0.80·content + 0.15·structure + 0.05·timeliness)
                  with timeliness unknown: 100 · (0.80·content + 0.15·structure) / 0.95
 
-A chapter's score is `content` restricted to the checkpoints of that chapter's items (None
-when none of its items applies). Checkpoint weights come from the rules, so a rule pack that
-changes weights changes the score without code changes.
+Checkpoints that do not apply to the body's profile (its level, or `--profile`) are left out,
+and per-level weights replace the default weight. A chapter's score is `content` restricted to
+the checkpoints of that chapter's items (None when none of its items applies). Weights come
+from the rules, so a rule pack that changes weights changes the score without code changes.
 """
 
 from __future__ import annotations
 
-from checker.model import Finding, ItemVerdict, PartStatus, Score, Severity, Status
+from checker.model import Finding, ItemVerdict, Score, Severity, Status
 from checker.ruleset.load import RuleSet
 
 CREDIT = {Status.MET: 1.0, Status.PARTIAL: 0.6, Status.PLANNED: 0.0, Status.MISSING: 0.0}
@@ -31,12 +33,15 @@ def _ratio(num: float, den: float) -> float | None:
 def score(
     ruleset: RuleSet,
     items: tuple[ItemVerdict, ...],
-    parts: tuple[PartStatus, ...],
     found: tuple[Finding, ...],
     date_known: bool,
+    profile: str | None = None,
 ) -> Score:
-    """Score a report from its verdicts (see the module docstring for the formula)."""
-    weights = {r.id: r.weight for r in ruleset.rules}
+    """Score a report from its verdicts (see the module docstring for the formula).
+
+    Weights are those of the profile (the body's level) where a rule sets per-level weights.
+    """
+    weights = {r.id: r.weight_for(profile) for r in ruleset.rules}
     num = den = 0.0
     chapter_num: dict[int, float] = {}
     chapter_den: dict[int, float] = {}
@@ -45,6 +50,8 @@ def score(
             continue
         ch = ruleset.outline.chapter_of(item.id)
         for cp in item.checkpoints:
+            if cp.status is Status.NOT_APPLICABLE:
+                continue
             w = weights[cp.rule]
             c = CREDIT[cp.status]
             num += w * c
@@ -53,12 +60,13 @@ def score(
             chapter_den[ch] = chapter_den.get(ch, 0.0) + w
     content = _ratio(num, den) or 0.0
 
-    present = {p.id: p.present for p in parts}
+    fired = {f.rule for f in found}
     s_num = s_den = 0.0
     for r in ruleset.rules:
-        if r.kind == "structure" and r.requirement and r.requirement.startswith("part."):
-            s_den += r.weight
-            s_num += r.weight * present.get(r.requirement.removeprefix("part."), False)
+        if r.kind == "structure" and r.applies(profile):
+            w = r.weight_for(profile)
+            s_den += w
+            s_num += w * (r.id not in fired)
     structure = _ratio(s_num, s_den)
     structure = 1.0 if structure is None else structure
 

@@ -82,9 +82,13 @@ def judge_items(
     seg: Segmented,
     hits: list[Hit],
     firings: list[Firing],
-    level: str | None,
+    profile: str | None,
 ) -> tuple[ItemVerdict, ...]:
-    """One verdict per outline item 1–35, in order."""
+    """One verdict per outline item 1–35, in order, for a body of kind `profile` (a level).
+
+    A checkpoint that does not apply to the profile is `not_applicable`; so is an item that the
+    outline marks inapplicable for the level, or whose checkpoints all are.
+    """
     text = seg.document.text
     by_id = {h.id: h for h in hits}
     fired = {(f.rule, f.outcome): f for f in firings}
@@ -94,16 +98,22 @@ def judge_items(
         if not item.scored:
             out.append(ItemVerdict(item_id, Status.INFORMATIONAL, "reason.informational"))
             continue
-        cps = tuple(_checkpoint(r, fired, by_id, hits, text) for r in ruleset.checkpoints(item_id))
-        if level and level in item.not_applicable_for:
+        cps = tuple(
+            _checkpoint(r, fired, by_id, hits, text)
+            if r.applies(profile)
+            else CheckpointVerdict(r.id, item_id, Status.NOT_APPLICABLE, "reason.not_applicable")
+            for r in ruleset.checkpoints(item_id)
+        )
+        applicable = [c for c in cps if c.status is not Status.NOT_APPLICABLE]
+        if (profile and profile in item.not_applicable_for) or (cps and not applicable):
             out.append(ItemVerdict(item_id, Status.NOT_APPLICABLE, "reason.not_applicable",
                                    checkpoints=cps))
             continue
-        if not cps:
+        if not applicable:
             out.append(ItemVerdict(item_id, Status.MISSING, "reason.missing"))
             continue
-        best = min(cps, key=lambda c: ORDER.index(c.status))
-        evidence = tuple(e for c in cps if c.status is best.status for e in c.evidence)
+        best = min(applicable, key=lambda c: ORDER.index(c.status))
+        evidence = tuple(e for c in applicable if c.status is best.status for e in c.evidence)
         out.append(ItemVerdict(item_id, best.status, best.reason, evidence[:EVIDENCE_MAX], cps))
     return tuple(out)
 
@@ -149,13 +159,16 @@ def _signal_refs(rule: Rule) -> list[str]:
     return refs
 
 
-def findings(ruleset: RuleSet, firings: list[Firing], args: dict[str, str | int]) -> tuple[Finding, ...]:
-    """Structure and timeliness rules that fired, as report-level findings."""
+def findings(ruleset: RuleSet, firings: list[Firing], args: dict[str, str | int],
+             profile: str | None = None) -> tuple[Finding, ...]:
+    """Structure, timeliness and quality rules that fired (and apply to the profile)."""
     rules = ruleset.by_id()
     out = []
     for f in firings:
         if f.outcome != FIRED:
             continue
         rule = rules[f.rule]
+        if not rule.applies(profile):
+            continue
         out.append(Finding(rule.id, rule.severity, rule.kind, dict(args)))
     return tuple(sorted(out, key=lambda x: (x.kind, -x.severity.rank, x.rule)))

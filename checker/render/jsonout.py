@@ -80,6 +80,7 @@ def report_dict(r: ReportResult, ctx: RenderContext) -> dict[str, Any]:
         "published": m.published.value,
         "metadata": {"agency": _mv(m.agency), "level": _mv(m.level), "year": _mv(m.year),
                      "published": _mv(m.published), "title": _mv(m.title)},
+        "profile": r.profile,
         "score": r.score.total,
         "score_detail": {
             "content": r.score.content,

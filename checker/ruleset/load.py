@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -47,6 +47,17 @@ class Rule:
     examples_fail: tuple[str, ...]
     file: str
     disabled: bool = False
+    checkpoint: str | None = None  # outline checkpoint key (ref.checkpoint)
+    applies_to: tuple[str, ...] = ()  # levels; empty means every level
+    level_weights: dict[str, float] = field(default_factory=dict)
+
+    def applies(self, level: str | None) -> bool:
+        """Whether the rule applies to a body of `level` (unknown level: yes)."""
+        return not self.applies_to or level is None or level in self.applies_to
+
+    def weight_for(self, level: str | None) -> float:
+        """The rule's weight for a body of `level`."""
+        return self.level_weights.get(level, self.weight) if level else self.weight
 
     def text(self, field: str, lang: str) -> str:
         """Title or message in the asked language, falling back to Chinese."""
@@ -141,17 +152,20 @@ def _build(path: Path, rec: dict[str, Any], outline: Outline) -> Rule:
             raise _fail(file, rid, "ref.item", f"item {item} is informational and takes no rules")
         if kind != "checkpoint":
             raise _fail(file, rid, "kind", "a rule that refers to an outline item is a checkpoint")
+        key = ref.get("checkpoint")
+        if key is not None and key not in {c.key for c in outline.items[item].checkpoints}:
+            raise _fail(file, rid, "ref.checkpoint", f"item {item} has no checkpoint {key!r} in the outline")
     if requirement is not None and requirement not in outline.requirement_refs:
         raise _fail(file, rid, "ref.requirement", f"unknown requirement {requirement!r}")
     match = rec.get("match") or {}
     if kind in ("checkpoint", "signal") and not match:
         raise _fail(file, rid, "match", f"a {kind} rule needs match.terms")
-    if kind in ("structure", "timeliness") and "when" not in rec:
+    if kind in ("structure", "timeliness", "quality") and "when" not in rec:
         raise _fail(file, rid, "when", f"a {kind} rule needs a when condition")
-    if kind in ("structure", "timeliness") and match:
+    if kind in ("structure", "timeliness", "quality") and match:
         raise _fail(file, rid, "match", f"a {kind} rule takes no terms; use when")
-    for field in ("terms", "context", "exclude"):
-        _check_patterns(file, rid, f"match.{field}", list(match.get(field) or ()))
+    for part in ("terms", "context", "exclude"):
+        _check_patterns(file, rid, f"match.{part}", list(match.get(part) or ()))
     _check_where(file, rid, "where", "hit", rec.get("where") or {})
     when = rec.get("when")
     if when:
@@ -179,6 +193,9 @@ def _build(path: Path, rec: dict[str, Any], outline: Outline) -> Rule:
         examples_fail=tuple(examples.get("fail") or ()),
         file=file,
         disabled=bool(rec.get("disabled", False)),
+        checkpoint=ref.get("checkpoint"),
+        applies_to=tuple(rec.get("applies_to") or ()),
+        level_weights={k: float(v) for k, v in (rec.get("weights") or {}).items()},
     )
 
 
@@ -189,8 +206,7 @@ def rule_files(folder: Path) -> list[Path]:
     )
 
 
-def load_file(path: Path, outline: Outline) -> list[Rule]:
-    """Load and validate one rule file."""
+def _read(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -200,34 +216,77 @@ def load_file(path: Path, outline: Outline) -> list[Rule]:
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(str(path), "-", "(file)", f"cannot read: {exc}") from exc
     _validate_file(path, data)
-    return [_build(path, rec, outline) for rec in data["rules"]]
+    return data
 
 
-def load_rules(folders: list[Path] | None = None, outline: Outline | None = None) -> RuleSet:
-    """Load every rule file in `folders` (default: the shipped rules)."""
+def load_file(path: Path, outline: Outline) -> list[Rule]:
+    """Load and validate one rule file (its `rules`; overrides are applied by load_rules)."""
+    return [_build(path, rec, outline) for rec in _read(path).get("rules") or ()]
+
+
+
+def _override(rule: Rule, rec: dict[str, Any]) -> Rule:
+    changes: dict[str, Any] = {}
+    if "severity" in rec:
+        changes["severity"] = Severity(rec["severity"])
+    if "weight" in rec:
+        changes["weight"] = float(rec["weight"])
+    if "weights" in rec:
+        changes["level_weights"] = {k: float(v) for k, v in rec["weights"].items()}
+    if "applies_to" in rec:
+        changes["applies_to"] = tuple(rec["applies_to"])
+    if "disabled" in rec:
+        changes["disabled"] = bool(rec["disabled"])
+    return replace(rule, **changes)
+
+
+def load_rules(
+    folders: list[Path] | None = None,
+    packs: list[Path] | tuple[Path, ...] = (),
+    outline: Outline | None = None,
+) -> RuleSet:
+    """Load the rule files in `folders` (default: the shipped rules), then each pack in order.
+
+    A pack (e.g. a province's reporting guide) is a folder of rule files that may add rules with
+    new ids and, under `overrides:`, change the severity, weight, applicability or `disabled`
+    flag of rules loaded before it. A pack rule that reuses an existing id is refused: changing
+    a shipped rule is an override, so it is visible as one.
+    """
     outline = outline or load_outline()
     folders = folders or [rules_dir()]
-    rules: list[Rule] = []
-    seen_ids: dict[str, str] = {}
-    seen_names: dict[str, str] = {}
+    rules: dict[str, Rule] = {}
+    names: dict[str, str] = {}
     digest = hashlib.sha256()
-    for folder in folders:
-        for path in rule_files(folder):
-            digest.update(path.read_bytes())
-            for rule in load_file(path, outline):
-                if rule.id in seen_ids:
-                    raise _fail(str(path), rule.id, "id", f"duplicate id (also in {seen_ids[rule.id]})")
-                if rule.name in seen_names:
-                    raise _fail(str(path), rule.id, "name", f"duplicate name (also in {seen_names[rule.name]})")
-                seen_ids[rule.id] = str(path)
-                seen_names[rule.name] = str(path)
-                rules.append(rule)
-    ids = set(seen_ids)
-    for rule in rules:
+    for folder in [*folders, *packs]:
+        if not folder.is_dir():
+            raise _fail(str(folder), "-", "(folder)", "no such rule folder")
+        files = rule_files(folder)
+        if not files:
+            raise _fail(str(folder), "-", "(folder)", "no rule files (*.yaml) in this folder")
+        for path in files:
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+            data = _read(path)
+            for rec in data.get("rules") or ():
+                rule = _build(path, rec, outline)
+                if rule.id in rules:
+                    raise _fail(str(path), rule.id, "id", f"duplicate id (also in {rules[rule.id].file})")
+                if rule.name in names:
+                    raise _fail(str(path), rule.id, "name", f"duplicate name (also in {names[rule.name]})")
+                rules[rule.id] = rule
+                names[rule.name] = str(path)
+            for rec in data.get("overrides") or ():
+                rid = rec["id"]
+                if rid not in rules:
+                    raise _fail(str(path), rid, "id", "overrides a rule that is not loaded before this pack")
+                rules[rid] = _override(rules[rid], rec)
+    ids = set(rules)
+    for rule in rules.values():
         for ref in _referenced_rules(rule):
             if ref not in ids:
                 raise _fail(rule.file, rule.id, "when", f"refers to unknown rule {ref!r}")
-    active = tuple(r for r in rules if not r.disabled)
+            if rules[ref].disabled and not rule.disabled:
+                raise _fail(rule.file, rule.id, "when", f"refers to disabled rule {ref!r}")
+    active = tuple(r for r in rules.values() if not r.disabled)
     return RuleSet(rules=active, outline=outline, version=digest.hexdigest()[:16])
 
 
