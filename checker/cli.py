@@ -29,6 +29,12 @@ LANG_OPTION = click.option(
 )
 
 
+RULES_OPTION = click.option(
+    "--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+    help="A rule pack folder: adds rules and overrides shipped ones by id (repeatable).",
+)
+
+
 def _fail(key: str, lang: str, **args: object) -> None:
     click.echo(f"{t('error.prefix', lang)}: {t(key, lang, **args)}", err=True)
     sys.exit(EXIT_USAGE)
@@ -62,8 +68,7 @@ def cli() -> None:
 @click.option("--published", help="Publication date, YYYY-MM-DD.")
 @click.option("--profile", type=click.Choice(LEVELS),
               help="Judge as this kind of body (applicability and weights); default: the detected level.")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
-              help="A rule pack folder: adds rules and overrides shipped ones by id (repeatable).")
+@RULES_OPTION
 def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | None,
           agency: str | None, level: str | None, year: int | None, published: str | None,
           profile: str | None, rule_dirs: tuple[Path, ...]) -> None:
@@ -120,13 +125,14 @@ def rules() -> None:
 
 @rules.command("test")
 @click.argument("rule_ids", nargs=-1)
+@RULES_OPTION
 @LANG_OPTION
-def rules_test(rule_ids: tuple[str, ...], lang: str | None) -> None:
+def rules_test(rule_ids: tuple[str, ...], rule_dirs: tuple[Path, ...], lang: str | None) -> None:
     """Run every rule's example sentences (or those of RULE_IDS); exit 1 if any fails."""
     from checker.ruletest import run_examples
 
     lang = lang or default_lang()
-    checker = _checker(lang)
+    checker = _checker(lang, rule_dirs)
     known = {r.id for r in checker.ruleset.rules}
     for rid in rule_ids:
         if rid not in known:

@@ -1,0 +1,160 @@
+"""Rule packs (--rules DIR) and profiles (--profile / detected level)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from checker.api import Checker, Overrides
+from checker.errors import RuleError
+from checker.model import Document, Status
+from checker.ruleset.load import load_rules
+
+GD = ROOT / "rules" / "packs" / "guangdong"
+
+GD_REPORT = """某区人民政府2024年法治政府建设年度报告
+一、学习贯彻习近平总书记重要讲话和重要指示精神情况
+区委常委会会议第一议题学习习近平总书记重要讲话和重要指示精神18次。
+二、学习贯彻习近平法治思想情况
+举办习近平法治思想专题读书班2期，参训干部160人次。
+三、主要举措和成效
+全年主动公开政府信息1265条。
+四、存在的不足和原因
+执法力量不足，主要原因是编制紧张。
+五、党政主要负责人履行推进法治建设第一责任人职责情况
+区长主持召开区政府常务会议研究法治工作4次。
+六、2025年工作安排
+下一步将推进行政复议规范化建设。
+"""
+
+
+def doc(text: str) -> Document:
+    title = text.split("\n", 1)[0]
+    return Document(source="gd.txt", text=text, format="txt", encoding="utf-8", fields={"title": title})
+
+
+def _pack(tmp_path: Path, body: str) -> Path:
+    d = tmp_path / "pack"
+    d.mkdir(exist_ok=True)
+    (d / "pack.yaml").write_text(textwrap.dedent(body), encoding="utf-8")
+    return d
+
+
+def test_guangdong_pack_loads_adds_and_overrides() -> None:
+    base = load_rules()
+    rs = load_rules(packs=[GD])
+    ids = {r.id for r in rs.rules}
+    assert {"S.gd-study-speeches", "S.gd-study-thought", "P.gd-speeches"} <= ids
+    assert len(rs.rules) == len(base.rules) + 4
+    c0101 = rs.by_id()["C01.01"]
+    assert c0101.weight == 5 and c0101.severity.value == "required"
+    assert rs.version != base.version
+
+
+@pytest.fixture(scope="module")
+def gd_checker() -> Checker:
+    return Checker([GD])
+
+
+def test_guangdong_report_with_both_study_parts(gd_checker: Checker) -> None:
+    r = gd_checker.check_document(doc(GD_REPORT))
+    fired = {f.rule for f in r.findings}
+    assert "S.gd-study-speeches" not in fired and "S.gd-study-thought" not in fired
+    assert next(p for p in r.parts if p.id == "study").present
+
+
+def test_guangdong_report_without_study_parts(gd_checker: Checker, checker: Checker) -> None:
+    text = GD_REPORT.split("三、主要举措和成效")[1]
+    text = "某区人民政府2024年法治政府建设年度报告\n一、主要举措和成效" + text
+    text = text.replace("四、", "二、").replace("五、", "三、").replace("六、", "四、")
+    r = gd_checker.check_document(doc(text))
+    fired = {f.rule for f in r.findings}
+    assert {"S.gd-study-speeches", "S.gd-study-thought"} <= fired
+    plain = checker.check_document(doc(text))
+    assert not {f.rule for f in plain.findings} & {"S.gd-study-speeches", "S.gd-study-thought"}
+    assert r.score.structure < plain.score.structure
+
+
+def test_pack_rule_reusing_a_shipped_id_is_refused(tmp_path: Path) -> None:
+    d = _pack(tmp_path, """
+        rules:
+          - id: C27.01
+            name: mine.disclosure
+            ref: {item: 27}
+            severity: required
+            weight: 2
+            title: {zh: 标题, en: Title}
+            message: {zh: 消息, en: Message}
+            match: {terms: ["主动公开"]}
+            examples: {pass: ["全年主动公开信息12条。"], fail: ["尚未主动公开。"]}
+        """)
+    with pytest.raises(RuleError) as exc:
+        load_rules(packs=[d])
+    assert exc.value.args_map["rule"] == "C27.01" and exc.value.args_map["field"] == "id"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ("overrides:\n  - {id: C99.01, weight: 1}\n", "id"),
+        ("overrides:\n  - {id: C27.01, weight: heavy}\n", "weight"),
+        ("overrides:\n  - {id: C27.01, severity: urgent}\n", "severity"),
+        ("overrides:\n  - {id: C27.01, colour: red}\n", "(rule)"),
+    ],
+)
+def test_bad_override_names_file_rule_field(tmp_path: Path, body: str, field: str) -> None:
+    d = _pack(tmp_path, body)
+    with pytest.raises(RuleError) as exc:
+        load_rules(packs=[d])
+    a = exc.value.args_map
+    assert a["file"].endswith("pack.yaml") and a["field"] == field
+
+
+def test_missing_pack_folder(tmp_path: Path) -> None:
+    with pytest.raises(RuleError):
+        load_rules(packs=[tmp_path / "nope"])
+
+
+def test_disable_and_reweight(tmp_path: Path, checker: Checker) -> None:
+    d = _pack(tmp_path, "overrides:\n  - {id: C27.01, disabled: true}\n")
+    rs = load_rules(packs=[d])
+    assert "C27.01" not in {r.id for r in rs.rules}
+
+
+def test_profile_applicability_and_weights(tmp_path: Path) -> None:
+    d = _pack(tmp_path, """
+        overrides:
+          - {id: C27.01, applies_to: [province, city]}
+          - {id: C27.02, weights: {county: 9}}
+        """)
+    ch = Checker([d])
+    text = "某县2024年法治政府建设年度报告\n一、主要举措和成效\n全年主动公开政府信息1265条，办理依申请公开12件。\n"
+    county = ch.check_document(doc(text))
+    city = ch.check_document(doc(text), Overrides(profile="city"))
+    assert county.profile == "county" and city.profile == "city"
+    cp = {c.rule: c.status for i in county.items if i.id == 27 for c in i.checkpoints}
+    assert cp["C27.01"] is Status.NOT_APPLICABLE
+    cp_city = {c.rule: c.status for i in city.items if i.id == 27 for c in i.checkpoints}
+    assert cp_city["C27.01"] is Status.MET
+    assert county.score.chapters[8] != city.score.chapters[8]
+
+
+def test_township_is_not_marked_down_for_legislation(checker: Checker) -> None:
+    text = "某镇2024年法治政府建设年度报告\n一、主要举措和成效\n全年主动公开政府信息126条。\n"
+    town = checker.check_document(doc(text))
+    status = {i.id: i.status for i in town.items}
+    assert status[7] is Status.NOT_APPLICABLE and status[8] is Status.NOT_APPLICABLE
+    prov = checker.check_document(doc(text), Overrides(profile="province"))
+    assert {i.id: i.status for i in prov.items}[7] is Status.MISSING
+
+
+def test_guangdong_pack_examples_pass() -> None:
+    from click.testing import CliRunner
+
+    from checker.cli import cli
+
+    result = CliRunner().invoke(cli, ["rules", "test", "--rules", str(GD), "--lang", "en"])
+    assert result.exit_code == 0, result.output
