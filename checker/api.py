@@ -13,6 +13,7 @@ from checker import metadata as meta_mod
 from checker.engine import engine_for
 from checker.facts import build_matchers, deadline_for, extract_hits, to_facts
 from checker.model import Document, ReportResult
+from checker.quality import measure
 from checker.read import DEFAULT_MAX_BYTES, read_document
 from checker.ruleset.compile import compile_rules
 from checker.ruleset.load import RuleSet, load_rules
@@ -40,6 +41,7 @@ class Checker:
         self.ruleset = ruleset or load_rules(packs=packs)
         self.max_bytes = max_bytes
         self._matchers = build_matchers(self.ruleset.rules)
+        self._checkpoint_ids = {r.id for r in self.ruleset.checkpoints()}
         rules = self.ruleset.rules
         self._engine = engine_for(self.ruleset.version, lambda: compile_rules(rules))
 
@@ -53,13 +55,14 @@ class Checker:
         seg = segment(doc)
         meta = meta_mod.extract(doc, agency=o.agency, level=o.level, year=o.year, published=o.published)
         hits = extract_hits(seg, self._matchers)
-        facts = to_facts(seg, meta, hits, self.ruleset.outline)
+        quality = measure(seg, meta, hits, self._checkpoint_ids)
+        facts = to_facts(seg, meta, hits, self.ruleset.outline, quality)
         firings = self._engine.evaluate(facts)
         level = meta.level.value if isinstance(meta.level.value, str) else None
         profile = o.profile or level
         items = judge_items(self.ruleset, seg, hits, firings, profile)
         parts = judge_parts(self.ruleset, seg, firings, hits)
-        args: dict[str, str | int] = {}
+        args: dict[str, str | int | float] = {k: v for k, v in quality.items() if isinstance(v, (str, int, float))}
         if isinstance(meta.year.value, int):
             args["deadline"] = deadline_for(meta.year.value, self.ruleset.outline).isoformat()
             args["year"] = meta.year.value
@@ -77,4 +80,5 @@ class Checker:
             findings=found,
             score=result_score,
             profile=profile,
+            quality=quality,
         )

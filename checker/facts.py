@@ -187,8 +187,9 @@ def deadline_for(year: int, outline: Outline) -> dt.date:
     return dt.date(year + 1, month, day)
 
 
-def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline) -> list[dict[str, Any]]:
-    """Facts for the rule engine: hits, parts, one meta fact; `id`s are unique from 0."""
+def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline,
+             quality: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Facts for the rule engine: hits, parts, one meta and one quality fact; `id`s are unique from 0."""
     facts: list[dict[str, Any]] = []
     for h in hits:
         facts.append(
@@ -224,6 +225,8 @@ def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline) 
             # Days on or after the deadline: 0 means on time, 1 means published on 1 April.
             m["days_late"] = max(0, (published - deadline_for(meta.year.value, outline)).days + 1)
     facts.append(m)
+    if quality is not None:
+        facts.append({"kind": "quality", **quality})
     for i, f in enumerate(facts):
         f["id"] = i
     return facts

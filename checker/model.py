@@ -104,6 +104,7 @@ class Sentence:
     end: int
     part: str
     section: str | None  # the heading text of the innermost section, if any
+    heading: bool = False  # the sentence is a heading (一、… / （一）…)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +224,7 @@ class Finding:
     rule: str
     severity: Severity
     kind: str  # "structure" | "timeliness"
-    args: dict[str, str | int] = field(default_factory=dict)
+    args: dict[str, str | int | float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +250,7 @@ class ReportResult:
     findings: tuple[Finding, ...]
     score: Score
     profile: str | None
+    quality: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,9 +223,11 @@ def _sentences(
 ) -> list[Sentence]:
     """Sentences with their part and innermost section; headings end sentences."""
     cuts = {0, len(text)}
+    heading_at: dict[int, int] = {}
     for h in (*tops, *seconds, *thirds):
         cuts.add(h.start)
         cuts.add(h.heading_end)
+        heading_at[h.start] = h.heading_end
     for m in _SENT_END.finditer(text):
         cuts.add(m.end())
     bounds = sorted(cuts)
@@ -249,5 +251,6 @@ def _sentences(
                 section = h.text
             else:
                 break
-        out.append(Sentence(len(out), start, end, part.id if part else "preamble", section))
+        is_heading = heading_at.get(a) == b
+        out.append(Sentence(len(out), start, end, part.id if part else "preamble", section, is_heading))
     return out

@@ -159,7 +159,7 @@ def _signal_refs(rule: Rule) -> list[str]:
     return refs
 
 
-def findings(ruleset: RuleSet, firings: list[Firing], args: dict[str, str | int],
+def findings(ruleset: RuleSet, firings: list[Firing], args: dict[str, str | int | float],
              profile: str | None = None) -> tuple[Finding, ...]:
     """Structure, timeliness and quality rules that fired (and apply to the profile)."""
     rules = ruleset.by_id()

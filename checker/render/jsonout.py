@@ -91,6 +91,7 @@ def report_dict(r: ReportResult, ctx: RenderContext) -> dict[str, Any]:
         "parts": {k: v for k, v in parts.items() if k in PART_IDS},
         "items": items,
         "counts": counts,
+        "quality": r.quality,
         "findings": findings,
     }
 

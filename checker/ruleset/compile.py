@@ -27,6 +27,12 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     "meta": frozenset(
         {"level", "year", "published_known", "days_late", "agency_known", "level_known", "year_known"}
     ),
+    # checker/quality.py FIELDS (kept equal by a test).
+    "quality": frozenset(
+        {"shortcomings_sentences", "shortcomings_causes", "shortcomings_topics", "shortcomings_figures",
+         "next_year_sentences", "next_year_concrete", "next_year_topics", "first_responsible_sentences",
+         "first_responsible_acts", "figures", "figures_per_k", "year_consistent", "dominant_year", "title_form"}
+    ),
 }
 
 Cond = dict[str, Any]
