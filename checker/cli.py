@@ -149,6 +149,60 @@ def rules_test(rule_ids: tuple[str, ...], rule_dirs: tuple[Path, ...], lang: str
     click.echo(t("rules.test.ok", lang, rules=n_rules, examples=len(results)))
 
 
+@rules.command("lint")
+@RULES_OPTION
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@LANG_OPTION
+def rules_lint(rule_dirs: tuple[Path, ...], strict: bool, lang: str | None) -> None:
+    r"""Check rules for patterns that can never match or can hang, missing examples and more.
+
+    \b
+    Exit status: 0 no errors (warnings allowed unless --strict), 1 problems found,
+    2 a rule file cannot be loaded (schema, duplicate id, unknown item …).
+    """
+    from checker.ruleset.lint import lint
+
+    lang = lang or default_lang()
+    checker = _checker(lang, rule_dirs)
+    problems = lint(checker.ruleset)
+    for p in problems:
+        click.echo(p.line())
+    errors = sum(p.level == "error" for p in problems)
+    warnings = len(problems) - errors
+    click.echo(t("rules.lint.summary", lang, rules=len(checker.ruleset.rules), errors=errors, warnings=warnings))
+    sys.exit(1 if errors or (strict and warnings) else 0)
+
+
+@rules.command("reference")
+@click.option("--write", "target", type=click.Path(path_type=Path, dir_okay=False),
+              help="Replace the generated block of this Markdown file (docs/rules.md) instead of printing.")
+def rules_reference(target: Path | None) -> None:
+    """Print the YAML reference generated from the rule schema."""
+    from checker.ruleset.reference import reference, write
+
+    if target:
+        write(target)
+    else:
+        click.echo(reference())
+
+
+@cli.command()
+@click.argument("rule_id")
+@RULES_OPTION
+@LANG_OPTION
+def explain(rule_id: str, rule_dirs: tuple[Path, ...], lang: str | None) -> None:
+    """Explain a rule: the outline's wording, what satisfies it, its examples."""
+    from checker.ruleset.explain import explain as explain_rule
+
+    lang = lang or default_lang()
+    checker = _checker(lang, rule_dirs)
+    rule = checker.ruleset.by_id().get(rule_id)
+    if rule is None:
+        _fail("usage.unknown_rule", lang, rule=rule_id)
+    assert rule is not None
+    click.echo(explain_rule(checker.ruleset, rule, lang), nl=False)
+
+
 def main() -> None:
     """Console entry point: one-line errors for usage mistakes, never a traceback."""
     lang = default_lang()

@@ -122,6 +122,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "usage.unknown_rule": {"zh": "没有编号为 {rule} 的规则", "en": "no rule with id {rule}"},
     # rules tooling
+    "rules.lint.summary": {
+        "zh": "已检查 {rules} 条规则：错误 {errors} 个，警告 {warnings} 个",
+        "en": "{rules} rules checked: {errors} errors, {warnings} warnings",
+    },
     "rules.test.ok": {
         "zh": "规则示例全部通过：{rules} 条规则，{examples} 个示例",
         "en": "all rule examples pass: {rules} rules, {examples} examples",

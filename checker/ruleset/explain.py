@@ -1,0 +1,71 @@
+"""`fzzf explain RULE_ID`: what a rule checks, in the outline's words, and what satisfies it."""
+
+from __future__ import annotations
+
+import json
+
+from checker.i18n import t
+from checker.ruleset.load import Rule, RuleSet
+
+LABELS = {
+    "zh": {
+        "rule": "规则", "kind": "类型", "item": "纲要事项", "chapter": "章", "outline": "纲要原文",
+        "checkpoint": "检查要点", "severity": "重要程度", "weight": "权重", "weights": "分级权重",
+        "applies": "适用对象", "all": "全部", "terms": "关键词（任一命中）", "context": "同句须含",
+        "exclude": "同句不得含", "where": "附加条件", "when": "触发条件", "message": "缺失时的提示",
+        "grading": "判定方法", "pass": "应判为有据的例句", "fail": "不应判为有据的例句",
+        "requirement": "报告要求", "file": "文件",
+        "grading_text": "术语在“主要举措和成效”等已完成工作部分出现、且非否定/计划/顺带提及/口号式表述时为有据；"
+                        "同句有数据为“已落实”，无数据为“部分落实”；只在不足或下一年度安排中出现为“仅有计划”。",
+    },
+    "en": {
+        "rule": "Rule", "kind": "Kind", "item": "Outline item", "chapter": "chapter", "outline": "Outline text",
+        "checkpoint": "Checkpoint", "severity": "Severity", "weight": "Weight", "weights": "Weight by level",
+        "applies": "Applies to", "all": "all", "terms": "Terms (any one)", "context": "Same sentence must contain",
+        "exclude": "Same sentence must not contain", "where": "Extra conditions", "when": "Fires when",
+        "message": "Message when missing", "grading": "How it is graded", "pass": "Sentences that satisfy it",
+        "fail": "Sentences that do not", "requirement": "Report requirement", "file": "File",
+        "grading_text": "A term in a part on work done, not negated, planned, in passing or a slogan, is evidence: "
+                        "with a figure in the sentence the checkpoint is met, without one partial; a term only "
+                        "among shortcomings or next year's plans makes it planned.",
+    },
+}
+
+
+def explain(ruleset: RuleSet, rule: Rule, lang: str = "zh") -> str:
+    """A plain-text explanation of one rule."""
+    lab = LABELS[lang]
+    lines = [f"{lab['rule']} {rule.id} ({rule.name}): {rule.text('title', lang)}",
+             f"  {lab['kind']}: {rule.kind}    {lab['file']}: {rule.file}"]
+    if rule.item is not None:
+        item = ruleset.outline.items[rule.item]
+        chapter = next(c for c in ruleset.outline.chapters if c.id == item.chapter)
+        lines.append(f"  {lab['item']}: ({rule.item}) {item.title.get(lang) or item.title['zh']}"
+                     f" — {lab['chapter']} {chapter.id}: {chapter.title.get(lang) or chapter.title['zh']}")
+        if item.text:
+            lines.append(f"  {lab['outline']}: {item.text.get(lang) or item.text.get('zh', '')}")
+        if rule.checkpoint:
+            cp = next(c for c in item.checkpoints if c.key == rule.checkpoint)
+            lines.append(f"  {lab['checkpoint']}: {rule.checkpoint} — {cp.title.get(lang) or cp.title['zh']}")
+    if rule.requirement:
+        lines.append(f"  {lab['requirement']}: {rule.requirement}")
+    lines.append(f"  {lab['severity']}: {rule.severity.value}    {lab['weight']}: {rule.weight:g}")
+    if rule.level_weights:
+        lines.append(f"  {lab['weights']}: " + ", ".join(f"{k} {v:g}" for k, v in rule.level_weights.items()))
+    applies = ", ".join(t(f"level.{lv}", lang) for lv in rule.applies_to) if rule.applies_to else lab["all"]
+    lines.append(f"  {lab['applies']}: {applies}")
+    for key, values in (("terms", rule.terms), ("context", rule.context), ("exclude", rule.exclude)):
+        if values:
+            lines.append(f"  {lab[key]}: " + " | ".join(values))
+    if rule.where:
+        lines.append(f"  {lab['where']}: {json.dumps(rule.where, ensure_ascii=False)}")
+    if rule.when:
+        lines.append(f"  {lab['when']}: {json.dumps(rule.when, ensure_ascii=False)}")
+    if rule.kind in ("checkpoint", "signal"):
+        lines.append(f"  {lab['grading']}: {lab['grading_text']}")
+    lines.append(f"  {lab['message']}: {rule.text('message', lang)}")
+    for key, examples in (("pass", rule.examples_pass), ("fail", rule.examples_fail)):
+        if examples:
+            lines.append(f"  {lab[key]}:")
+            lines += [f"    - {s}" for s in examples]
+    return "\n".join(lines) + "\n"
