@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from re import _constants as sre_constants
+from re import _parser as sre_parse
 from typing import Any
 
-from checker.model import PART_ROLE, Hit, Metadata, Segmented
+from checker.model import PART_ROLE, Hit, Metadata, Segmented, Sentence
 from checker.outline import Outline
 from checker.ruleset.load import Rule
 
@@ -64,6 +67,49 @@ class _Matcher:
     terms: re.Pattern[str]
     context: re.Pattern[str] | None
     exclude: re.Pattern[str] | None
+    # A literal each term's matches must contain, one per term; None when some term has none.
+    literals: tuple[str, ...] | None = None
+
+
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Literals one of which every match of `pattern` contains (None when there are none).
+
+    Used to find candidate sentences with plain substring search instead of running every
+    rule's regex over the whole report.
+    """
+    if re.compile(pattern).flags & re.IGNORECASE:
+        return None
+    return _literals_of(sre_parse.parse(pattern))
+
+
+def _literals_of(sub: sre_parse.SubPattern) -> tuple[str, ...] | None:
+    options: list[tuple[str, ...]] = []
+    run = ""
+    for op, av in sub.data:
+        if op is sre_constants.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            options.append((run,))
+            run = ""
+        if op is sre_constants.SUBPATTERN:
+            inner = _literals_of(av[-1])
+            if inner:
+                options.append(inner)
+        elif op is sre_constants.BRANCH:
+            alts = [_literals_of(b) for b in av[1]]
+            if all(alts):
+                options.append(tuple(sorted({x for a in alts if a for x in a})))
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and av[0] >= 1:
+            inner = _literals_of(av[2])
+            if inner:
+                options.append(inner)
+    if run:
+        options.append((run,))
+    if not options:
+        return None
+    # The best option: the one whose shortest literal is longest (fewest false candidates).
+    return max(options, key=lambda o: (min(len(x) for x in o), -len(o)))
 
 
 def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -79,7 +125,11 @@ def build_matchers(rules: tuple[Rule, ...] | list[Rule]) -> list[_Matcher]:
         if r.terms:
             terms = _alt(r.terms)
             assert terms is not None
-            out.append(_Matcher(r.id, terms, _alt(r.context), _alt(r.exclude)))
+            lits = [required_literals(t) for t in r.terms]
+            literals = None
+            if all(lits):
+                literals = tuple(sorted({x for lit in lits if lit for x in lit}))
+            out.append(_Matcher(r.id, terms, _alt(r.context), _alt(r.exclude), literals))
     return out
 
 
@@ -138,46 +188,86 @@ def _rank(f: dict[str, bool]) -> tuple[int, int]:
     return (0 if not bad else 1, 0 if f["quantified"] else 1)
 
 
+def _candidates(mt: _Matcher, text: str, starts: list[int], ends: list[int]) -> set[int]:
+    """Indices of sentences that may hold a match: one pass of the term pattern over the text.
+
+    A match found in the whole text may run across a sentence end or hide a shorter match
+    inside it, so every sentence a match touches is a candidate; the exact per-sentence search
+    in `_hit` decides. Scanning once per rule instead of once per rule and sentence is what
+    keeps a batch fast.
+    """
+    out: set[int] = set()
+    if mt.literals is not None:
+        # Every match contains one of these literals: find them with plain substring search.
+        for lit in mt.literals:
+            pos = text.find(lit)
+            while pos >= 0:
+                i = bisect_right(starts, pos) - 1
+                if i >= 0 and pos + len(lit) <= ends[i]:  # inside sentence i, not in a gap
+                    out.add(i)
+                pos = text.find(lit, pos + 1)
+        return out
+    for m in mt.terms.finditer(text):
+        first = max(0, bisect_right(starts, m.start()) - 1)
+        last = max(0, bisect_right(starts, max(m.start(), m.end() - 1)) - 1)
+        out.update(range(first, last + 2))
+    return out
+
+
+def _hit(mt: _Matcher, text: str, sent: Sentence) -> tuple[int, int, dict[str, bool]] | None:
+    """The best occurrence of the rule's terms in one sentence, or None."""
+    s, e = sent.start, sent.end
+    first = mt.terms.search(text, s, e)
+    if first is None:
+        return None
+    if mt.exclude is not None and mt.exclude.search(text, s, e):
+        return None
+    if mt.context is not None and not mt.context.search(text, s, e):
+        return None
+    best: tuple[tuple[int, int], int, int, dict[str, bool]] | None = None
+    m: re.Match[str] | None = first
+    while m is not None:
+        if m.end() > m.start():
+            f = flags(text, s, e, m.start(), m.end())
+            cand = (_rank(f), m.start(), m.end(), f)
+            if best is None or cand[0] < best[0]:
+                best = cand
+        m = mt.terms.search(text, m.end() if m.end() > m.start() else m.end() + 1, e)
+    return None if best is None else (best[1], best[2], best[3])
+
+
 def extract_hits(seg: Segmented, matchers: list[_Matcher]) -> list[Hit]:
     """One hit per (rule, sentence) where the rule's terms, context and exclusions agree."""
     text = seg.document.text
+    sentences = seg.sentences
+    starts = [s.start for s in sentences]
+    ends = [s.end for s in sentences]
+    found: list[tuple[int, int, _Matcher, tuple[int, int, dict[str, bool]]]] = []
+    for order, mt in enumerate(matchers):
+        for i in sorted(_candidates(mt, text, starts, ends)):
+            if i >= len(sentences):
+                continue
+            h = _hit(mt, text, sentences[i])
+            if h is not None:
+                found.append((i, order, mt, h))
+    found.sort(key=lambda x: (x[0], x[1]))
     hits: list[Hit] = []
-    for sent in seg.sentences:
-        s, e = sent.start, sent.end
-        for mt in matchers:
-            first = mt.terms.search(text, s, e)
-            if first is None:
-                continue
-            if mt.exclude is not None and mt.exclude.search(text, s, e):
-                continue
-            if mt.context is not None and not mt.context.search(text, s, e):
-                continue
-            best: tuple[tuple[int, int], int, int, dict[str, bool]] | None = None
-            m: re.Match[str] | None = first
-            while m is not None:
-                if m.end() > m.start():
-                    f = flags(text, s, e, m.start(), m.end())
-                    cand = (_rank(f), m.start(), m.end(), f)
-                    if best is None or cand[0] < best[0]:
-                        best = cand
-                m = mt.terms.search(text, m.end() if m.end() > m.start() else m.end() + 1, e)
-            if best is None:
-                continue
-            _, a, b, f = best
-            hits.append(
-                Hit(
-                    id=len(hits),
-                    rule=mt.rule,
-                    part=sent.part,
-                    part_role=PART_ROLE.get(sent.part, "done"),
-                    sentence=sent.index,
-                    start=a,
-                    end=b,
-                    sentence_start=s,
-                    sentence_end=e,
-                    **f,
-                )
+    for i, _, mt, (a, b, f) in found:
+        sent = sentences[i]
+        hits.append(
+            Hit(
+                id=len(hits),
+                rule=mt.rule,
+                part=sent.part,
+                part_role=PART_ROLE.get(sent.part, "done"),
+                sentence=sent.index,
+                start=a,
+                end=b,
+                sentence_start=sent.start,
+                sentence_end=sent.end,
+                **f,
             )
+        )
     return hits
 
 

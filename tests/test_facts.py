@@ -42,3 +42,26 @@ def test_flags(sentence: str, term: str, expected: dict[str, bool]) -> None:
     want = {"negated": False, "planned": False, "passing": False, "quantified": False, "slogan": False,
             **expected}
     assert f(sentence, term) == want
+
+
+def test_literal_prefilter_finds_the_same_hits(checker) -> None:
+    """Candidate sentences found by substring search give exactly the hits a full scan gives."""
+    import dataclasses
+
+    from checker.facts import _hit, build_matchers, extract_hits
+    from checker.read import read_document
+    from checker.segment import segment
+    from conftest import CORPUS, SAMPLES
+
+    matchers = build_matchers(checker.ruleset.rules)
+    paths = sorted(SAMPLES.glob("*.txt")) + sorted(SAMPLES.glob("*.html")) + sorted(CORPUS.glob("*.txt"))
+    for path in paths:
+        seg = segment(read_document(path))
+        fast = [(h.rule, h.sentence, h.start, h.end) for h in extract_hits(seg, matchers)]
+        slow = []
+        for sent in seg.sentences:
+            for mt in matchers:
+                h = _hit(dataclasses.replace(mt, literals=None), seg.document.text, sent)
+                if h is not None:
+                    slow.append((mt.rule, sent.index, h[0], h[1]))
+        assert sorted(fast) == sorted(slow), path.name
