@@ -48,10 +48,11 @@ def test_literal_prefilter_finds_the_same_hits(checker) -> None:
     """Candidate sentences found by substring search give exactly the hits a full scan gives."""
     import dataclasses
 
+    from conftest import CORPUS, SAMPLES
+
     from checker.facts import _hit, build_matchers, extract_hits
     from checker.read import read_document
     from checker.segment import segment
-    from conftest import CORPUS, SAMPLES
 
     matchers = build_matchers(checker.ruleset.rules)
     paths = sorted(SAMPLES.glob("*.txt")) + sorted(SAMPLES.glob("*.html")) + sorted(CORPUS.glob("*.txt"))
