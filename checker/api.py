@@ -19,7 +19,7 @@ from checker.ruleset.compile import compile_rules
 from checker.ruleset.load import RuleSet, load_rules
 from checker.score import score
 from checker.segment import segment
-from checker.verdict import findings, judge_items, judge_parts
+from checker.verdict import findings, judge_items, judge_parts, quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,10 @@ class Checker:
         found = findings(self.ruleset, firings, args, profile)
         date_known = meta.published.value is not None and isinstance(meta.year.value, int)
         result_score = score(self.ruleset, items, found, date_known, profile)
+        promises = tuple(
+            quote(doc.text, h, h.rule) for h in hits
+            if h.part == "next_year" and h.rule in self._checkpoint_ids and not h.negated
+        )
         return ReportResult(
             source=doc.source,
             document=doc,
@@ -81,4 +85,5 @@ class Checker:
             score=result_score,
             profile=profile,
             quality=quality,
+            promises=promises,
         )

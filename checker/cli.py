@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from checker import __version__
+from checker.atomic import write_text
 from checker.errors import CheckerError
 from checker.i18n import default_lang, t
 from checker.model import LEVELS, ReportError, ReportResult
@@ -103,7 +104,7 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
     text = FORMATS[fmt](ctx)
     if output:
         try:
-            _write_atomic(output, text)
+            write_text(output, text)
         except OSError as exc:
             _fail("usage.bad_output", lang, path=str(output), reason=exc.strerror or str(exc))
     else:
@@ -111,11 +112,61 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
     sys.exit(EXIT_USAGE if errors else EXIT_OK)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so readers never see half a report."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Output folder (summary.csv/.xlsx/.html/.json, agencies/, and the cache .cache/).")
+@click.option("-j", "--jobs", type=click.IntRange(0, 256), default=0, show_default=True,
+              help="Worker processes; 0 uses every core.")
+@click.option("--level", "levels", multiple=True, type=click.Choice(LEVELS),
+              help="Only reports of this level in the outputs (repeatable).")
+@click.option("--year", "years", multiple=True, type=click.IntRange(2000, 2100),
+              help="Only reports on this year in the outputs (repeatable).")
+@click.option("--profile", type=click.Choice(LEVELS), help="Judge every report as this kind of body.")
+@click.option("--no-cache", is_flag=True, help="Check every file again even if its cached result is current.")
+@RULES_OPTION
+@LANG_OPTION
+def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ...], years: tuple[int, ...],
+          profile: str | None, no_cache: bool, rule_dirs: tuple[Path, ...], lang: str | None) -> None:
+    r"""Audit every report under PATHS (files or folders, recursively) and write the summaries.
+
+    \b
+    Writes to OUTDIR: summary.csv (UTF-8 with BOM), summary.xlsx, summary.html, summary.json,
+    and agencies/NAME.{md,html,json} with each agency's reports across years. Unchanged files
+    are taken from the cache on a re-run.
+    \b
+    Exit status:
+      0  every file was checked
+      1  some files could not be checked (they are error rows in the outputs)
+      2  usage error or invalid rules
+    """
+    from checker.api import Overrides
+    from checker.batch.audit import AuditOptions, run_audit, show_progress
+    from checker.ruleset.load import load_rules
+
+    lang = lang or default_lang()
+    try:
+        ruleset = load_rules(packs=list(rule_dirs))
+    except CheckerError as exc:
+        _fail(exc.key, lang, **exc.args_map)
+    opts = AuditOptions(paths=list(paths), outdir=outdir, jobs=jobs, packs=list(rule_dirs), lang=lang,
+                        overrides=Overrides(profile=profile), levels=levels, years=years, use_cache=not no_cache)
+    try:
+        if show_progress():
+            from checker.batch.discover import discover
+
+            total = len(discover(list(paths)))
+            with click.progressbar(length=total, file=sys.stderr, label="fzzf audit") as bar:
+                result = run_audit(opts, progress=bar.update, ruleset=ruleset)
+        else:
+            result = run_audit(opts, ruleset=ruleset)
+    except OSError as exc:
+        _fail("usage.bad_output", lang, path=str(outdir), reason=exc.strerror or str(exc))
+    if result.filtered:
+        click.echo(t("audit.filtered", lang, n=result.filtered), err=True)
+    click.echo(t("audit.done", lang, files=len(result.rows) + result.filtered, checked=result.checked,
+                 cached=result.cached, errors=result.errors, out=str(outdir)))
+    sys.exit(1 if result.errors else EXIT_OK)
 
 
 @cli.group()

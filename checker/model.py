@@ -251,6 +251,8 @@ class ReportResult:
     score: Score
     profile: str | None
     quality: dict[str, object] = field(default_factory=dict)
+    # Checkpoints the next-year part promises (for following plans up a year later).
+    promises: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

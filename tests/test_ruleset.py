@@ -139,3 +139,14 @@ def test_yaml_syntax_error_names_line(tmp_path: Path) -> None:
     with pytest.raises(RuleError) as exc:
         load_rules([d])
     assert exc.value.args_map["field"].startswith("line ")
+
+
+def test_every_outline_checkpoint_has_exactly_one_rule(ruleset) -> None:
+    keys = {(i.id, c.key) for i in ruleset.outline.items.values() if i.scored for c in i.checkpoints}
+    rules: dict[tuple[int, str | None], list[str]] = {}
+    for r in ruleset.checkpoints():
+        rules.setdefault((r.item, r.checkpoint), []).append(r.id)
+    assert all(r.checkpoint for r in ruleset.checkpoints()), "every checkpoint rule names its outline key"
+    assert set(rules) == keys
+    assert {k: v for k, v in rules.items() if len(v) > 1} == {}
+    assert len(keys) >= 140

@@ -92,6 +92,10 @@ def report_dict(r: ReportResult, ctx: RenderContext) -> dict[str, Any]:
         "items": items,
         "counts": counts,
         "quality": r.quality,
+        "promises": [
+            {"rule": e.rule, "item": rules[e.rule].item, "quote": e.quote, "start": e.start, "end": e.end}
+            for e in r.promises
+        ],
         "findings": findings,
     }
 

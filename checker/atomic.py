@@ -1,0 +1,34 @@
+"""Write files so that a reader (or an interrupted run) never sees half of one.
+
+Every output goes to a temporary file in the same folder and is renamed over the target; a
+rename within one file system is atomic, so the target is either the old file or the new one
+(an interrupted run leaves at most a stray `.NAME.*.tmp`, never a truncated output). There is
+no fsync: this protects against interruption, not power loss, and keeps batch caches fast.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Atomically replace `path` with `data`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Atomically replace `path` with `text`."""
+    write_bytes(path, text.encode(encoding))

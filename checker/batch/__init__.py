@@ -1,0 +1,1 @@
+"""Batch audits: many reports in, per-agency gap reports and a supervisors' summary out."""

@@ -1,0 +1,148 @@
+"""One agency across years: score trend, recurring gaps, plan follow-through, text reuse.
+
+Supervisors ask four questions of an agency's reports over time: is it getting better (trend),
+does it keep leaving the same thing out (gaps missing two years running), did it do what last
+year's report promised (follow-through: checkpoints named in year N's next-year part against
+their status in year N+1), and did it copy last year's report (share of sentences repeated).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+REUSE_FLAG = 0.30  # share of repeated sentences above which a report is flagged as reused
+
+
+@dataclass
+class YearReport:
+    """One report of the agency (one year)."""
+
+    year: int | None
+    source: str
+    score: float
+    chapters: dict[int, float | None]
+    parts_missing: list[str]
+    on_time: bool | None
+    published: str | None
+    items: dict[int, dict[str, Any]]  # id -> item of the JSON contract
+    checkpoints: dict[str, str]  # rule -> status
+    promises: list[dict[str, Any]]
+    sentences: set[int]
+    findings: list[dict[str, Any]]
+
+
+@dataclass
+class Pair:
+    """Comparison of a report with the agency's previous one."""
+
+    year: int | None
+    previous: int | None
+    score_delta: float
+    chapter_deltas: dict[int, float | None]
+    recurring_gaps: list[dict[str, Any]]  # items missing/planned in both (consecutive years only)
+    kept: list[dict[str, Any]]  # promises of the previous report now met or partial
+    not_kept: list[dict[str, Any]]  # promises of the previous report still not done
+    reuse: float  # share of this report's sentences found in the previous one
+    reused: bool
+
+
+@dataclass
+class AgencyHistory:
+    """All reports of one agency, oldest first, and the year-to-year comparisons."""
+
+    name: str
+    level: str | None
+    reports: list[YearReport]
+    pairs: list[Pair] = field(default_factory=list)
+
+
+def year_report(entry: dict[str, Any]) -> YearReport:
+    """A YearReport from a cached full entry."""
+    r = entry["report"]
+    return YearReport(
+        year=r["year"],
+        source=entry["source"],
+        score=r["score"],
+        chapters={int(k): v for k, v in r["score_detail"]["chapters"].items()},
+        parts_missing=[p for p in ("measures", "shortcomings", "first_responsible", "next_year")
+                       if not (r["parts"].get(p) or {}).get("present")],
+        on_time=None if r["published"] is None or r["year"] is None
+        else not any(f["rule"] == "T.late" for f in r["findings"]),
+        published=r["published"],
+        items={i["id"]: i for i in r["items"]},
+        checkpoints={c["rule"]: c["status"] for i in r["items"] for c in i["checkpoints"]},
+        promises=list(r.get("promises") or ()),
+        sentences=set(entry.get("sentences") or ()),
+        findings=list(r["findings"]),
+    )
+
+
+def _pair(prev: YearReport, cur: YearReport, titles: dict[str, str]) -> Pair:
+    consecutive = prev.year is not None and cur.year is not None and cur.year == prev.year + 1
+    gaps = []
+    if consecutive:
+        for iid, item in cur.items.items():
+            before = prev.items.get(iid)
+            if before and item["status"] in ("missing", "planned") and before["status"] in ("missing", "planned"):
+                gaps.append({"id": iid, "title": item["title"], "status": item["status"],
+                             "previous_status": before["status"]})
+    kept, not_kept = [], []
+    seen: set[str] = set()
+    for p in prev.promises:
+        rule = p["rule"]
+        if rule in seen:
+            continue
+        seen.add(rule)
+        status = cur.checkpoints.get(rule, "missing")
+        row = {"rule": rule, "item": p.get("item"), "title": titles.get(rule, rule), "quote": p["quote"],
+               "status": status}
+        (kept if status in ("met", "partial") else not_kept).append(row)
+    reuse = len(cur.sentences & prev.sentences) / len(cur.sentences) if cur.sentences else 0.0
+    return Pair(
+        year=cur.year,
+        previous=prev.year,
+        score_delta=round(cur.score - prev.score, 1),
+        chapter_deltas={
+            ch: (None if v is None or prev.chapters.get(ch) is None else round(v - prev.chapters[ch], 1))  # type: ignore[operator]
+            for ch, v in cur.chapters.items()
+        },
+        recurring_gaps=gaps,
+        kept=kept,
+        not_kept=not_kept,
+        reuse=round(reuse, 3),
+        reused=reuse >= REUSE_FLAG,
+    )
+
+
+def history(name: str, level: str | None, entries: list[dict[str, Any]], titles: dict[str, str]) -> AgencyHistory:
+    """The agency's reports in year order with comparisons of each to the one before."""
+    reports = sorted((year_report(e) for e in entries), key=lambda r: (r.year is None, r.year or 0, r.source))
+    h = AgencyHistory(name, level, reports)
+    dated = [r for r in reports if r.year is not None]
+    for prev, cur in itertools.pairwise(dated):
+        h.pairs.append(_pair(prev, cur, titles))
+    return h
+
+
+def to_json(h: AgencyHistory) -> dict[str, Any]:
+    """The agency history as plain JSON data."""
+    return {
+        "agency": h.name,
+        "level": h.level,
+        "reports": [
+            {"year": r.year, "source": r.source, "score": r.score, "published": r.published, "on_time": r.on_time,
+             "parts_missing": r.parts_missing, "chapters": {str(k): v for k, v in r.chapters.items()},
+             "items": {str(k): v["status"] for k, v in r.items.items()},
+             "findings": [f["rule"] for f in r.findings]}
+            for r in h.reports
+        ],
+        "comparisons": [
+            {"year": p.year, "previous": p.previous, "score_delta": p.score_delta,
+             "chapter_deltas": {str(k): v for k, v in p.chapter_deltas.items()},
+             "recurring_gaps": p.recurring_gaps, "promises_kept": p.kept, "promises_not_kept": p.not_kept,
+             "reuse": p.reuse, "reused": p.reused}
+            for p in h.pairs
+        ],
+    }

@@ -1,0 +1,295 @@
+"""Outputs of `fzzf audit`: the supervisors' summary (CSV, XLSX, HTML) and per-agency reports.
+
+The HTML pages are self-contained (inline CSS, inline SVG charts, a few lines of inline JS for
+sorting and filtering; nothing is fetched) and printable. Every text that comes from a report
+is escaped (Jinja2 autoescape); every spreadsheet cell that starts like a formula is written
+as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, select_autoescape
+
+from checker.batch.agencies import AgencyHistory, to_json
+from checker.i18n import MESSAGES, t
+from checker.ruleset.load import RuleSet
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A spreadsheet cell that can never become a formula (text starting = + - @ is quoted)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def colour(value: float | None) -> str:
+    """Background for a 0–100 value: red (low) through yellow to green (high)."""
+    if value is None:
+        return "#f4f4f4"
+    hue = max(0.0, min(100.0, value)) * 1.2
+    return f"hsl({hue:.0f},70%,82%)"
+
+
+@cache
+def _env() -> Environment:
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    return env
+
+
+@cache
+def _template(name: str) -> Any:
+    text = resources.files("checker.render").joinpath("templates", name).read_text(encoding="utf-8")
+    return _env().from_string(text)
+
+
+@cache
+def _css() -> str:
+    return resources.files("checker.render").joinpath("templates", "base.css").read_text(encoding="utf-8")
+
+
+def _labels(lang: str) -> dict[str, str]:
+    return {k.removeprefix("audit."): t(k, lang) for k in MESSAGES if k.startswith("audit.")}
+
+
+def _level(lang: str, level: str | None) -> str:
+    return t(f"level.{level}", lang) if level else t("report.unknown", lang)
+
+
+def _on_time(lang: str, value: bool | None) -> tuple[str, str, int]:
+    if value is None:
+        return t("audit.unknown", lang), "muted", 1
+    return (t("audit.yes", lang), "good", 2) if value else (t("audit.no", lang), "bad", 0)
+
+
+def ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Checked rows by score, best first, with a rank (ties share a rank)."""
+    ok = sorted((r for r in rows if r["ok"]), key=lambda r: (-r["score"], r["agency"] or "", r["year"] or 0))
+    prev, rank = None, 0
+    for i, r in enumerate(ok, 1):
+        if r["score"] != prev:
+            rank, prev = i, r["score"]
+        r["rank"] = rank
+    return ok
+
+
+def headers(lang: str) -> list[str]:
+    """Column headers of the summary table, in the user's language."""
+    return [t("audit.rank", lang), t("audit.agency", lang), t("audit.level", lang), t("audit.year", lang),
+            t("audit.published", lang), t("audit.on_time", lang), t("audit.parts", lang), t("audit.score", lang),
+            *[t("audit.chapter", lang, n=i) for i in range(1, 11)],
+            t("audit.missing_required", lang), t("audit.top_gaps", lang), t("audit.source", lang)]
+
+
+def table_rows(rows: list[dict[str, Any]], lang: str) -> Iterable[list[Any]]:
+    """Summary rows as plain cells: checked reports by rank, then the files that failed."""
+    for r in ranked(rows):
+        yield [r["rank"], r["agency"] or t("report.unknown", lang), _level(lang, r["level"]), r["year"],
+               r["published"], _on_time(lang, r["on_time"])[0], f"{r['parts_present']}/4", r["score"],
+               *[r["chapters"].get(i) for i in range(1, 11)], r["missing_required"], "；".join(r["top_gaps"]),
+               r["source"]]
+    for r in rows:
+        if not r["ok"]:
+            msg = t(r["error"]["key"], lang, **r["error"]["args"])
+            yield ["", "", "", "", "", "", "", "", *[""] * 10, "", msg, r["source"]]
+
+
+def summary_csv(rows: list[dict[str, Any]], lang: str) -> bytes:
+    """CSV in UTF-8 with a BOM, so Excel opens the Chinese text correctly."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(headers(lang))
+    for row in table_rows(rows, lang):
+        w.writerow([safe_cell("" if v is None else v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def summary_xlsx(rows: list[dict[str, Any]], lang: str) -> bytes:
+    """XLSX: frozen header, filters on every column, a colour scale on the scores."""
+    import xlsxwriter  # imported here: only audits need it
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    ws = wb.add_worksheet(t("audit.table", lang)[:31])
+    head = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True, "valign": "top"})
+    hs = headers(lang)
+    ws.write_row(0, 0, hs, head)
+    n = 0
+    for n, row in enumerate(table_rows(rows, lang), 1):
+        for c, v in enumerate(row):
+            if v is None or v == "":
+                ws.write_blank(n, c, None)
+            elif isinstance(v, int | float) and not isinstance(v, bool):
+                ws.write_number(n, c, v)
+            else:
+                ws.write_string(n, c, str(safe_cell(v)))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(n, 1), len(hs) - 1)
+    score_cols = (7, 17)  # score and the ten chapter columns
+    ws.conditional_format(1, score_cols[0], max(n, 1), score_cols[1], {
+        "type": "3_color_scale", "min_type": "num", "min_value": 0, "mid_type": "num", "mid_value": 60,
+        "max_type": "num", "max_value": 100, "min_color": "#F8696B", "mid_color": "#FFEB84", "max_color": "#63BE7B",
+    })
+    widths = [6, 22, 8, 7, 12, 8, 8, 8, *[7] * 10, 10, 48, 40]
+    for c, wdt in enumerate(widths):
+        ws.set_column(c, c, wdt)
+    wb.close()
+    return buf.getvalue()
+
+
+def _histogram(scores: list[float]) -> dict[str, Any]:
+    bins = [0] * 10
+    for s in scores:
+        bins[min(9, int(s // 10))] += 1
+    width, height, pad = 520, 180, 20
+    top = max(bins) or 1
+    bw = (width - 2 * pad) / 10
+    bars = []
+    for i, c in enumerate(bins):
+        h = (height - 40) * c / top
+        bars.append({"x": round(pad + i * bw + 2, 1), "w": round(bw - 4, 1), "y": round(height - 20 - h, 1),
+                     "h": round(h, 1), "count": c, "label": f"{i * 10}-{i * 10 + 10}"})
+    return {"width": width, "height": height, "bars": bars}
+
+
+def summary_html(rows: list[dict[str, Any]], histories: list[tuple[AgencyHistory, str]], ruleset: RuleSet,
+                 lang: str) -> str:
+    """The self-contained summary page."""
+    ok = ranked(rows)
+    chapters = [{"id": c.id, "title": c.title.get(lang) or c.title["zh"]} for c in ruleset.outline.chapters]
+    links = {(h.name, h.level): link for h, link in histories}
+    view = []
+    for r in ok:
+        label, cls, sort = _on_time(lang, r["on_time"])
+        view.append({
+            **r,
+            "agency": r["agency"] or t("report.unknown", lang),
+            "level_label": _level(lang, r["level"]),
+            "on_time_label": label, "on_time_class": cls, "on_time_sort": sort,
+            "score_bg": colour(r["score"]),
+            "chapter_cells": [{"label": "—" if v is None else v, "sort": -1 if v is None else v, "bg": colour(v)}
+                              for v in (r["chapters"].get(i) for i in range(1, 11))],
+            "gaps": "；".join(r["top_gaps"]),
+            "link": links.get((r["agency"], r["level"])),
+        })
+    heat = []
+    for h, _ in histories:
+        latest = h.reports[-1]
+        year = latest.year or "—"
+        heat.append({"label": f"{h.name}（{year}）" if lang == "zh" else f"{h.name} ({year})",
+                     "cells": [{"label": "—" if v is None else v, "bg": colour(v)}
+                               for v in (latest.chapters.get(i) for i in range(1, 11))]})
+    errors = [{"source": r["source"], "message": t(r["error"]["key"], lang, **r["error"]["args"])}
+              for r in rows if not r["ok"]]
+    scores = [r["score"] for r in ok]
+    timed = [r["on_time"] for r in ok if r["on_time"] is not None]
+    counts = {
+        "files": len(rows), "ok": len(ok), "errors": len(errors), "agencies": len(histories),
+        "mean": round(sum(scores) / len(scores), 1) if scores else None,
+        "on_time": round(100 * sum(timed) / len(timed)) if timed else None,
+    }
+    hs = headers(lang)
+    types = ["num", "text", "text", "num", "text", "num", "num", "num", *["num"] * 10, "num", "text", "text"]
+    return _template("summary.html.j2").render(
+        lang=lang, css=_css(), t=_labels(lang), generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        counts=counts, chart=_histogram(scores), rows=view, errors=errors, heat=heat, chapters=chapters,
+        headers=[{"label": h, "type": ty} for h, ty in zip(hs, types, strict=True)],
+        levels=[{"id": lv, "label": _level(lang, lv)} for lv in sorted({r["level"] for r in ok if r["level"]})],
+        years=sorted({r["year"] for r in ok if r["year"]}),
+    )
+
+
+def _trend(h: AgencyHistory) -> dict[str, Any]:
+    pts = [r for r in h.reports if r.year is not None] or h.reports
+    width, height, pad = 520, 180, 40
+    step = (width - 2 * pad) / max(1, len(pts) - 1)
+    points = []
+    for i, r in enumerate(pts):
+        x = pad + i * step if len(pts) > 1 else width / 2
+        y = 20 + (height - 50) * (1 - r.score / 100)
+        points.append({"x": round(x, 1), "y": round(y, 1), "score": r.score, "label": r.year or "—"})
+    path = "M" + " L".join(f"{p['x']},{p['y']}" for p in points) if len(points) > 1 else ""
+    return {"width": width, "height": height, "points": points, "path": path}
+
+
+def _agency_view(h: AgencyHistory, ruleset: RuleSet, lang: str) -> dict[str, Any]:
+    reports = []
+    for r in h.reports:
+        label, cls, _ = _on_time(lang, r.on_time)
+        gaps = [{"id": i, "title": it["title"], "reason": it["reason"]}
+                for i, it in sorted(r.items.items()) if it["status"] in ("missing", "planned")]
+        reports.append({
+            "year": r.year, "score": r.score, "published": r.published, "source": r.source,
+            "on_time_label": label, "on_time_class": cls,
+            "parts_missing": "、".join(t(f"part.{p}", lang) for p in r.parts_missing) or t("audit.none", lang),
+            "chapter_cells": [{"label": "—" if v is None else v, "bg": colour(v)}
+                              for v in (r.chapters.get(i) for i in range(1, 11))],
+            "gaps": gaps, "findings": [f["message"] for f in r.findings],
+        })
+    pairs = []
+    for p in h.pairs:
+        pairs.append({
+            "year": p.year, "previous": p.previous, "recurring_gaps": p.recurring_gaps,
+            "delta_label": f"{p.score_delta:+.1f}", "delta_class": "good" if p.score_delta > 0 else (
+                "bad" if p.score_delta < 0 else ""),
+            "reuse_pct": round(100 * p.reuse), "reused": p.reused,
+            "kept": [{**k, "status_label": t(f"status.{k['status']}", lang)} for k in p.kept],
+            "not_kept": [{**k, "status_label": t(f"status.{k['status']}", lang)} for k in p.not_kept],
+        })
+    return {"name": h.name, "level_label": _level(lang, h.level), "reports": reports, "pairs": pairs}
+
+
+def agency_html(h: AgencyHistory, ruleset: RuleSet, lang: str) -> str:
+    """The agency's self-contained report page."""
+    chapters = [{"id": c.id, "title": c.title.get(lang) or c.title["zh"]} for c in ruleset.outline.chapters]
+    return _template("agency.html.j2").render(lang=lang, css=_css(), t=_labels(lang), a=_agency_view(h, ruleset, lang),
+                                              chart=_trend(h), chapters=chapters)
+
+
+def _md(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def agency_markdown(h: AgencyHistory, ruleset: RuleSet, lang: str) -> str:
+    """The agency's report in Markdown."""
+    a = _agency_view(h, ruleset, lang)
+    lb = _labels(lang)
+    out = [f"# {_md(a['name'])} — {lb['agency_title']}", "", f"{lb['level']}: {a['level_label']}", "",
+           f"## {lb['trend']}", "",
+           f"| {lb['year']} | {lb['score']} | {lb['published']} | {lb['on_time']} | {lb['parts_missing']} | "
+           + " | ".join(str(i) for i in range(1, 11)) + " |",
+           "|---|---:|---|---|---|" + "---:|" * 10]
+    for r in a["reports"]:
+        out.append(f"| {r['year'] or '—'} | {r['score']} | {r['published'] or '—'} | {r['on_time_label']} | "
+                   f"{_md(r['parts_missing'])} | " + " | ".join(str(c["label"]) for c in r["chapter_cells"]) + " |")
+    for p in a["pairs"]:
+        out += ["", f"## {p['year']} {lb['vs']} {p['previous']}", "",
+                f"- {lb['score_change']}: {p['delta_label']}",
+                f"- {lb['reuse']}: {p['reuse_pct']}%" + (f" — **{lb['reused']}**" if p["reused"] else ""),
+                f"- {lb['recurring']}: " + ("；".join(f"[{g['id']}] {_md(g['title'])}" for g in p["recurring_gaps"])
+                                           or lb["none"]),
+                "", f"### {lb['follow']}: {lb['kept']} {len(p['kept'])}, {lb['not_kept']} {len(p['not_kept'])}", ""]
+        for k in p["not_kept"]:
+            out.append(f"- ✗ {_md(k['title'])} — {k['status_label']}: > {_md(k['quote'])}")
+        for k in p["kept"]:
+            out.append(f"- ✓ {_md(k['title'])} — {k['status_label']}")
+    for r in a["reports"]:
+        out += ["", f"## {r['year'] or '—'} {lb['gaps']}", ""]
+        out += [f"- [{g['id']}] {_md(g['title'])} — {g['reason']}" for g in r["gaps"]] or [lb["none"]]
+        out += [f"- ⚠ {_md(f)}" for f in r["findings"]]
+    return "\n".join(out) + "\n"
+
+
+def agency_json(h: AgencyHistory) -> str:
+    """The agency's history as JSON."""
+    return json.dumps(to_json(h), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,137 @@
+"""fzzf audit: every file once, error rows, cache, filters, spreadsheets, agency reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES
+from lxml import etree
+
+from checker.batch.audit import slug
+from checker.render.audit import safe_cell
+
+
+def audit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "checker", "audit", *args], capture_output=True, text=True,
+                          timeout=300, env={"PATH": "/usr/bin:/bin", "CI": "1"})
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("in")
+    shutil.copytree(SAMPLES, d / "samples", ignore=shutil.ignore_patterns("*.md"))
+    (d / "samples" / "broken.txt").write_bytes(b"\x00\x01binary junk\x00" * 50)
+    (d / "samples" / "empty.html").write_bytes(b"")
+    return d
+
+
+@pytest.fixture(scope="module")
+def first_run(inputs: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path_factory.mktemp("out")
+    return audit(str(inputs / "samples"), "-o", str(out), "-j", "2"), out
+
+
+def _rows(out: Path) -> list[dict]:
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))["rows"]
+
+
+def test_every_file_once_and_errors_as_rows(first_run, inputs: Path) -> None:
+    r, out = first_run
+    assert r.returncode == 1, r.stderr  # some files could not be checked
+    assert "Traceback" not in r.stderr
+    files = sorted(str(p) for p in (inputs / "samples").iterdir())
+    rows = _rows(out)
+    assert sorted(row["source"] for row in rows) == files
+    bad = {Path(row["source"]).name: row for row in rows if not row["ok"]}
+    assert set(bad) == {"broken.txt", "empty.html"}
+    assert bad["broken.txt"]["error"]["key"] == "input.binary"
+    ranks = [row["rank"] for row in rows if row["ok"]]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+
+
+def test_csv_has_bom_and_every_file(first_run, inputs: Path) -> None:
+    _, out = first_run
+    raw = (out / "summary.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert table[0][0] == "排名" and table[0][1] == "单位"
+    assert len(table) - 1 == len(list((inputs / "samples").iterdir()))
+    assert any("不是文本文件" in " ".join(row) for row in table)
+
+
+def test_xlsx_frozen_filtered_coloured(first_run) -> None:
+    _, out = first_run
+    with zipfile.ZipFile(out / "summary.xlsx") as z:
+        sheet = etree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    pane = sheet.find(".//m:pane", ns)
+    assert pane is not None and pane.get("ySplit") == "1" and pane.get("state") == "frozen"
+    assert sheet.find(".//m:autoFilter", ns) is not None
+    assert sheet.find(".//m:conditionalFormatting/m:cfRule/m:colorScale", ns) is not None
+
+
+def test_agency_reports(first_run) -> None:
+    _, out = first_run
+    names = sorted(p.name for p in (out / "agencies").iterdir())
+    for agency in ("云溪县", "梅岭镇", "城东街道", "江州市市场监督管理局"):
+        for ext in ("md", "html", "json"):
+            assert f"{agency}.{ext}" in names
+    data = json.loads((out / "agencies" / "云溪县.json").read_text(encoding="utf-8"))
+    assert data["agency"] == "云溪县" and data["reports"]
+
+
+def test_summary_html_is_self_contained(first_run) -> None:
+    _, out = first_run
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert "<script src" not in page and "<link" not in page and "http://" not in page and "https://" not in page
+    assert 'id="summary"' in page and 'id="score-chart"' in page and 'id="heatmap"' in page
+
+
+def test_rerun_uses_cache_and_rechecks_changed_files(first_run, inputs: Path) -> None:
+    _, out = first_run
+    r = audit(str(inputs / "samples"), "-o", str(out))
+    assert "沿用缓存" in r.stdout
+    n_ok = sum(1 for row in _rows(out) if row["ok"])
+    n_bad = sum(1 for row in _rows(out) if not row["ok"])  # unreadable files are tried again
+    assert f"新检查 {n_bad}，沿用缓存 {n_ok}" in r.stdout, r.stdout
+    target = inputs / "samples" / "yunxi-county-2024.txt"
+    original = target.read_bytes()
+    try:
+        target.write_bytes(original + "\n补充说明：全年举办法治讲座3场。\n".encode())
+        r = audit(str(inputs / "samples"), "-o", str(out))
+        assert f"新检查 {n_bad + 1}，沿用缓存 {n_ok - 1}" in r.stdout, r.stdout
+    finally:
+        target.write_bytes(original)
+
+
+def test_filters(inputs: Path, tmp_path: Path) -> None:
+    r = audit(str(inputs / "samples"), "-o", str(tmp_path), "--level", "township", "-j", "1")
+    rows = [row for row in _rows(tmp_path) if row["ok"]]
+    assert rows and all(row["level"] == "township" for row in rows)
+    assert "筛除" in r.stderr
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    r = audit(str(tmp_path), "-o", str(tmp_path / "o"), "--level", "village")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd", "a/b\\c", "..", ".hidden", "CON", "x" * 300, "=cmd|' /C calc'!A0"]
+)
+def test_slug_never_escapes(name: str) -> None:
+    s = slug(name, set())
+    assert "/" not in s and "\\" not in s and s not in ("", ".", "..") and len(s) <= 60
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "=HYPERLINK(\"x\")"])
+def test_formula_cells_are_text(value: str) -> None:
+    assert safe_cell(value).startswith("'")
