@@ -18,7 +18,7 @@ from typing import Any
 from durable import engine as _durable
 
 from checker.model import Firing
-from checker.ruleset.compile import split_name
+from checker.ruleset.compile import SHARED, split_name
 
 RULESET = "fzzf"
 
@@ -82,13 +82,17 @@ class Engine:
                     self._host.delete_state(RULESET, sid)
                 except Exception:
                     pass
-        out = []
-        for name, ids in sorted(fired.items()):
+        by_rule: dict[tuple[str, str], set[int]] = {}
+        for name, ids in fired.items():
             if name.startswith("_"):
                 continue
             rid, outcome = split_name(name)
-            out.append(Firing(rule=rid, outcome=outcome, hits=tuple(sorted(ids))))
-        return out
+            if rid == SHARED:  # a shared grading rule: the hits say whose they are
+                for i in ids:
+                    by_rule.setdefault((facts[i]["rule"], outcome), set()).add(i)
+            else:
+                by_rule.setdefault((rid, outcome), set()).update(ids)
+        return [Firing(rule=r, outcome=o, hits=tuple(sorted(ids))) for (r, o), ids in sorted(by_rule.items())]
 
 
 _ENGINES: dict[str, Engine] = {}

@@ -188,24 +188,32 @@ def _rank(f: dict[str, bool]) -> tuple[int, int]:
     return (0 if not bad else 1, 0 if f["quantified"] else 1)
 
 
-def _candidates(mt: _Matcher, text: str, starts: list[int], ends: list[int]) -> set[int]:
-    """Indices of sentences that may hold a match: one pass of the term pattern over the text.
+def _candidates(mt: _Matcher, text: str, starts: list[int], ends: list[int],
+                found: dict[str, list[int]]) -> set[int]:
+    """Indices of sentences that may hold a match of the rule's terms.
 
-    A match found in the whole text may run across a sentence end or hide a shorter match
-    inside it, so every sentence a match touches is a candidate; the exact per-sentence search
-    in `_hit` decides. Scanning once per rule instead of once per rule and sentence is what
-    keeps a batch fast.
+    With required literals (most rules), candidates are the sentences containing one, found by
+    plain substring search (`found` memoises each literal's positions across rules). Otherwise
+    one pass of the pattern over the text; a match may run across a sentence end or hide a
+    shorter one inside it, so every sentence it touches is a candidate. The exact
+    per-sentence search in `_hit` decides either way.
     """
     out: set[int] = set()
     if mt.literals is not None:
-        # Every match contains one of these literals: find them with plain substring search.
         for lit in mt.literals:
-            pos = text.find(lit)
-            while pos >= 0:
+            positions = found.get(lit)
+            if positions is None:
+                positions = []
+                pos = text.find(lit)
+                while pos >= 0:
+                    positions.append(pos)
+                    pos = text.find(lit, pos + 1)
+                found[lit] = positions
+            n = len(lit)
+            for pos in positions:
                 i = bisect_right(starts, pos) - 1
-                if i >= 0 and pos + len(lit) <= ends[i]:  # inside sentence i, not in a gap
+                if i >= 0 and pos + n <= ends[i]:  # inside sentence i, not in a gap
                     out.add(i)
-                pos = text.find(lit, pos + 1)
         return out
     for m in mt.terms.finditer(text):
         first = max(0, bisect_right(starts, m.start()) - 1)
@@ -243,8 +251,9 @@ def extract_hits(seg: Segmented, matchers: list[_Matcher]) -> list[Hit]:
     starts = [s.start for s in sentences]
     ends = [s.end for s in sentences]
     found: list[tuple[int, int, _Matcher, tuple[int, int, dict[str, bool]]]] = []
+    positions: dict[str, list[int]] = {}
     for order, mt in enumerate(matchers):
-        for i in sorted(_candidates(mt, text, starts, ends)):
+        for i in sorted(_candidates(mt, text, starts, ends, positions)):
             if i >= len(sentences):
                 continue
             h = _hit(mt, text, sentences[i])

@@ -130,8 +130,11 @@ def _drop_chrome(root: etree._Element) -> None:
             _drop(el)
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _cjk(text: str) -> int:
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return len(_CJK.findall(text))
 
 
 def _article(root: etree._Element) -> etree._Element:

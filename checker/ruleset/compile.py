@@ -137,11 +137,38 @@ def compile_rule(rule: Rule) -> dict[str, dict[str, Any]]:
     return {f"{rule.id}#{FIRED}": {"all": compiled_legs}}
 
 
+# Durable rule names of the shared grading rules; their matches are split by the hit's `rule`.
+SHARED = "*"
+
+
+def compile_shared() -> dict[str, dict[str, Any]]:
+    """The grading of every checkpoint and signal without rule-specific `where` tests.
+
+    Such rules differ only in which hits are theirs, which the hit's `rule` field already says,
+    so two durable rules grade all of them; the engine splits the matches by `rule`. This keeps
+    the compiled ruleset small (registration time is part of every command's start-up) and
+    the number of actions per report low.
+    """
+    evidence = where_conditions("hit", EVIDENCE_WHERE)
+    planned_or = [_and(where_conditions("hit", alt)[1:]) for alt in PLANNED_ANY]
+    planned = [{"kind": "hit"}, {"passing": False}, {"$or": planned_or}]
+    return {
+        f"{SHARED}#{EVIDENCE}": {"all": [{"m": _and(evidence)}], "cap": 10000},
+        f"{SHARED}#{PLANNED}": {"all": [{"m": _and(planned)}], "cap": 10000},
+    }
+
+
 def compile_rules(rules: list[Rule] | tuple[Rule, ...]) -> dict[str, dict[str, Any]]:
     """The whole durable ruleset for a set of rules, plus the sink and eof rules."""
     out: dict[str, dict[str, Any]] = {}
+    shared = False
     for rule in rules:
+        if rule.kind in ("checkpoint", "signal") and not rule.where:
+            shared = True
+            continue
         out.update(compile_rule(rule))
+    if shared:
+        out.update(compile_shared())
     # Every fact is handled (else assert_facts raises and runs nothing), and at least one
     # action runs per report (else delete_state segfaults): notes §0.4.
     out["_sink"] = {"all": [{"x": {"$ex": {"kind": 1}}}, {"y": {"kind": "__never__"}}]}
