@@ -1,8 +1,9 @@
 """Command line: parse options, call the API, pick a renderer, set the exit status.
 
 Exit statuses (README, "Exit status"):
-  0  every file was checked
-  2  usage error, invalid rules, or at least one file could not be read (the others are
+  0  every file was checked (and, for `check`, passed the gate)
+  1  `check`: a file failed the gate; `audit`: some files could not be checked
+  2  usage error, invalid rules, or (for `check`) a file could not be read (the others are
      still reported)
 Expected failures print one line in the user's language; there is never a traceback for them.
 """
@@ -22,6 +23,7 @@ from checker.i18n import default_lang, t
 from checker.model import LEVELS, ReportError, ReportResult
 
 EXIT_OK = 0
+EXIT_GATE = 1
 EXIT_USAGE = 2
 
 LANG_OPTION = click.option(
@@ -59,8 +61,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "line", "junit"]), default="text",
+              show_default=True, help="Output format: gap report (text, markdown), JSON contract, one finding per "
+              "line (file:line:col: severity: rule-id: message), or JUnit XML (one test case per checkpoint).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of standard output.")
 @LANG_OPTION
 @click.option("--agency", help="Reporting body's name (overrides what the report says).")
@@ -70,18 +73,29 @@ def cli() -> None:
 @click.option("--profile", type=click.Choice(LEVELS),
               help="Judge as this kind of body (applicability and weights); default: the detected level.")
 @RULES_OPTION
+@click.option("--fail-under", type=click.FloatRange(0, 100), help="Fail (exit 1) when the score is below this.")
+@click.option("--fail-on", type=click.Choice(["required", "recommended"]),
+              help="Fail when a checkpoint of this severity or higher is missing or only planned.")
+@click.option("--no-fail", is_flag=True, help="Never fail the gate (exit 0 whenever every file was checked).")
 def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | None,
           agency: str | None, level: str | None, year: int | None, published: str | None,
-          profile: str | None, rule_dirs: tuple[Path, ...]) -> None:
-    r"""Check report FILES (.txt, .html, .htm) and print a gap report.
+          profile: str | None, rule_dirs: tuple[Path, ...], fail_under: float | None, fail_on: str | None,
+          no_fail: bool) -> None:
+    r"""Check report FILES (.txt .html .htm .docx .pdf .md) and print a gap report.
+
+    Also a pre-publication gate: by default a draft fails when a required part is missing;
+    --fail-on and --fail-under make it stricter, --no-fail turns it off.
 
     \b
     Exit status:
-      0  all files checked
+      0  every file was checked and passed the gate
+      1  a file failed the gate (the reasons are printed on stderr, one line per file)
       2  usage error, invalid rules, or a file could not be read
          (the other files are still checked and reported)
     """
     from checker.api import Overrides
+    from checker.gate import GateOptions, judge
+    from checker.model import Severity
     from checker.render import FORMATS, RenderContext
 
     lang = lang or default_lang()
@@ -100,6 +114,15 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
         except CheckerError as exc:
             errors.append(ReportError(str(f), exc.key, {k: str(v) for k, v in exc.args_map.items()}))
             click.echo(f"{t('error.prefix', lang)}: {t(exc.key, lang, **exc.args_map)}", err=True)
+    gate = GateOptions(fail_under=fail_under, fail_on=Severity(fail_on) if fail_on else None, enabled=not no_fail)
+    failed = False
+    for res in results:
+        verdict = judge(res, checker.ruleset, gate)
+        if not verdict.passed:
+            failed = True
+            sep = "；" if lang == "zh" else "; "
+            reasons = sep.join(_reason(key, args, lang) for key, args in verdict.reasons)
+            click.echo(t("gate.failed", lang, path=res.source, reasons=reasons), err=True)
     ctx = RenderContext(tuple(results), tuple(errors), checker.ruleset, lang)
     text = FORMATS[fmt](ctx)
     if output:
@@ -109,7 +132,13 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
             _fail("usage.bad_output", lang, path=str(output), reason=exc.strerror or str(exc))
     else:
         click.echo(text, nl=False)
-    sys.exit(EXIT_USAGE if errors else EXIT_OK)
+    sys.exit(EXIT_USAGE if errors else EXIT_GATE if failed else EXIT_OK)
+
+
+def _reason(key: str, args: dict[str, object], lang: str) -> str:
+    if "severity" in args:
+        args = {**args, "severity": t(f"severity.{args['severity']}", lang)}
+    return t(key, lang, **args)
 
 
 @cli.command()

@@ -94,8 +94,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # errors (one line each)
     "error.prefix": {"zh": "错误", "en": "error"},
     "input.unsupported": {
-        "zh": "{path}：不支持的文件类型 {suffix}（支持 .txt .html .htm）",
-        "en": "{path}: unsupported file type {suffix} (supported: .txt .html .htm)",
+        "zh": "{path}：不支持的文件类型 {suffix}（支持 .txt .html .htm .docx .pdf .md）",
+        "en": "{path}: unsupported file type {suffix} (supported: .txt .html .htm .docx .pdf .md)",
     },
     "input.not_found": {"zh": "{path}：文件不存在", "en": "{path}: no such file"},
     "input.unreadable": {"zh": "{path}：无法读取（{reason}）", "en": "{path}: cannot read ({reason})"},
@@ -109,6 +109,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "input.undecodable": {
         "zh": "{path}：无法识别文字编码（支持 UTF-8、GB18030/GBK）",
         "en": "{path}: unknown text encoding (UTF-8 and GB18030/GBK are supported)",
+    },
+    "input.bad_docx": {"zh": "{path}：不是有效的 Word（.docx）文件", "en": "{path}: not a valid Word (.docx) file"},
+    "input.zip_bomb": {
+        "zh": "{path}：文件解压后体积异常（疑似压缩炸弹），已拒绝",
+        "en": "{path}: the file expands to an implausible size (a zip bomb?); refused",
+    },
+    "input.bad_pdf": {"zh": "{path}：PDF 文件已损坏或无法解析", "en": "{path}: the PDF is damaged or cannot be parsed"},
+    "input.pdf_encrypted": {"zh": "{path}：PDF 已加密，请提供未加密的文件", "en": "{path}: the PDF is encrypted"},
+    "input.needs_ocr": {
+        "zh": "{path}：PDF 没有文字层（可能是扫描件），需要先进行文字识别（OCR）",
+        "en": "{path}: the PDF has no text layer (a scan?); it needs OCR first",
+    },
+    "input.too_many_pages": {
+        "zh": "{path}：PDF 页数过多（{pages} 页，上限 {limit} 页）",
+        "en": "{path}: too many pages ({pages}, limit {limit})",
     },
     "input.bad_html": {"zh": "{path}：无法解析的网页", "en": "{path}: the HTML page cannot be parsed"},
     "rules.invalid": {
@@ -200,6 +215,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "usage.no_inputs": {
         "zh": "未找到可检查的报告文件（支持 .txt .html .htm）",
         "en": "no report files found (.txt .html .htm)",
+    },
+    # severities
+    "severity.required": {"zh": "必查", "en": "required"},
+    "severity.recommended": {"zh": "建议", "en": "recommended"},
+    "severity.optional": {"zh": "可选", "en": "optional"},
+    # gate
+    "gate.failed": {"zh": "{path}：未通过检查：{reasons}", "en": "{path}: failed the gate: {reasons}"},
+    "gate.part_missing": {"zh": "缺少“{part}”部分", "en": "missing part: {part_en}"},
+    "gate.score": {"zh": "得分 {score} 低于 {threshold}", "en": "score {score} is below {threshold}"},
+    "gate.checkpoints": {
+        "zh": "{count} 个“{severity}”级检查要点缺失或仅有计划（如：{examples}）",
+        "en": "{count} checkpoints of severity {severity} or higher missing or only planned (e.g. {examples_en})",
     },
 }
 

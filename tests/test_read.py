@@ -89,7 +89,8 @@ def test_html_on_page_fields() -> None:
         ("empty.txt", b"", "input.empty"),
         ("blank.txt", b"  \n\n ", "input.empty"),
         ("nul.txt", b"abc\x00def" * 10, "input.binary"),
-        ("x.pdf", b"%PDF-1.4", "input.unsupported"),
+        ("x.doc", b"\xd0\xcf\x11\xe0 old Word", "input.unsupported"),
+        ("x.pdf", b"not a pdf at all", "input.bad_pdf"),
     ],
 )
 def test_bad_input_raises_input_error(tmp_path: Path, name: str, data: bytes, key: str) -> None:

@@ -13,6 +13,11 @@ from pathlib import Path
 
 from checker.read import SUFFIXES
 
+# Published reports come as pages, text, Word or PDF; Markdown is a drafting format (and the
+# usual format of README files lying next to reports), so an audit does not pick it up unless
+# a .md file is named explicitly.
+AUDIT_SUFFIXES = tuple(s for s in SUFFIXES if s != ".md")
+
 
 @dataclass(frozen=True, slots=True)
 class Found:
@@ -23,7 +28,7 @@ class Found:
     reason: str = ""
 
 
-def discover(paths: list[str], suffixes: tuple[str, ...] = SUFFIXES) -> list[Found]:
+def discover(paths: list[str], suffixes: tuple[str, ...] = AUDIT_SUFFIXES) -> list[Found]:
     """Report files under `paths` in a stable order, each once; unreadable places as errors."""
     out: list[Found] = []
     seen: set[str] = set()

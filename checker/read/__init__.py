@@ -11,7 +11,7 @@ from pathlib import Path
 
 from checker.errors import InputError
 from checker.model import Document
-from checker.read import html, txt
+from checker.read import docx, html, md, pdf, txt
 
 READERS: dict[str, Callable[[bytes, str], Document]] = {
     ".txt": txt.read,
@@ -19,6 +19,9 @@ READERS: dict[str, Callable[[bytes, str], Document]] = {
     ".html": html.read,
     ".htm": html.read,
     ".shtml": html.read,
+    ".docx": docx.read,
+    ".pdf": pdf.read,
+    ".md": md.read,
 }
 
 SUFFIXES = tuple(READERS)
@@ -56,6 +59,8 @@ def read_bytes(data: bytes, source: str, *, suffix: str) -> Document:
         raise InputError("input.unsupported", path=source, suffix=suffix or "(none)")
     if not data.strip():
         raise InputError("input.empty", path=source)
+    if suffix == ".pdf" and not data.lstrip().startswith(b"%PDF"):
+        raise InputError("input.bad_pdf", path=source)
     doc = reader(data, source)
     if not doc.text.strip():
         raise InputError("input.no_text", path=source)

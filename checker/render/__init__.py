@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from checker.render import jsonout, markdown, text
+from checker.render import jsonout, junit, line, markdown, text
 from checker.render.context import RenderContext
 
 Renderer = Callable[[RenderContext], str]
@@ -17,6 +17,8 @@ FORMATS: dict[str, Renderer] = {
     "text": text.render,
     "json": jsonout.render,
     "markdown": markdown.render,
+    "line": line.render,
+    "junit": junit.render,
 }
 
 __all__ = ["FORMATS", "RenderContext", "Renderer"]
