@@ -135,3 +135,30 @@ def test_slug_never_escapes(name: str) -> None:
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "=HYPERLINK(\"x\")"])
 def test_formula_cells_are_text(value: str) -> None:
     assert safe_cell(value).startswith("'")
+
+
+def _audit_expectations() -> list[dict]:
+    import re
+
+    import yaml
+
+    text = (SAMPLES / "README.md").read_text(encoding="utf-8")
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", text, re.S)]
+    return [b for b in blocks if b and "audit_agency" in b]
+
+
+@pytest.mark.parametrize("exp", _audit_expectations(), ids=lambda e: e["audit_agency"])
+def test_agency_history_golden(first_run, exp: dict) -> None:
+    _, out = first_run
+    data = json.loads((out / "agencies" / f"{exp['audit_agency']}.json").read_text(encoding="utf-8"))
+    assert [r["year"] for r in data["reports"]] == exp["years"]
+    (cmp,) = data["comparisons"]
+    assert (cmp["score_delta"] > 0) is exp["score_rises"]
+    assert sorted(g["id"] for g in cmp["recurring_gaps"]) == sorted(exp["recurring_gaps"])
+    assert set(exp["promises_not_kept_items"]) <= {p["item"] for p in cmp["promises_not_kept"]}
+    assert set(exp["promises_kept_items"]) <= {p["item"] for p in cmp["promises_kept"]}
+    assert cmp["reused"] is exp["reused"]
+
+
+def test_audit_expectations_cover_two_agencies() -> None:
+    assert len(_audit_expectations()) >= 2
