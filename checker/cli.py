@@ -61,8 +61,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "line", "junit"]), default="text",
-              show_default=True, help="Output format: gap report (text, markdown), JSON contract, one finding per "
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html", "line", "junit"]),
+              default="text", show_default=True,
+              help="Output format: gap report (text, markdown, html), JSON contract, one finding per "
               "line (file:line:col: severity: rule-id: message), or JUnit XML (one test case per checkpoint).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of standard output.")
 @LANG_OPTION

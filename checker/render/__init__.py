@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from checker.render import jsonout, junit, line, markdown, text
+from checker.render import html, jsonout, junit, line, markdown, text
 from checker.render.context import RenderContext
 
 Renderer = Callable[[RenderContext], str]
@@ -19,6 +19,7 @@ FORMATS: dict[str, Renderer] = {
     "markdown": markdown.render,
     "line": line.render,
     "junit": junit.render,
+    "html": html.render,
 }
 
 __all__ = ["FORMATS", "RenderContext", "Renderer"]
