@@ -199,6 +199,34 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
     sys.exit(1 if result.errors else EXIT_OK)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port to listen on.")
+@click.option("--max-upload-mb", type=click.IntRange(1, 1024), default=20, show_default=True,
+              help="Largest accepted request body; larger ones get 413.")
+@click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
+              help="Seconds one check may take before the request gets 504.")
+@RULES_OPTION
+@LANG_OPTION
+def serve(host: str, port: int, max_upload_mb: int, timeout: float, rule_dirs: tuple[Path, ...],
+          lang: str | None) -> None:
+    """Run the HTTP check service (POST /api/check, GET / upload page, GET /healthz)."""
+    from checker.service import ServiceConfig
+    from checker.service import serve as run
+
+    lang = lang or default_lang()
+    config = ServiceConfig(max_upload=max_upload_mb * 1024 * 1024, timeout=timeout,
+                           packs=tuple(str(p) for p in rule_dirs), lang=lang)
+    try:
+        from checker.ruleset.load import load_rules
+
+        load_rules(packs=list(rule_dirs))
+    except CheckerError as exc:
+        _fail(exc.key, lang, **exc.args_map)
+    click.echo(t("serve.listening", lang, host=host, port=port), err=True)
+    run(host, port, config)
+
+
 @cli.group()
 def rules() -> None:
     """Work with the rule files."""

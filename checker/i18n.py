@@ -228,6 +228,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{count} 个“{severity}”级检查要点缺失或仅有计划（如：{examples}）",
         "en": "{count} checkpoints of severity {severity} or higher missing or only planned (e.g. {examples_en})",
     },
+    # check service
+    "service.timeout": {"zh": "检查超时，请稍后重试", "en": "the check took too long; try again later"},
+    "service.bad_param": {"zh": "参数值无效：{value}", "en": "invalid parameter value: {value}"},
+    "service.no_file": {"zh": "请求中没有上传文件（字段名 file）", "en": "no file in the request (field 'file')"},
+    "service.no_filename": {
+        "zh": "直接上传正文时须提供 filename 参数（如 ?filename=draft.docx）",
+        "en": "a raw body needs ?filename=… (e.g. ?filename=draft.docx)",
+    },
+    "service.passed": {"zh": "通过：可以发布", "en": "Passed: ready to publish"},
+    "service.failed": {"zh": "未通过：", "en": "Failed:"},
+    "service.again": {"zh": "检查另一份文件", "en": "Check another file"},
+    "service.page.title": {"zh": "法治政府建设年度报告发布前检查", "en": "Pre-publication check of the annual report"},
+    "service.page.intro": {
+        "zh": "上传报告草稿（Word、PDF、网页或文本），"
+        "对照《法治政府建设实施纲要（2021－2025年）》检查结构、内容和时效。",
+        "en": "Upload a draft (Word, PDF, web page or text) to check it against the 2021-2025 outline.",
+    },
+    "service.page.file": {"zh": "报告文件", "en": "Report file"},
+    "service.page.agency": {"zh": "报告单位（可选）", "en": "Reporting body (optional)"},
+    "service.page.level": {"zh": "层级", "en": "Level"},
+    "service.page.auto": {"zh": "自动识别", "en": "detect"},
+    "service.page.year": {"zh": "报告年度（可选）", "en": "Year reported on (optional)"},
+    "service.page.published": {"zh": "拟发布日期（可选）", "en": "Planned publication date (optional)"},
+    "service.page.fail_under": {"zh": "最低分数（可选）", "en": "Minimum score (optional)"},
+    "service.page.submit": {"zh": "开始检查", "en": "Check"},
+    "service.page.limit": {
+        "zh": "文件大小上限 {mb} MB；文件只在内存中检查，不会保存。",
+        "en": "Up to {mb} MB; files are checked in memory and not kept.",
+    },
+    "serve.listening": {
+        "zh": "检查服务已启动：http://{host}:{port}/ （Ctrl-C 退出）",
+        "en": "check service on http://{host}:{port}/ (Ctrl-C to stop)",
+    },
 }
 
 
