@@ -85,7 +85,9 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
     r"""Check report FILES (.txt .html .htm .docx .pdf .md) and print a gap report.
 
     Also a pre-publication gate: by default a draft fails when a required part is missing;
-    --fail-on and --fail-under make it stricter, --no-fail turns it off.
+    --fail-on and --fail-under make it stricter, --no-fail turns it off. With --format json
+    the verdict is in the output ("passed") and sets the exit status only when --fail-on or
+    --fail-under is given.
 
     \b
     Exit status:
@@ -116,15 +118,20 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
             errors.append(ReportError(str(f), exc.key, {k: str(v) for k, v in exc.args_map.items()}))
             click.echo(f"{t('error.prefix', lang)}: {t(exc.key, lang, **exc.args_map)}", err=True)
     gate = GateOptions(fail_under=fail_under, fail_on=Severity(fail_on) if fail_on else None, enabled=not no_fail)
+    # JSON is read by tools: the verdict is in the document ("passed"), and the exit status
+    # reflects it only when a gate option was given explicitly.
+    gating = not no_fail and (fmt != "json" or fail_under is not None or fail_on is not None)
     failed = False
+    gates: dict[str, dict[str, object]] = {}
+    sep = "；" if lang == "zh" else "; "
     for res in results:
         verdict = judge(res, checker.ruleset, gate)
-        if not verdict.passed:
+        reasons = [_reason(key, args, lang) for key, args in verdict.reasons]
+        gates[res.source] = {"passed": verdict.passed, "reasons": reasons}
+        if not verdict.passed and gating:
             failed = True
-            sep = "；" if lang == "zh" else "; "
-            reasons = sep.join(_reason(key, args, lang) for key, args in verdict.reasons)
-            click.echo(t("gate.failed", lang, path=res.source, reasons=reasons), err=True)
-    ctx = RenderContext(tuple(results), tuple(errors), checker.ruleset, lang)
+            click.echo(t("gate.failed", lang, path=res.source, reasons=sep.join(reasons)), err=True)
+    ctx = RenderContext(tuple(results), tuple(errors), checker.ruleset, lang, gates)
     text = FORMATS[fmt](ctx)
     if output:
         try:

@@ -109,3 +109,15 @@ def test_junit_format(drafts) -> None:
     failed = {c.get("name").split()[0] for c in cases if c.find("failure") is not None}
     assert "S.first_responsible" in failed
     assert int(root.get("tests")) == sum(int(s.get("tests")) for s in suites)
+
+
+def test_json_carries_the_verdict_and_exits_0_unless_a_gate_option_is_given(drafts) -> None:
+    import json
+
+    _, bad = drafts
+    r = fzzf("check", str(bad), "--format", "json")
+    assert r.returncode == 0
+    rep = json.loads(r.stdout)["reports"][0]
+    assert rep["passed"] is False and "党政主要负责人履行第一责任人职责情况" in rep["gate"][0]
+    r = fzzf("check", str(bad), "--format", "json", "--fail-under", "1")
+    assert r.returncode == 1

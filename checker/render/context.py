@@ -17,6 +17,8 @@ class RenderContext:
     errors: tuple[ReportError, ...]
     ruleset: RuleSet
     lang: str = "zh"
+    # Gate verdicts by report source, when a gate was applied: {"passed": bool, "reasons": [str]}.
+    gates: dict[str, dict[str, object]] | None = None
 
     def t(self, key: str, **args: object) -> str:
         """Translate a catalogue key in this context's language."""

@@ -69,8 +69,10 @@ def report_dict(r: ReportResult, ctx: RenderContext) -> dict[str, Any]:
         for f in r.findings
     ]
     counts = {s.value: sum(1 for it in r.items if it.status is s) for s in Status}
+    gate = (ctx.gates or {}).get(r.source)
     return {
         "source": r.source,
+        **({"passed": gate["passed"], "gate": gate["reasons"]} if gate is not None else {}),
         "format": r.document.format,
         "encoding": r.document.encoding,
         "title": m.title.value,
