@@ -11,7 +11,9 @@ from pathlib import Path
 
 from checker import metadata as meta_mod
 from checker.engine import engine_for
+from checker.errors import InputError
 from checker.facts import build_matchers, deadline_for, extract_hits, to_facts
+from checker.limits import DEFAULT_TIME_LIMIT, bounded
 from checker.model import Document, ReportResult
 from checker.quality import measure
 from checker.read import DEFAULT_MAX_BYTES, read_document
@@ -37,17 +39,24 @@ class Checker:
     """Rules loaded and compiled once; `check_*` may be called for many reports."""
 
     def __init__(self, packs: list[Path] | tuple[Path, ...] = (), *, max_bytes: int = DEFAULT_MAX_BYTES,
-                 ruleset: RuleSet | None = None) -> None:
+                 ruleset: RuleSet | None = None, time_limit: float | None = DEFAULT_TIME_LIMIT) -> None:
         self.ruleset = ruleset or load_rules(packs=packs)
         self.max_bytes = max_bytes
+        self.time_limit = time_limit
         self._matchers = build_matchers(self.ruleset.rules)
         self._checkpoint_ids = {r.id for r in self.ruleset.checkpoints()}
         rules = self.ruleset.rules
         self._engine = engine_for(self.ruleset.version, lambda: compile_rules(rules))
 
     def check_path(self, path: str | Path, overrides: Overrides | None = None) -> ReportResult:
-        """Read and check one file; raises InputError when it cannot be read."""
-        return self.check_document(read_document(path, max_bytes=self.max_bytes), overrides)
+        """Read and check one file; raises InputError when it cannot be read or takes too long."""
+        try:
+            with bounded(self.time_limit, str(path)):
+                return self.check_document(read_document(path, max_bytes=self.max_bytes), overrides)
+        except InputError as exc:
+            if exc.key == "input.timeout":  # may surface from inside the engine without a path
+                raise InputError("input.timeout", path=str(path), seconds=f"{self.time_limit:g}") from exc
+            raise
 
     def check_document(self, doc: Document, overrides: Overrides | None = None) -> ReportResult:
         """Check a document already read."""

@@ -38,6 +38,21 @@ RULES_OPTION = click.option(
 )
 
 
+LIMIT_OPTIONS = [
+    click.option("--max-size-mb", type=click.FloatRange(0.001, 1024), default=20, show_default=True,
+                 help="Files larger than this are refused (an error row, exit 2 for check)."),
+    click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=60, show_default=True,
+                 help="Seconds one file may take to read and check before it is given up (an error row)."),
+]
+
+
+def limit_options(f):  # type: ignore[no-untyped-def]
+    """Add the size and time limits to a command."""
+    for option in reversed(LIMIT_OPTIONS):
+        f = option(f)
+    return f
+
+
 def _fail(key: str, lang: str, **args: object) -> None:
     click.echo(f"{t('error.prefix', lang)}: {t(key, lang, **args)}", err=True)
     sys.exit(EXIT_USAGE)
@@ -78,10 +93,11 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(["required", "recommended"]),
               help="Fail when a checkpoint of this severity or higher is missing or only planned.")
 @click.option("--no-fail", is_flag=True, help="Never fail the gate (exit 0 whenever every file was checked).")
+@limit_options
 def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | None,
           agency: str | None, level: str | None, year: int | None, published: str | None,
           profile: str | None, rule_dirs: tuple[Path, ...], fail_under: float | None, fail_on: str | None,
-          no_fail: bool) -> None:
+          no_fail: bool, max_size_mb: float, time_limit: float) -> None:
     r"""Check report FILES (.txt .html .htm .docx .pdf .md) and print a gap report.
 
     Also a pre-publication gate: by default a draft fails when a required part is missing;
@@ -108,6 +124,8 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
         except ValueError:
             _fail("usage.bad_date", lang, value=published)
     checker = _checker(lang, rule_dirs)
+    checker.max_bytes = int(max_size_mb * 1024 * 1024)
+    checker.time_limit = time_limit
     overrides = Overrides(agency=agency, level=level, year=year, published=published, profile=profile)
     results: list[ReportResult] = []
     errors: list[ReportError] = []
@@ -163,8 +181,10 @@ def _reason(key: str, args: dict[str, object], lang: str) -> str:
 @click.option("--no-cache", is_flag=True, help="Check every file again even if its cached result is current.")
 @RULES_OPTION
 @LANG_OPTION
+@limit_options
 def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ...], years: tuple[int, ...],
-          profile: str | None, no_cache: bool, rule_dirs: tuple[Path, ...], lang: str | None) -> None:
+          profile: str | None, no_cache: bool, rule_dirs: tuple[Path, ...], lang: str | None,
+          max_size_mb: float, time_limit: float) -> None:
     r"""Audit every report under PATHS (files or folders, recursively) and write the summaries.
 
     \b
@@ -187,7 +207,8 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
     except CheckerError as exc:
         _fail(exc.key, lang, **exc.args_map)
     opts = AuditOptions(paths=list(paths), outdir=outdir, jobs=jobs, packs=list(rule_dirs), lang=lang,
-                        overrides=Overrides(profile=profile), levels=levels, years=years, use_cache=not no_cache)
+                        overrides=Overrides(profile=profile), levels=levels, years=years, use_cache=not no_cache,
+                        max_bytes=int(max_size_mb * 1024 * 1024), time_limit=time_limit)
     try:
         if show_progress():
             from checker.batch.discover import discover
@@ -277,15 +298,19 @@ def rules_lint(rule_dirs: tuple[Path, ...], strict: bool, lang: str | None) -> N
     2 a rule file cannot be loaded (schema, duplicate id, unknown item …).
     """
     from checker.ruleset.lint import lint
+    from checker.ruleset.load import load_rules
 
     lang = lang or default_lang()
-    checker = _checker(lang, rule_dirs)
-    problems = lint(checker.ruleset)
+    try:
+        ruleset = load_rules(packs=list(rule_dirs), unsafe_ok=True)  # lint reports unsafe patterns itself
+    except CheckerError as exc:
+        _fail(exc.key, lang, **exc.args_map)
+    problems = lint(ruleset)
     for p in problems:
         click.echo(p.line())
     errors = sum(p.level == "error" for p in problems)
     warnings = len(problems) - errors
-    click.echo(t("rules.lint.summary", lang, rules=len(checker.ruleset.rules), errors=errors, warnings=warnings))
+    click.echo(t("rules.lint.summary", lang, rules=len(ruleset.rules), errors=errors, warnings=warnings))
     sys.exit(1 if errors or (strict and warnings) else 0)
 
 
@@ -326,7 +351,8 @@ def main() -> None:
         cli.main(standalone_mode=False, prog_name="fzzf")
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.Abort:
+    except (click.Abort, KeyboardInterrupt):
+        click.echo(t("interrupted", lang), err=True)
         sys.exit(130)
     except click.ClickException as exc:
         click.echo(f"{t('error.prefix', lang)}: {exc.format_message()}", err=True)

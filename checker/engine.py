@@ -73,6 +73,11 @@ class Engine:
             try:
                 self._host.assert_facts(RULESET, batch)
                 state = self._host.get_state(RULESET, sid)
+                if "exception" in state and "input.timeout" in str(state["exception"]):
+                    # The per-file time limit fired inside an action (durable swallows it).
+                    from checker.errors import InputError
+
+                    raise InputError("input.timeout", path="", seconds="")
                 if "exception" in state:
                     raise EngineError(str(state["exception"]))
                 fired = self._out.pop(sid, {})

@@ -105,6 +105,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "input.empty": {"zh": "{path}：文件为空", "en": "{path}: the file is empty"},
     "input.no_text": {"zh": "{path}：未找到报告正文", "en": "{path}: no report text found"},
+    "input.no_chinese": {"zh": "{path}：未找到中文报告正文", "en": "{path}: no Chinese report text found"},
+    "input.timeout": {
+        "zh": "{path}：检查超时（超过 {seconds} 秒）",
+        "en": "{path}: checking took longer than {seconds} s",
+    },
     "input.binary": {"zh": "{path}：不是文本文件", "en": "{path}: not a text file"},
     "input.undecodable": {
         "zh": "{path}：无法识别文字编码（支持 UTF-8、GB18030/GBK）",
@@ -151,6 +156,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "rules.test.expected_pass": {"zh": "应判为有据但未命中", "en": "should give evidence but did not"},
     "rules.test.expected_fail": {"zh": "不应判为有据但命中", "en": "should not give evidence but did"},
+    "interrupted": {
+        "zh": "已中断：已完成的检查结果保存在缓存中，再次运行将从中断处继续",
+        "en": "interrupted: finished checks are cached; running again resumes from there",
+    },
     # batch audit
     "audit.title": {"zh": "法治政府建设年度报告审查汇总", "en": "Rule-of-law government reports: audit summary"},
     "audit.generated": {"zh": "生成时间", "en": "Generated"},

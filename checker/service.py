@@ -148,7 +148,6 @@ class Service:
         suffix = os.path.splitext(name)[1].lower()
         if suffix not in SUFFIXES:
             raise CheckerError("input.unsupported", path=name, suffix=suffix or "(none)")
-        doc = read_bytes(data, name, suffix=suffix)
         overrides = Overrides(
             agency=params.get("agency") or None,
             level=_choice(params.get("level"), LEVELS),
@@ -156,10 +155,11 @@ class Service:
             published=_date(params.get("published")),
             profile=_choice(params.get("profile"), LEVELS),
         )
-        result = self.checker.check_document(doc, overrides)
         fail_on = _choice(params.get("fail_on"), ("required", "recommended"))
         gate = GateOptions(fail_under=_float(params.get("fail_under")),
                            fail_on=Severity(fail_on) if fail_on else None)
+        doc = read_bytes(data, name, suffix=suffix)  # parameters first: a bad one costs no reading
+        result = self.checker.check_document(doc, overrides)
         verdict = judge(result, self.checker.ruleset, gate)
         lang = params.get("lang") if params.get("lang") in ("zh", "en") else self.config.lang
         reasons = [_reason(k, a, lang) for k, a in verdict.reasons]

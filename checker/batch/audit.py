@@ -27,6 +27,7 @@ from checker.batch.agencies import AgencyHistory, history
 from checker.batch.cache import Cache, file_digest, run_salt
 from checker.batch.discover import discover
 from checker.batch.record import error_entry, summary_row
+from checker.limits import DEFAULT_TIME_LIMIT
 from checker.read import DEFAULT_MAX_BYTES
 from checker.render import audit as out
 from checker.ruleset.load import RuleSet, load_rules
@@ -48,6 +49,7 @@ class AuditOptions:
     years: tuple[int, ...] = ()
     use_cache: bool = True
     max_bytes: int = DEFAULT_MAX_BYTES
+    time_limit: float = DEFAULT_TIME_LIMIT
 
 
 @dataclass
@@ -65,7 +67,7 @@ class AuditResult:
 def _settings(opts: AuditOptions) -> dict[str, Any]:
     o = opts.overrides
     return {"agency": o.agency, "level": o.level, "year": o.year, "published": o.published,
-            "profile": o.profile, "max_bytes": opts.max_bytes}
+            "profile": o.profile, "max_bytes": opts.max_bytes, "time_limit": opts.time_limit}
 
 
 def _run_pool(todo: list[tuple[str, str | None]], init_args: tuple[Any, ...], jobs: int,
@@ -77,15 +79,21 @@ def _run_pool(todo: list[tuple[str, str | None]], init_args: tuple[Any, ...], jo
         if not pending:
             return
         finished: set[str] = set()
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker.init, initargs=init_args)
         try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker.init,
-                                     initargs=init_args) as pool:
-                futures = {pool.submit(worker.check_one, path, digest): path for path, digest in pending}
-                for fut in as_completed(futures):
-                    done(fut.result())
-                    finished.add(futures[fut])
+            futures = {pool.submit(worker.check_one, path, digest): path for path, digest in pending}
+            for fut in as_completed(futures):
+                done(fut.result())
+                finished.add(futures[fut])
+            pool.shutdown(wait=True)
             return
+        except KeyboardInterrupt:
+            # Ctrl-C: drop what has not started, let running files finish (they are bounded by
+            # the time limit and write their cache entries atomically), write no outputs.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
         except BrokenProcessPool:
+            pool.shutdown(wait=False, cancel_futures=True)
             pending = [(p, d) for p, d in pending if p not in finished]
             if attempt == RETRIES or len(pending) == 1:
                 for path, _ in pending:
@@ -125,7 +133,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
             progress(1)
 
     init_args = ([str(p) for p in opts.packs], opts.lang, opts.overrides, str(cache.folder), cache.salt,
-                 opts.max_bytes)
+                 opts.max_bytes, opts.time_limit)
     jobs = opts.jobs or os.cpu_count() or 1
     if jobs == 1 or len(todo) <= 2:
         worker.init(*init_args)

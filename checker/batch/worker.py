@@ -7,6 +7,9 @@ not threads, give the speed-up (../shared/notes/durable-rules.md §6).
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from checker.api import Checker, Overrides
 from checker.batch.cache import Cache
 from checker.batch.record import entry_for, error_entry, summary_row
 from checker.errors import CheckerError
+from checker.limits import DEFAULT_TIME_LIMIT
 from checker.read import DEFAULT_MAX_BYTES
 from checker.render.context import RenderContext
 
@@ -21,9 +25,13 @@ _STATE: dict[str, Any] = {}
 
 
 def init(packs: list[str], lang: str, overrides: Overrides, cache_dir: str, salt: str,
-         max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+         max_bytes: int = DEFAULT_MAX_BYTES, time_limit: float = DEFAULT_TIME_LIMIT) -> None:
     """Pool initializer: load and compile the rules once per process."""
-    checker = Checker([Path(p) for p in packs], max_bytes=max_bytes)
+    if threading.current_thread() is threading.main_thread() and mp.parent_process() is not None:
+        # A worker process: Ctrl-C is the parent's to handle (it stops the pool), so a worker
+        # finishes or abandons its file quietly instead of printing a traceback.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    checker = Checker([Path(p) for p in packs], max_bytes=max_bytes, time_limit=time_limit)
     _STATE.update(
         checker=checker,
         ctx=RenderContext((), (), checker.ruleset, lang),

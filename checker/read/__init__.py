@@ -6,6 +6,7 @@ with a message key for anything they cannot read, never a bare exception.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +30,8 @@ SUFFIXES = tuple(READERS)
 # Reports are a few hundred KB at most; anything far larger is not a report and would only
 # slow a batch down. Configurable for odd cases.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MIN_CHINESE = 10  # Chinese characters below which a file is not a report
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -64,4 +67,7 @@ def read_bytes(data: bytes, source: str, *, suffix: str) -> Document:
     doc = reader(data, source)
     if not doc.text.strip():
         raise InputError("input.no_text", path=source)
+    if len(_CJK.findall(doc.text, 0, 200_000)) < MIN_CHINESE:
+        # Junk, an image-only page, a page in another language: not a report to judge.
+        raise InputError("input.no_chinese", path=source)
     return doc

@@ -162,25 +162,32 @@ def _article(root: etree._Element) -> etree._Element:
 
 
 def _text_of(el: etree._Element) -> str:
-    """Text with block elements on their own lines and table cells separated by pipes."""
+    """Text with block elements on their own lines and table cells separated by pipes.
+
+    Iterative (an explicit stack, not recursion), so a page nested thousands of levels deep
+    cannot exhaust Python's stack.
+    """
     parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
+    # Stack entries: (node, entering). On leaving a node its tail follows it.
+    stack: list[tuple[etree._Element, bool]] = [(el, True)]
+    while stack:
+        node, entering = stack.pop()
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _BLOCK:
-            parts.append("\n")
-        elif tag in ("td", "th"):
-            parts.append(" | ")
-        if node.text and tag not in _DROP_TAGS:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if tag in _BLOCK:
-            parts.append("\n")
-
-    walk(el)
+        if entering:
+            if tag in _BLOCK:
+                parts.append("\n")
+            elif tag in ("td", "th"):
+                parts.append(" | ")
+            if node.text and tag not in _DROP_TAGS and isinstance(node.tag, str):
+                parts.append(node.text)
+            stack.append((node, False))
+            for child in reversed(node):
+                stack.append((child, True))
+        else:
+            if tag in _BLOCK:
+                parts.append("\n")
+            if node is not el and node.tail:
+                parts.append(node.tail)
     text = "".join(parts)
     text = re.sub(r"[ \t\r\f\v]+", " ", text)
     return re.sub(r"\n\s*\n+", "\n", text)

@@ -23,6 +23,7 @@ from checker.model import Severity
 from checker.outline import Outline, load_outline
 from checker.resources import rules_dir
 from checker.ruleset.compile import FACT_FIELDS, OPERATORS
+from checker.ruleset.patterns import check_pattern
 
 # libyaml's C parser when PyYAML was built with it (it is in the PyPI wheels): ~10x faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -130,12 +131,18 @@ def _short(message: str) -> str:
     return message if len(message) <= 160 else message[:157] + "..."
 
 
-def _check_patterns(path: str, rid: str, field: str, patterns: list[str]) -> None:
+def _check_patterns(path: str, rid: str, field: str, patterns: list[str], unsafe_ok: bool) -> None:
     for i, pat in enumerate(patterns):
         try:
             re.compile(pat)
         except re.error as exc:
             raise _fail(path, rid, f"{field}[{i}]", f"invalid regular expression: {exc}") from exc
+        if unsafe_ok:
+            continue
+        for level, message in check_pattern(pat):
+            # A pattern that can backtrack catastrophically could hang every check: refuse it.
+            if level == "error" and "backtracking" in message:
+                raise _fail(path, rid, f"{field}[{i}]", message)
 
 
 def _check_where(path: str, rid: str, field: str, kind: str, where: dict[str, Any]) -> None:
@@ -150,7 +157,7 @@ def _check_where(path: str, rid: str, field: str, kind: str, where: dict[str, An
                 raise _fail(path, rid, f"{field}.{name}.{op}", "unknown operator")
 
 
-def _build(path: Path, rec: dict[str, Any], outline: Outline) -> Rule:
+def _build(path: Path, rec: dict[str, Any], outline: Outline, unsafe_ok: bool = False) -> Rule:
     file = str(path)
     rid = rec["id"]
     ref = rec["ref"]
@@ -179,7 +186,7 @@ def _build(path: Path, rec: dict[str, Any], outline: Outline) -> Rule:
     if kind in ("structure", "timeliness", "quality") and match:
         raise _fail(file, rid, "match", f"a {kind} rule takes no terms; use when")
     for part in ("terms", "context", "exclude"):
-        _check_patterns(file, rid, f"match.{part}", list(match.get(part) or ()))
+        _check_patterns(file, rid, f"match.{part}", list(match.get(part) or ()), unsafe_ok)
     _check_where(file, rid, "where", "hit", rec.get("where") or {})
     when = rec.get("when")
     if when:
@@ -258,13 +265,15 @@ def load_rules(
     folders: list[Path] | None = None,
     packs: list[Path] | tuple[Path, ...] = (),
     outline: Outline | None = None,
+    unsafe_ok: bool = False,
 ) -> RuleSet:
     """Load the rule files in `folders` (default: the shipped rules), then each pack in order.
 
     A pack (e.g. a province's reporting guide) is a folder of rule files that may add rules with
     new ids and, under `overrides:`, change the severity, weight, applicability or `disabled`
     flag of rules loaded before it. A pack rule that reuses an existing id is refused: changing
-    a shipped rule is an override, so it is visible as one.
+    a shipped rule is an override, so it is visible as one. Patterns that can backtrack
+    catastrophically are refused too (`unsafe_ok` lets `fzzf rules lint` load them to report).
     """
     outline = outline or load_outline()
     folders = folders or [rules_dir()]
@@ -281,7 +290,7 @@ def load_rules(
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
             data = _read(path)
             for rec in data.get("rules") or ():
-                rule = _build(path, rec, outline)
+                rule = _build(path, rec, outline, unsafe_ok)
                 if rule.id in rules:
                     raise _fail(str(path), rule.id, "id", f"duplicate id (also in {rules[rule.id].file})")
                 if rule.name in names:
