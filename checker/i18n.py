@@ -105,6 +105,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "input.empty": {"zh": "{path}：文件为空", "en": "{path}: the file is empty"},
     "input.no_text": {"zh": "{path}：未找到报告正文", "en": "{path}: no report text found"},
+    "input.not_regular": {"zh": "{path}：不是普通文件", "en": "{path}: not a regular file"},
     "input.no_chinese": {"zh": "{path}：未找到中文报告正文", "en": "{path}: no Chinese report text found"},
     "input.timeout": {
         "zh": "{path}：检查超时（超过 {seconds} 秒）",

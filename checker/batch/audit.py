@@ -113,8 +113,12 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
     todo: list[tuple[str, str | None]] = []
     cached = 0
     for f in discover(opts.paths):
-        if f.error:
-            rows.append(summary_row(error_entry(f.path, f.error, {"path": f.path, "reason": f.reason}), weights))
+        error = f.error
+        if error is None and not os.path.isfile(f.path):
+            # A FIFO, a device, a dangling link: opening it could block or mean nothing.
+            error = "input.not_regular" if os.path.lexists(f.path) and os.path.exists(f.path) else "input.not_found"
+        if error:
+            rows.append(summary_row(error_entry(f.path, error, {"path": f.path, "reason": f.reason}), weights))
             continue
         digest = file_digest(f.path)
         entry = cache.get(digest) if (digest and opts.use_cache) else None

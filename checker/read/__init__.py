@@ -42,8 +42,10 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
     if reader is None:
         raise InputError("input.unsupported", path=source, suffix=p.suffix or "(none)")
     try:
-        if not p.is_file():
+        if not p.exists():
             raise InputError("input.not_found", path=source)
+        if not p.is_file():  # a folder, a FIFO, a device: reading it could block or mislead
+            raise InputError("input.not_regular", path=source)
         size = p.stat().st_size
         if size > max_bytes:
             raise InputError("input.too_large", path=source, size=size, limit=max_bytes)

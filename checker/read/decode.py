@@ -50,10 +50,11 @@ def decode(data: bytes, source: str, declared: str | None = None) -> tuple[str, 
         return text, enc
     # Mostly UTF-8 with a few broken bytes (a page saved from mixed sources): keep the text,
     # replacing what cannot be decoded, rather than reading it all as mojibake.
-    lenient = data.decode("utf-8", errors="replace")
-    bad = lenient.count("\ufffd")
-    if bad and bad <= max(3, len(lenient) // 200) and _looks_chinese(lenient):
-        return lenient, f"utf-8 ({bad} invalid bytes replaced)"
+    for enc in ("utf-8", "gb18030"):
+        lenient = data.decode(enc, errors="replace")
+        bad = lenient.count("\ufffd")
+        if bad and bad <= max(16, len(lenient) // 50) and _looks_chinese(lenient):
+            return lenient, f"{enc} ({bad} invalid bytes replaced)"
     from charset_normalizer import from_bytes  # only for the rare file that is neither
 
     best = from_bytes(data).best()

@@ -1,0 +1,339 @@
+"""Hostile inputs: each gives a clear one-line error or a safe result, in bounded time, never a
+traceback, and in a batch an error row while every other file is still reported."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import resource
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLES
+
+from checker.errors import InputError
+from checker.read import read_bytes, read_document
+
+REPORT = "云溪县2024年法治政府建设年度报告\n一、主要举措和成效\n全年主动公开政府信息1265条，办理依申请公开43件。\n"
+LAUGHS = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+    f'<!ENTITY {chr(98 + i)} "' + ("&" + chr(97 + i) + ";") * 10 + '">' for i in range(8)
+)
+
+
+def fzzf(*args: str, timeout: float = 120, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "checker", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd)
+
+
+def one_line_error(r: subprocess.CompletedProcess[str], status: int = 2) -> str:
+    assert r.returncode == status, (r.returncode, r.stderr)
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    return lines[0]
+
+
+def _docx_bytes(text: str = REPORT) -> bytes:
+    from docx import Document
+
+    d = Document()
+    for line in text.splitlines():
+        d.add_paragraph(line)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _docx_with(document_xml: str) -> bytes:
+    base = zipfile.ZipFile(io.BytesIO(_docx_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in base.namelist():
+            z.writestr(name, document_xml if name == "word/document.xml" else base.read(name))
+    return out.getvalue()
+
+
+HOSTILE: dict[str, tuple[str, bytes, str]] = {
+    # name: (file name, content, expected error key)
+    "empty": ("empty.txt", b"", "input.empty"),
+    "whitespace": ("blank.html", b" \n\t\n ", "input.empty"),
+    "nul bytes": ("nul.txt", REPORT.encode() + b"\x00\x00" + REPORT.encode(), "input.binary"),
+    "binary junk": ("junk.txt", bytes(random.Random(7).randrange(1, 256) for _ in range(20000)), "input.no_chinese"),
+    "latin-1 text": ("latin.txt", ("Rapport annuel, déjà vu. " * 50).encode("latin-1"), "input.no_chinese"),
+    "utf-16 without chinese": ("u16.txt", "hello world".encode("utf-16"), "input.no_chinese"),
+    "image-only page": ("img.html", b"<html><body><img src='scan.png'></body></html>", "input.no_text"),
+    "xml file": ("report.xml", b"<?xml version='1.0'?><r>x</r>", "input.unsupported"),
+    "docx not a zip": ("x.docx", b"PK\x03\x04 truncated", "input.bad_docx"),
+    "docx with a DTD (XXE, laughs)": (
+        "xxe.docx",
+        _docx_with('<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">'
+                   + LAUGHS + ']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                   "<w:body><w:p><w:r><w:t>&xxe;&i;</w:t></w:r></w:p></w:body></w:document>"),
+        "input.bad_docx",
+    ),
+    "corrupt pdf": ("c.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "input.bad_pdf"),
+    "encrypted pdf": ("e.pdf", (ROOT / "tests" / "fixtures" / "encrypted.pdf").read_bytes(), "input.pdf_encrypted"),
+    "pdf named txt": ("p.txt", (ROOT / "tests" / "fixtures" / "encrypted.pdf").read_bytes()[:4000], "input.binary"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE), ids=list(HOSTILE))
+def test_hostile_file_gives_its_error(case: str, tmp_path: Path) -> None:
+    name, data, key = HOSTILE[case]
+    p = tmp_path / name
+    p.write_bytes(data)
+    t = time.perf_counter()
+    with pytest.raises(InputError) as exc:
+        read_document(p)
+    assert exc.value.key == key
+    assert time.perf_counter() - t < 10
+
+
+def test_each_hostile_file_is_one_line_on_the_command_line(tmp_path: Path) -> None:
+    for name, data, _ in HOSTILE.values():
+        (tmp_path / name).write_bytes(data)
+        one_line_error(fzzf("check", str(tmp_path / name)))
+
+
+def test_mixed_encoding_is_read_with_replacements(checker) -> None:
+    data = REPORT.encode("utf-8") + "补充说明".encode("gbk") + REPORT.encode("utf-8")
+    doc = read_bytes(data, "mixed.txt", suffix=".txt")
+    assert "replaced" in doc.encoding and "主动公开政府信息1265条" in doc.text
+    checker.check_document(doc)
+
+
+def test_gbk_with_a_broken_tail_is_still_gbk() -> None:
+    data = (REPORT * 5).encode("gbk") + b"\xff"
+    doc = read_bytes(data, "gbk.txt", suffix=".txt")
+    assert "主动公开政府信息1265条" in doc.text
+
+
+def test_fifty_megabytes_is_refused_quickly(tmp_path: Path) -> None:
+    p = tmp_path / "huge.txt"
+    with p.open("wb") as fh:
+        chunk = (REPORT * 200).encode()
+        while fh.tell() < 50 * 1024 * 1024:
+            fh.write(chunk)
+    t = time.perf_counter()
+    line = one_line_error(fzzf("check", str(p)))
+    assert "文件过大" in line and time.perf_counter() - t < 15
+    # Let it in, and the per-file time limit still bounds the work.
+    t = time.perf_counter()
+    line = one_line_error(fzzf("check", str(p), "--max-size-mb", "60", "--time-limit", "3", timeout=120))
+    assert "超时" in line and time.perf_counter() - t < 30
+
+
+def test_deeply_nested_html_is_bounded() -> None:
+    deep = "<html><body>" + "<div>" * 100_000 + f"<p>{REPORT}</p>" + "</div>" * 100_000 + "</body></html>"
+    t = time.perf_counter()
+    try:
+        read_bytes(deep.encode(), "deep.html", suffix=".html")
+    except InputError as exc:
+        assert exc.key in ("input.no_text", "input.bad_html", "input.no_chinese")
+    assert time.perf_counter() - t < 10
+
+
+def test_html_entities_are_never_expanded_or_resolved() -> None:
+    page = ('<?xml version="1.0"?><!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd">' + LAUGHS
+            + f"]><html><body><p>{REPORT}</p><p>&xxe;&i;</p></body></html>")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    doc = read_bytes(page.encode(), "x.html", suffix=".html")
+    assert "root:" not in doc.text and "aaaaaaaaaaaaaaaaaaaa" not in doc.text
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KB
+
+
+def test_docx_zip_bomb_is_refused_before_unpacking(tmp_path: Path) -> None:
+    p = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w", force_zip64=True) as fh:
+            block = b"0" * (1 << 20)
+            for _ in range(300):
+                fh.write(block)
+    assert p.stat().st_size < 2_000_000
+    t = time.perf_counter()
+    line = one_line_error(fzzf("check", str(p)))
+    assert "压缩炸弹" in line and time.perf_counter() - t < 20
+
+
+def test_regex_that_would_hang_is_cut_by_the_time_limit(tmp_path: Path) -> None:
+    from checker.api import Checker
+    from checker.ruleset.load import load_rules
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "slow.yaml").write_text("""
+rules:
+  - id: C27.90
+    name: pack.slow-alternation
+    ref: {item: 27}
+    severity: optional
+    weight: 1
+    title: {zh: 慢, en: Slow}
+    message: {zh: 慢, en: Slow}
+    match: {terms: ["(x|xx)+y"]}
+    examples: {pass: ["xy"], fail: ["z"]}
+""", encoding="utf-8")
+    checker = Checker(ruleset=load_rules(packs=[pack]), time_limit=1.0)
+    p = tmp_path / "slow.txt"
+    p.write_text(REPORT + "x" * 40 + "z y。\n", encoding="utf-8")
+    t = time.perf_counter()
+    with pytest.raises(InputError) as exc:
+        checker.check_path(p)
+    assert exc.value.key == "input.timeout" and time.perf_counter() - t < 10
+
+
+def test_nested_quantifier_in_a_pack_cannot_load(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "bad.yaml").write_text("""
+rules:
+  - id: C27.91
+    name: pack.nested
+    ref: {item: 27}
+    severity: optional
+    weight: 1
+    title: {zh: 慢, en: Slow}
+    message: {zh: 慢, en: Slow}
+    match: {terms: ["(公开.+)+专栏"]}
+    examples: {pass: ["公开专栏"], fail: ["无"]}
+""", encoding="utf-8")
+    sample = SAMPLES / "yunxi-county-2024.txt"
+    line = one_line_error(fzzf("check", str(sample), "--rules", str(pack)))
+    assert "C27.91" in line and "match.terms[0]" in line and "backtracking" in line
+    r = fzzf("rules", "lint", "--rules", str(pack))
+    assert r.returncode == 1 and "C27.91: match.terms[0]: error:" in r.stdout
+
+
+def test_malformed_pack_names_file_rule_field(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "x.yaml").write_text("rules:\n  - id: C27.92\n    name: x\n    ref: {item: 27}\n    severity: high\n"
+                                 "    weight: 1\n    title: {zh: a, en: a}\n    message: {zh: a, en: a}\n"
+                                 "    match: {terms: [a]}\n", encoding="utf-8")
+    line = one_line_error(fzzf("check", str(SAMPLES / "yunxi-county-2024.txt"), "--rules", str(pack)))
+    assert "x.yaml" in line and "C27.92" in line and "severity" in line
+
+
+@pytest.mark.parametrize("name", ["报告 2024 (终稿).txt", "-dash.txt", "a" * 200 + ".txt", "new\nline.txt",
+                                  "<script>alert(1)<\\script>.txt"])
+def test_odd_file_names(name: str, tmp_path: Path) -> None:
+    p = tmp_path / name
+    p.write_text(REPORT, encoding="utf-8")
+    r = fzzf("check", "--format", "json", "--", str(p))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["reports"][0]["source"] == str(p)
+
+
+def test_audit_folder_with_loops_fifos_and_bad_files(tmp_path: Path) -> None:
+    d = tmp_path / "in"
+    d.mkdir()
+    good = d / "good.txt"
+    good.write_text(REPORT, encoding="utf-8")
+    (d / "sub").mkdir()
+    (d / "sub" / "loop").symlink_to(d)  # a symlink loop
+    (d / "dangling.txt").symlink_to(d / "nowhere.txt")
+    (d / "same.txt").symlink_to(good)  # a second path to the same file
+    os.mkfifo(d / "fifo.txt")
+    for name, data, _ in HOSTILE.values():
+        if not name.endswith(".xml"):
+            (d / name).write_bytes(data)
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "checker", "audit", str(d), "-o", str(out), "-j", "2"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    rows = json.loads((out / "summary.json").read_text(encoding="utf-8"))["rows"]
+    sources = [Path(x["source"]).name for x in rows]
+    assert len(sources) == len(set(sources))
+    assert "good.txt" in sources and "same.txt" not in sources
+    assert {"dangling.txt", "fifo.txt"} <= set(sources)
+    ok = [x for x in rows if x["ok"]]
+    assert [Path(x["source"]).name for x in ok] == ["good.txt"]
+    assert all(x["error"]["key"].startswith("input.") for x in rows if not x["ok"])
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file, so permissions cannot make one unreadable")
+def test_unreadable_file(tmp_path: Path) -> None:
+    p = tmp_path / "locked.txt"
+    p.write_text(REPORT, encoding="utf-8")
+    p.chmod(0)
+    assert "无法读取" in one_line_error(fzzf("check", str(p)))
+
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def test_report_html_is_escaped_in_every_html_output(tmp_path: Path) -> None:
+    d = tmp_path / "in"
+    d.mkdir()
+    title = f"{SCRIPT}镇2024年法治政府建设年度报告"
+    (d / "x.txt").write_text(f"{title}\n一、主要举措和成效\n{SCRIPT}全年主动公开政府信息1265条。\n"
+                             f"<img src=x onerror=alert(2)>办理依申请公开43件。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "checker", "audit", str(d), "-o", str(out), "-j", "1"], check=False,
+                   capture_output=True, timeout=120)
+    pages = [out / "summary.html", *(out / "agencies").glob("*.html")]
+    r = fzzf("check", str(d / "x.txt"), "--format", "html", "--no-fail")
+    pages_text = [p.read_text(encoding="utf-8") for p in pages] + [r.stdout]
+    assert len(pages_text) >= 3
+    for text in pages_text:
+        assert "alert(1)</script>" not in text and "<img src=x" not in text
+    assert any("&lt;script&gt;" in text or "&lt;img" in text for text in pages_text)
+    md = next((out / "agencies").glob("*.md")).read_text(encoding="utf-8")
+    assert "<script>" not in md
+
+
+def test_formula_like_agency_names_stay_text(tmp_path: Path) -> None:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "f.txt").write_text("=HYPERLINK(\"http://x\")镇2024年法治政府建设年度报告\n一、主要举措和成效\n"
+                             "全年主动公开政府信息1265条。\n", encoding="utf-8")
+    (d / "g.txt").write_text("@SUM镇2024年法治政府建设年度报告\n一、主要举措和成效\n全年主动公开政府信息12条。\n",
+                             encoding="utf-8")
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "checker", "audit", str(d), "-o", str(out), "-j", "1"],
+                   capture_output=True, timeout=120)
+    csv_text = (out / "summary.csv").read_text(encoding="utf-8-sig")
+    for line in csv_text.splitlines()[1:]:
+        for cell in line.split(","):
+            assert not cell.lstrip('"').startswith(("=", "+", "-", "@")), cell
+    with zipfile.ZipFile(out / "summary.xlsx") as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        strings = z.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in z.namelist() else ""
+    assert "<f>" not in sheet  # no formula cells at all
+    assert "'=HYPERLINK" in strings or "=HYPERLINK" not in strings
+    for p in (out / "agencies").iterdir():
+        assert p.parent == out / "agencies"
+
+
+def test_ctrl_c_leaves_no_half_written_file_and_the_next_run_resumes(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synth import make
+
+    make(tmp_path / "in", 300)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "checker", "audit", str(tmp_path / "in"), "-o", str(out), "-j", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not (out / ".cache").exists():
+        time.sleep(0.1)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "已中断" in err
+    assert list(out.rglob("*.tmp")) == []
+    assert not (out / "summary.csv").exists()
+    for entry in (out / ".cache").rglob("*.json"):
+        json.loads(entry.read_text(encoding="utf-8"))  # every cache entry is complete
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    cached = int(r.stdout.split("沿用缓存 ")[1].split("）")[0])
+    assert cached > 0
