@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import make  # noqa: E402
+from synth import make
 
 RUN = r"""
 import json, resource, sys, time
@@ -49,6 +49,7 @@ def run(folder: Path, jobs: int) -> dict[str, float]:
 
 
 def main() -> None:
+    """Run the benchmark from the command line."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])

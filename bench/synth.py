@@ -39,8 +39,9 @@ def make(folder: Path, n: int, seed: int = 1) -> list[Path]:
     sources = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".html"))
     texts = []
     for p in sources:
-        enc = "gb18030" if b"gb18030" in p.read_bytes()[:600].lower() or b"gbk" in p.read_bytes()[:600].lower() else "utf-8"
-        texts.append((p.suffix, enc, p.read_bytes().decode(enc)))
+        data = p.read_bytes()
+        enc = "gb18030" if b"gb18030" in data[:600].lower() or b"gbk" in data[:600].lower() else "utf-8"
+        texts.append((p.suffix, enc, data.decode(enc)))
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for i in range(n):

@@ -337,3 +337,14 @@ def test_ctrl_c_leaves_no_half_written_file_and_the_next_run_resumes(tmp_path: P
     assert r.returncode == 0, r.stderr
     cached = int(r.stdout.split("沿用缓存 ")[1].split("）")[0])
     assert cached > 0
+
+
+def test_control_characters_found_by_the_fuzzer(checker) -> None:
+    page = ("<html><body><div class='nav'>首页\x01</div>\x02<div class='article-content'><p>"
+            + REPORT.replace("\n", "\x0b") + "</p>\x1f</div></body></html>").encode()
+    doc = read_bytes(page, "ctl.html", suffix=".html")
+    assert not any(ch in doc.text for ch in "\x01\x02\x0b\x1f")
+    from checker.render import FORMATS, RenderContext
+
+    r = checker.check_document(doc)
+    FORMATS["junit"](RenderContext((r,), (), checker.ruleset, "zh"))  # XML output accepts the text

@@ -14,6 +14,6 @@ def test_ruff_clean() -> None:
     if shutil.which("ruff") is None and subprocess.run([sys.executable, "-m", "ruff", "--version"],
                                                       capture_output=True).returncode != 0:
         pytest.skip("ruff is not installed (pip install '.[test]')")
-    r = subprocess.run([sys.executable, "-m", "ruff", "check", "checker", "tests"], cwd=ROOT,
+    r = subprocess.run([sys.executable, "-m", "ruff", "check", "checker", "tests", "bench"], cwd=ROOT,
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr

@@ -35,6 +35,10 @@ _FIELD_LINE = re.compile(
 )
 
 
+# Control characters other than tab and line breaks: never text, and not allowed in XML.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 @dataclass
 class Fields:
     """Fields found on a page, each with its label as provenance."""
@@ -111,7 +115,7 @@ def is_title(line: str) -> bool:
 def clean_text(raw: str, fields: Fields) -> str:
     """Remove portal chrome from scraped text, recording page fields on the way."""
     raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
-    raw = raw.replace("\ufeff", "").replace("\u200b", "")
+    raw = CONTROL.sub("", raw.replace("\ufeff", "").replace("\u200b", ""))
     lines = [(raw_line, _strip_pipes(raw_line)) for raw_line in raw.split("\n")]
     # Navigation remnants ("部  门", "街  镇") are short lines before the title; without a
     # title in the text there is nothing to tell them from short headings, so keep them.

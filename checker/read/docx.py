@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from checker.errors import InputError
 from checker.model import Document
@@ -32,8 +33,29 @@ def _inspect(data: bytes, source: str) -> None:
                 raise InputError("input.zip_bomb", path=source)
             if "word/document.xml" not in names:
                 raise InputError("input.bad_docx", path=source)
-    except zipfile.BadZipFile as exc:
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError, RuntimeError,
+            zlib.error) as exc:  # zipfile's ways of saying "damaged"
         raise InputError("input.bad_docx", path=source) from exc
+
+
+def _lines(doc: object, paragraph: type, table: type) -> list[str]:
+    """Paragraph texts and table rows in document order."""
+    lines: list[str] = []
+    for child in doc.element.body.iterchildren():  # type: ignore[attr-defined]
+        tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+        if tag == "p":
+            lines.append(paragraph(child, doc).text)
+        elif tag == "tbl":
+            for row in table(child, doc).rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    text = " ".join(cell.text.split())
+                    if text and (not cells or cells[-1] != text):  # merged cells repeat their text
+                        cells.append(text)
+                lines.append(" | ".join(cells))
+    return lines
 
 
 def read(data: bytes, source: str) -> Document:
@@ -47,20 +69,10 @@ def read(data: bytes, source: str) -> Document:
         doc = open_docx(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for damaged packages
         raise InputError("input.bad_docx", path=source) from exc
-    lines: list[str] = []
-    body = doc.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(child, doc).text)
-        elif tag == "tbl":
-            for row in Table(child, doc).rows:
-                cells = []
-                for cell in row.cells:
-                    text = " ".join(cell.text.split())
-                    if text and (not cells or cells[-1] != text):  # merged cells repeat their text
-                        cells.append(text)
-                lines.append(" | ".join(cells))
+    try:
+        lines = _lines(doc, Paragraph, Table)
+    except Exception as exc:  # damaged XML inside a valid package
+        raise InputError("input.bad_docx", path=source) from exc
     fields = Fields()
     title = (doc.core_properties.title or "").strip()
     if title and is_title(title):
