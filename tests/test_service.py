@@ -148,3 +148,30 @@ def test_upload_page_in_chromium(server) -> None:
 
 def test_env_is_not_polluted() -> None:
     assert "FZZF_LANG" not in os.environ or os.environ["FZZF_LANG"] in ("zh", "en")
+
+
+def test_client_that_disconnects_mid_upload(server) -> None:
+    base, _ = server
+    host, port = base.removeprefix("http://").split(":")
+    for _ in range(5):
+        with socket.create_connection((host, int(port)), timeout=5) as s:
+            s.sendall(b"POST /api/check?filename=a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 500000\r\n"
+                      b"Content-Type: application/octet-stream\r\n\r\n" + b"x" * 1000)
+        # closed half-way through the body
+    with open(SAMPLES / "yunxi-county-2024.txt", "rb") as fh:
+        r = httpx.post(f"{base}/api/check", files={"file": ("y.txt", fh)}, timeout=60)
+    assert r.status_code == 200 and r.json()["reports"][0]["agency"]["name"] == "云溪县"
+
+
+def test_burst_of_requests(server) -> None:
+    base, _ = server
+    body = (SAMPLES / "jiangzhou-market-regulation-2024.txt").read_bytes()
+
+    def one(i: int) -> int:
+        if i % 3 == 0:
+            return httpx.get(f"{base}/healthz", timeout=60).status_code
+        return httpx.post(f"{base}/api/check", params={"filename": f"d{i}.txt"}, content=body, timeout=120).status_code
+
+    with cf.ThreadPoolExecutor(max_workers=16) as pool:
+        codes = list(pool.map(one, range(48)))
+    assert codes == [200] * 48
