@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker import metadata as meta_mod
+from checker.compiled import Compiled, compiled
 from checker.engine import engine_for
 from checker.errors import InputError
 from checker.facts import build_matchers, deadline_for, extract_hits, to_facts
@@ -18,7 +19,7 @@ from checker.model import Document, ReportResult
 from checker.quality import measure
 from checker.read import DEFAULT_MAX_BYTES, read_document
 from checker.ruleset.compile import compile_rules
-from checker.ruleset.load import RuleSet, load_rules
+from checker.ruleset.load import RuleSet
 from checker.score import score
 from checker.segment import segment
 from checker.verdict import findings, judge_items, judge_parts, quote
@@ -39,14 +40,19 @@ class Checker:
     """Rules loaded and compiled once; `check_*` may be called for many reports."""
 
     def __init__(self, packs: list[Path] | tuple[Path, ...] = (), *, max_bytes: int = DEFAULT_MAX_BYTES,
-                 ruleset: RuleSet | None = None, time_limit: float | None = DEFAULT_TIME_LIMIT) -> None:
-        self.ruleset = ruleset or load_rules(packs=packs)
+                 ruleset: RuleSet | None = None, rules: Compiled | None = None,
+                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> None:
+        if ruleset is None:
+            rules = rules or compiled(packs)
+            ruleset, self._matchers = rules.ruleset, rules.index
+        else:
+            self._matchers = build_matchers(ruleset.rules)
+        self.ruleset = ruleset
         self.max_bytes = max_bytes
         self.time_limit = time_limit
-        self._matchers = build_matchers(self.ruleset.rules)
         self._checkpoint_ids = {r.id for r in self.ruleset.checkpoints()}
-        rules = self.ruleset.rules
-        self._engine = engine_for(self.ruleset.version, lambda: compile_rules(rules))
+        active = self.ruleset.rules
+        self._engine = engine_for(self.ruleset.version, lambda: compile_rules(active))
 
     def check_path(self, path: str | Path, overrides: Overrides | None = None) -> ReportResult:
         """Read and check one file; raises InputError when it cannot be read or takes too long."""

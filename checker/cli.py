@@ -199,11 +199,11 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
     """
     from checker.api import Overrides
     from checker.batch.audit import AuditOptions, run_audit, show_progress
-    from checker.ruleset.load import load_rules
+    from checker.compiled import compiled
 
     lang = lang or default_lang()
     try:
-        ruleset = load_rules(packs=list(rule_dirs))
+        rules = compiled(list(rule_dirs))
     except CheckerError as exc:
         _fail(exc.key, lang, **exc.args_map)
     opts = AuditOptions(paths=list(paths), outdir=outdir, jobs=jobs, packs=list(rule_dirs), lang=lang,
@@ -215,9 +215,9 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
 
             total = len(discover(list(paths)))
             with click.progressbar(length=total, file=sys.stderr, label="fzzf audit") as bar:
-                result = run_audit(opts, progress=bar.update, ruleset=ruleset)
+                result = run_audit(opts, progress=bar.update, rules=rules)
         else:
-            result = run_audit(opts, ruleset=ruleset)
+            result = run_audit(opts, rules=rules)
     except OSError as exc:
         _fail("usage.bad_output", lang, path=str(outdir), reason=exc.strerror or str(exc))
     if result.filtered:
@@ -246,9 +246,9 @@ def serve(host: str, port: int, max_upload_mb: int, timeout: float, rule_dirs: t
     config = ServiceConfig(max_upload=max_upload_mb * 1024 * 1024, timeout=timeout,
                            packs=tuple(str(p) for p in rule_dirs), lang=lang)
     try:
-        from checker.ruleset.load import load_rules
+        from checker.compiled import compiled
 
-        load_rules(packs=list(rule_dirs))
+        compiled(list(rule_dirs))
     except CheckerError as exc:
         _fail(exc.key, lang, **exc.args_map)
     click.echo(t("serve.listening", lang, host=host, port=port), err=True)

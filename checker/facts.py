@@ -14,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Iterator
 from re import _constants as sre_constants
 from re import _parser as sre_parse
 from typing import Any
+
+import ahocorasick
 
 from checker.model import PART_ROLE, Hit, Metadata, Segmented, Sentence
 from checker.outline import Outline
@@ -61,76 +63,166 @@ CLAUSE = re.compile(r"[，,：:]")
 NEAR = 100  # characters: how close a figure must stand to the term to quantify it
 
 
-@dataclass(frozen=True, slots=True)
+Clause = tuple[str, ...]  # every match contains at least one of these literals
+Prefilter = tuple[Clause, ...]  # …and one literal of every clause
+
+
 class _Matcher:
-    rule: str
-    terms: re.Pattern[str]
-    context: re.Pattern[str] | None
-    exclude: re.Pattern[str] | None
-    # A literal each term's matches must contain, one per term; None when some term has none.
-    literals: tuple[str, ...] | None = None
+    """One rule's term, context and exclusion patterns, compiled on first use.
 
-
-def required_literals(pattern: str) -> tuple[str, ...] | None:
-    """Literals one of which every match of `pattern` contains (None when there are none).
-
-    Used to find candidate sentences with plain substring search instead of running every
-    rule's regex over the whole report.
+    Compiling ~1,400 patterns up front would cost more than checking a report; a single check
+    touches only the rules whose literals occur, so each pattern is compiled when first needed.
+    Pickles as its pattern sources (the compiled-rules cache stores it so).
     """
-    if re.compile(pattern).flags & re.IGNORECASE:
+
+    __slots__ = ("_compiled", "prefilter", "rule", "sources")
+
+    def __init__(self, rule: str, terms: str, context: str | None, exclude: str | None,
+                 prefilter: tuple[Prefilter, ...] | None = None) -> None:
+        self.rule = rule
+        self.sources = (terms, context, exclude)
+        # One prefilter per term; None when some term has no literal every match must contain.
+        self.prefilter = prefilter
+        self._compiled: tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+
+    def __getstate__(self) -> tuple[str, tuple[str, str | None, str | None], tuple[Prefilter, ...] | None]:
+        return self.rule, self.sources, self.prefilter
+
+    def __setstate__(self, state: tuple[str, tuple[str, str | None, str | None],
+                                        tuple[Prefilter, ...] | None]) -> None:
+        self.rule, self.sources, self.prefilter = state
+        self._compiled = None
+
+    def patterns(self) -> tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None]:
+        """(terms, context, exclude), compiled."""
+        if self._compiled is None:
+            t, c, e = self.sources
+            self._compiled = (re.compile(t), re.compile(c) if c else None, re.compile(e) if e else None)
+        return self._compiled
+
+    @property
+    def terms(self) -> re.Pattern[str]:
+        """The alternation of the rule's terms."""
+        return self.patterns()[0]
+
+    def without_prefilter(self) -> _Matcher:
+        """The same matcher scanning every sentence (tests compare the two)."""
+        return _Matcher(self.rule, *self.sources, prefilter=None)
+
+
+def required_literals(pattern: str) -> Prefilter | None:
+    """Clauses of literals every match of `pattern` contains: one literal of each clause.
+
+    Used to find candidate sentences with one multi-literal scan of the report instead of
+    running every rule's regex over every sentence. None when nothing is certain (a pattern
+    that ignores case, or one made only of classes and wildcards).
+    """
+    parsed = sre_parse.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
         return None
-    return _literals_of(sre_parse.parse(pattern))
+    clauses = _clauses_of(parsed)
+    return tuple(dict.fromkeys(clauses)) or None
 
 
-def _literals_of(sub: sre_parse.SubPattern) -> tuple[str, ...] | None:
-    options: list[tuple[str, ...]] = []
+def _clauses_of(sub: sre_parse.SubPattern) -> list[Clause]:
+    """The conjunction of clauses that every match of `sub` satisfies (may be empty)."""
+    out: list[Clause] = []
     run = ""
     for op, av in sub.data:
         if op is sre_constants.LITERAL:
             run += chr(av)
             continue
         if run:
-            options.append((run,))
+            out.append((run,))
             run = ""
         if op is sre_constants.SUBPATTERN:
-            inner = _literals_of(av[-1])
-            if inner:
-                options.append(inner)
+            if not av[1] & re.IGNORECASE:  # (?i:…) makes its literals case-blind
+                out.extend(_clauses_of(av[-1]))
         elif op is sre_constants.BRANCH:
-            alts = [_literals_of(b) for b in av[1]]
-            if all(alts):
-                options.append(tuple(sorted({x for a in alts if a for x in a})))
+            # A disjunction: each alternative must offer a clause; their union is one clause.
+            best = [_best(_clauses_of(b)) for b in av[1]]
+            if all(best):
+                out.append(tuple(sorted({x for b in best if b for x in b})))
         elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and av[0] >= 1:
-            inner = _literals_of(av[2])
-            if inner:
-                options.append(inner)
+            out.extend(_clauses_of(av[2]))
     if run:
-        options.append((run,))
-    if not options:
+        out.append((run,))
+    return out
+
+
+def _best(clauses: list[Clause]) -> Clause | None:
+    """The most selective clause: the one whose shortest literal is longest."""
+    if not clauses:
         return None
-    # The best option: the one whose shortest literal is longest (fewest false candidates).
-    return max(options, key=lambda o: (min(len(x) for x in o), -len(o)))
+    return max(clauses, key=lambda c: (min(len(x) for x in c), -len(c)))
 
 
-def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+def _alt(patterns: tuple[str, ...]) -> str | None:
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+    return "|".join(f"(?:{p})" for p in patterns)
 
 
-def build_matchers(rules: tuple[Rule, ...] | list[Rule]) -> list[_Matcher]:
+class TermIndex:
+    """Every term-bearing rule's compiled patterns, and one automaton of all their literals.
+
+    The automaton (Aho–Corasick) finds every literal in a sentence in one pass, overlapping
+    ones included; a rule's candidate sentences are those holding a literal of each clause of
+    one of its terms. Built once per rule set.
+    """
+
+    def __init__(self, matchers: list[_Matcher]) -> None:
+        self.matchers = matchers
+        self.literals: list[str] = sorted({
+            lit for mt in matchers if mt.prefilter for pf in mt.prefilter for clause in pf for lit in clause
+        })
+        ids = {lit: i for i, lit in enumerate(self.literals)}
+        # Per matcher: per term, per clause, the literal ids (None: no prefilter, scan instead).
+        self.clauses: list[tuple[tuple[tuple[int, ...], ...], ...] | None] = [
+            None if mt.prefilter is None
+            else tuple(tuple(tuple(ids[lit] for lit in clause) for clause in pf) for pf in mt.prefilter)
+            for mt in matchers
+        ]
+        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for i, lit in enumerate(self.literals):
+            self._automaton.add_word(lit, i)
+        if self.literals:
+            self._automaton.make_automaton()
+
+    def __iter__(self) -> Iterator[_Matcher]:
+        return iter(self.matchers)
+
+    def __len__(self) -> int:
+        return len(self.matchers)
+
+    def sentences_with(self, text: str, sentences: list[Sentence]) -> dict[int, set[int]]:
+        """For each literal id found, the indices of the sentences holding that literal whole."""
+        out: dict[int, set[int]] = {}
+        if not self.literals:
+            return out
+        it = self._automaton.iter
+        for k, s in enumerate(sentences):
+            # Literal ids in this sentence, each once (a literal may occur several times).
+            for lid in {lid for _, lid in it(text, s.start, s.end)}:
+                found = out.get(lid)
+                if found is None:
+                    out[lid] = {k}
+                else:
+                    found.add(k)
+        return out
+
+
+def build_matchers(rules: tuple[Rule, ...] | list[Rule]) -> TermIndex:
     """Compile each term-bearing rule's patterns once per rule set."""
     out = []
     for r in rules:
         if r.terms:
             terms = _alt(r.terms)
             assert terms is not None
-            lits = [required_literals(t) for t in r.terms]
-            literals = None
-            if all(lits):
-                literals = tuple(sorted({x for lit in lits if lit for x in lit}))
-            out.append(_Matcher(r.id, terms, _alt(r.context), _alt(r.exclude), literals))
-    return out
+            pfs = [pf for pf in (required_literals(t) for t in r.terms) if pf]
+            prefilter = tuple(pfs) if len(pfs) == len(r.terms) else None
+            out.append(_Matcher(r.id, terms, _alt(r.context), _alt(r.exclude), prefilter))
+    return TermIndex(out)
 
 
 def _clause(text: str, s_start: int, s_end: int, pos: int, end: int) -> tuple[int, int]:
@@ -143,28 +235,37 @@ def _clause(text: str, s_start: int, s_end: int, pos: int, end: int) -> tuple[in
     return a, b
 
 
-def flags(text: str, s_start: int, s_end: int, pos: int, end: int) -> dict[str, bool]:
+class _SentenceScan:
+    """What `flags` needs from a sentence regardless of the term: computed once per sentence.
+
+    Several rules often hit the same sentence; its figures, its 在…发挥作用 spans and whether
+    it reports an act do not depend on which term is being judged.
+    """
+
+    __slots__ = ("concrete", "figures", "roles")
+
+    def __init__(self, text: str, s_start: int, s_end: int) -> None:
+        self.figures = [(m.start(), m.end()) for m in FIGURE.finditer(text, s_start, s_end)]
+        sentence = text[s_start:s_end]
+        self.roles = [(s_start + m.start("span"), s_start + m.end("span")) for m in ROLE.finditer(sentence)]
+        self.concrete = CONCRETE.search(text, s_start, s_end) is not None
+
+
+def flags(text: str, s_start: int, s_end: int, pos: int, end: int,
+          scan: _SentenceScan | None = None) -> dict[str, bool]:
     """Negated/planned/passing/quantified flags for a term at text[pos:end] in a sentence."""
+    if scan is None:
+        scan = _SentenceScan(text, s_start, s_end)
     c_start, c_end = _clause(text, s_start, s_end, pos, end)
-    clause = text[c_start:c_end]
-    negated = bool(NEGATION.search(clause))
+    negated = NEGATION.search(text, c_start, c_end) is not None
     planned = _planned(text, s_start, s_end, end)
-    passing = False
-    sentence = text[s_start:s_end]
-    for m in ROLE.finditer(sentence):
-        a, b = s_start + m.start("span"), s_start + m.end("span")
-        if a <= pos and end <= b:
-            passing = True
-            break
+    passing = any(a <= pos and end <= b for a, b in scan.roles)
     if not passing:
         e = ENUM.search(text, end, min(c_end, end + 24))
         if e and not CLAUSE.search(text, end, e.start()):
             passing = True
-    quantified = any(
-        abs(m.start() - pos) <= NEAR or abs(m.end() - end) <= NEAR
-        for m in FIGURE.finditer(text, s_start, s_end)
-    )
-    slogan = not quantified and not CONCRETE.search(text, s_start, s_end)
+    quantified = any(abs(a - pos) <= NEAR or abs(b - end) <= NEAR for a, b in scan.figures)
+    slogan = not quantified and not scan.concrete
     return {"negated": negated, "planned": planned, "passing": passing, "quantified": quantified,
             "slogan": slogan}
 
@@ -188,32 +289,29 @@ def _rank(f: dict[str, bool]) -> tuple[int, int]:
     return (0 if not bad else 1, 0 if f["quantified"] else 1)
 
 
-def _candidates(mt: _Matcher, text: str, starts: list[int], ends: list[int],
-                found: dict[str, list[int]]) -> set[int]:
+def _candidates(mt: _Matcher, clauses: tuple[tuple[tuple[int, ...], ...], ...] | None, text: str,
+                starts: list[int], holding: dict[int, set[int]]) -> set[int]:
     """Indices of sentences that may hold a match of the rule's terms.
 
-    With required literals (most rules), candidates are the sentences containing one, found by
-    plain substring search (`found` memoises each literal's positions across rules). Otherwise
-    one pass of the pattern over the text; a match may run across a sentence end or hide a
-    shorter one inside it, so every sentence it touches is a candidate. The exact
-    per-sentence search in `_hit` decides either way.
+    With a prefilter (most rules), the sentences holding a literal of every clause of some
+    term. Otherwise one pass of the pattern over the text; a match may run across a sentence
+    end or hide a shorter one inside it, so every sentence it touches is a candidate. The
+    exact per-sentence search in `_hit` decides either way.
     """
     out: set[int] = set()
-    if mt.literals is not None:
-        for lit in mt.literals:
-            positions = found.get(lit)
-            if positions is None:
-                positions = []
-                pos = text.find(lit)
-                while pos >= 0:
-                    positions.append(pos)
-                    pos = text.find(lit, pos + 1)
-                found[lit] = positions
-            n = len(lit)
-            for pos in positions:
-                i = bisect_right(starts, pos) - 1
-                if i >= 0 and pos + n <= ends[i]:  # inside sentence i, not in a gap
-                    out.add(i)
+    if clauses is not None:
+        for term in clauses:
+            common: set[int] | None = None
+            for clause in term:
+                if len(clause) == 1:
+                    found = holding.get(clause[0], _NONE)
+                else:
+                    found = set().union(*[holding[i] for i in clause if i in holding])
+                common = found if common is None else common & found
+                if not common:
+                    break
+            if common:
+                out |= common
         return out
     for m in mt.terms.finditer(text):
         first = max(0, bisect_right(starts, m.start()) - 1)
@@ -222,41 +320,56 @@ def _candidates(mt: _Matcher, text: str, starts: list[int], ends: list[int],
     return out
 
 
-def _hit(mt: _Matcher, text: str, sent: Sentence) -> tuple[int, int, dict[str, bool]] | None:
+_NONE: frozenset[int] = frozenset()
+
+
+def _hit(mt: _Matcher, text: str, sent: Sentence,
+         scans: dict[int, _SentenceScan] | None = None) -> tuple[int, int, dict[str, bool]] | None:
     """The best occurrence of the rule's terms in one sentence, or None."""
     s, e = sent.start, sent.end
-    first = mt.terms.search(text, s, e)
+    terms, context, exclude = mt.patterns()
+    first = terms.search(text, s, e)
     if first is None:
         return None
-    if mt.exclude is not None and mt.exclude.search(text, s, e):
+    if exclude is not None and exclude.search(text, s, e):
         return None
-    if mt.context is not None and not mt.context.search(text, s, e):
+    if context is not None and not context.search(text, s, e):
         return None
+    scan = scans.get(s) if scans is not None else None
+    if scan is None:
+        scan = _SentenceScan(text, s, e)
+        if scans is not None:
+            scans[s] = scan
     best: tuple[tuple[int, int], int, int, dict[str, bool]] | None = None
     m: re.Match[str] | None = first
     while m is not None:
         if m.end() > m.start():
-            f = flags(text, s, e, m.start(), m.end())
+            f = flags(text, s, e, m.start(), m.end(), scan)
             cand = (_rank(f), m.start(), m.end(), f)
             if best is None or cand[0] < best[0]:
                 best = cand
-        m = mt.terms.search(text, m.end() if m.end() > m.start() else m.end() + 1, e)
+        m = terms.search(text, m.end() if m.end() > m.start() else m.end() + 1, e)
     return None if best is None else (best[1], best[2], best[3])
 
 
-def extract_hits(seg: Segmented, matchers: list[_Matcher]) -> list[Hit]:
-    """One hit per (rule, sentence) where the rule's terms, context and exclusions agree."""
+def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None) -> list[Hit]:
+    """One hit per (rule, sentence) where the rule's terms, context and exclusions agree.
+
+    `only` restricts the search to one rule (its examples are tested one rule at a time).
+    """
     text = seg.document.text
     sentences = seg.sentences
     starts = [s.start for s in sentences]
-    ends = [s.end for s in sentences]
+    holding = index.sentences_with(text, sentences)
+    scans: dict[int, _SentenceScan] = {}
     found: list[tuple[int, int, _Matcher, tuple[int, int, dict[str, bool]]]] = []
-    positions: dict[str, list[int]] = {}
-    for order, mt in enumerate(matchers):
-        for i in sorted(_candidates(mt, text, starts, ends, positions)):
+    for order, (mt, clauses) in enumerate(zip(index.matchers, index.clauses, strict=True)):
+        if only is not None and mt.rule != only:
+            continue
+        for i in _candidates(mt, clauses, text, starts, holding):
             if i >= len(sentences):
                 continue
-            h = _hit(mt, text, sentences[i])
+            h = _hit(mt, text, sentences[i], scans)
             if h is not None:
                 found.append((i, order, mt, h))
     found.sort(key=lambda x: (x[0], x[1]))

@@ -32,7 +32,7 @@ def gives_evidence(checker: Checker, rule_id: str, sentence: str) -> bool:
     """Whether `sentence`, as report text on work done, gives `rule_id` evidence."""
     doc = Document(source=f"<example {rule_id}>", text=sentence, format="txt", encoding="utf-8")
     seg = segment(doc)
-    hits = extract_hits(seg, [m for m in checker._matchers if m.rule == rule_id])
+    hits = extract_hits(seg, checker._matchers, only=rule_id)
     facts = to_facts(seg, extract(doc), hits, checker.ruleset.outline)
     return any(f.rule == rule_id and f.outcome == EVIDENCE for f in checker._engine.evaluate(facts))
 

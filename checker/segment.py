@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from checker.model import Document, Part, Section, Segmented, Sentence
@@ -36,13 +37,15 @@ def cn_number(s: str) -> int | None:
 
 
 _NUM = "[一二三四五六七八九十]{1,3}"
-# A heading marker stands at the start of a line or after a space or sentence end.
-_LEAD = r"(?:^|(?<=[\s。；！？!?：:|]))"
-_L1 = re.compile(_LEAD + rf"(?P<n>{_NUM})\s*[、.．]\s*|" + _LEAD + rf"第(?P<p>{_NUM})部分[、:：\s]*",
-                 re.M)
-_L2 = re.compile(_LEAD + rf"[（(]\s*(?P<n>{_NUM})\s*[）)]\s*", re.M)
-_L3 = re.compile(_LEAD + rf"(?P<n>{_NUM})是[，,:：\s]?|" + _LEAD + r"(?P<d>\d{1,2})\s*[.．、](?!\d)\s*|"
-                 + _LEAD + r"[（(](?P<p>\d{1,2})[）)]\s*", re.M)
+# A heading marker stands at the start of a line or after a space or sentence end. The
+# patterns consume that one separator and look ahead for the marker (group `mk`): a pattern
+# that starts with a character class lets the regex engine skip ahead in C, where a leading
+# look-behind tests every position. `_find` puts a newline before the text for its start.
+_SEP = r"[\s。；！？!?：:|]"
+_L1 = re.compile(_SEP + rf"(?=(?P<mk>(?P<n>{_NUM})\s*[、.．]\s*|第(?P<p>{_NUM})部分[、:：\s]*))")
+_L2 = re.compile(_SEP + rf"(?=(?P<mk>[（(]\s*(?P<n>{_NUM})\s*[）)]\s*))")
+_L3 = re.compile(_SEP + rf"(?=(?P<mk>(?P<n>{_NUM})是[，,:：\s]?|(?P<d>\d{{1,2}})\s*[.．、](?!\d)\s*"
+                 r"|[（(](?P<p>\d{1,2})[）)]\s*))")
 # A heading's text runs to the line end, a sentence end, or a wide gap; never very far.
 _HEADING_END = re.compile(r"[\s。！？!?；;]")
 _SENT_END = re.compile(r"[。！？；;!?]+[”’」』)）]*|\n+")
@@ -109,18 +112,20 @@ def _heading_text(text: str, start: int, limit: int) -> int:
 
 def _find(pattern: re.Pattern[str], text: str, level: int, limit: int) -> list[_Heading]:
     found: list[_Heading] = []
-    for m in pattern.finditer(text):
-        raw = next((g for g in m.groups() if g), None)
+    padded = "\n" + text  # offsets in `padded` are one more than in `text`
+    for m in pattern.finditer(padded):
+        raw = next((g for g in m.groups()[1:] if g), None)
         if raw is None:
             continue
         number = cn_number(raw)
         if number is None:
             continue
-        end = _heading_text(text, m.end(), limit)
-        heading = text[m.end() : end].strip()
+        start, mk_end = m.start("mk") - 1, m.end("mk") - 1
+        end = _heading_text(text, mk_end, limit)
+        heading = text[mk_end:end].strip()
         if not heading or len(heading) < 2:
             continue
-        found.append(_Heading(level, number, m.group(0).strip(), heading, m.start(), end))
+        found.append(_Heading(level, number, m.group("mk").strip(), heading, start, end))
     return found
 
 
@@ -234,6 +239,7 @@ def _sentences(
     top_parts = [p for p in parts if not p.embedded]
     inner = [p for p in parts if p.embedded]
     sections = sorted((*seconds, *thirds), key=lambda h: h.start)
+    section_starts = [h.start for h in sections]
     out: list[Sentence] = []
     for a, b in itertools.pairwise(bounds):
         seg = text[a:b]
@@ -245,12 +251,8 @@ def _sentences(
         part = next((p for p in inner if p.start <= start < p.end), None) or next(
             (p for p in top_parts if p.start <= start < p.end), None
         )
-        section = None
-        for h in sections:
-            if h.start <= start:
-                section = h.text
-            else:
-                break
+        i = bisect_right(section_starts, start)
+        section = sections[i - 1].text if i else None
         is_heading = heading_at.get(a) == b
         out.append(Sentence(len(out), start, end, part.id if part else "preamble", section, is_heading))
     return out

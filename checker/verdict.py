@@ -41,7 +41,8 @@ def quote(text: str, hit: Hit, rule: str) -> Evidence:
 
 
 def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int, Hit],
-                all_hits: list[Hit], text: str) -> CheckpointVerdict:
+                mine: list[Hit], text: str) -> CheckpointVerdict:
+    """The verdict of one checkpoint rule; `mine` are its hits, whatever their flags."""
     ev = fired.get((rule.id, EVIDENCE))
     if ev:
         used = [hits[i] for i in ev.hits]
@@ -64,7 +65,6 @@ def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int
             reason = "reason.planned_mixed"
         return CheckpointVerdict(rule.id, rule.item or 0, Status.PLANNED, reason,
                                  tuple(quote(text, h, rule.id) for h in used[:EVIDENCE_MAX]))
-    mine = [h for h in all_hits if h.rule == rule.id]
     if mine and all(h.negated for h in mine):
         reason = "reason.negated"
     elif mine and any(h.passing for h in mine):
@@ -91,6 +91,9 @@ def judge_items(
     """
     text = seg.document.text
     by_id = {h.id: h for h in hits}
+    by_rule: dict[str, list[Hit]] = {}
+    for h in hits:
+        by_rule.setdefault(h.rule, []).append(h)
     fired = {(f.rule, f.outcome): f for f in firings}
     out: list[ItemVerdict] = []
     for item_id in sorted(ruleset.outline.items):
@@ -99,7 +102,7 @@ def judge_items(
             out.append(ItemVerdict(item_id, Status.INFORMATIONAL, "reason.informational"))
             continue
         cps = tuple(
-            _checkpoint(r, fired, by_id, hits, text)
+            _checkpoint(r, fired, by_id, by_rule.get(r.id, []), text)
             if r.applies(profile)
             else CheckpointVerdict(r.id, item_id, Status.NOT_APPLICABLE, "reason.not_applicable")
             for r in ruleset.checkpoints(item_id)

@@ -3,12 +3,17 @@ registering them per test would leak), and the real corpus when ../shared is pre
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
 
 from checker.api import Checker
+
+# Compiled rules are cached per run of the suite, not in the user's home (subprocesses inherit it).
+os.environ.setdefault("FZZF_CACHE_DIR", tempfile.mkdtemp(prefix="fzzf-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -58,6 +58,23 @@ class AgencyHistory:
     pairs: list[Pair] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class AgencyLink:
+    """What the summary page needs of an agency: its page and its latest chapter scores."""
+
+    name: str
+    level: str | None
+    link: str  # relative to the output folder
+    year: int | None
+    chapters: dict[int, float | None]
+
+
+def link_for(h: AgencyHistory, link: str) -> AgencyLink:
+    """The summary page's view of an agency whose reports were written to `link`."""
+    latest = h.reports[-1]
+    return AgencyLink(h.name, h.level, link, latest.year, dict(latest.chapters))
+
+
 def year_report(entry: dict[str, Any]) -> YearReport:
     """A YearReport from a cached full entry."""
     r = entry["report"]

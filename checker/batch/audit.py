@@ -23,16 +23,19 @@ from typing import Any
 from checker.api import Overrides
 from checker.atomic import write_bytes, write_text
 from checker.batch import worker
-from checker.batch.agencies import AgencyHistory, history
+from checker.batch.agencies import AgencyLink
 from checker.batch.cache import Cache, file_digest, run_salt
 from checker.batch.discover import discover
 from checker.batch.record import error_entry, summary_row
+from checker.compiled import Compiled, compiled
 from checker.limits import DEFAULT_TIME_LIMIT
 from checker.read import DEFAULT_MAX_BYTES
 from checker.render import audit as out
-from checker.ruleset.load import RuleSet, load_rules
+from checker.ruleset.load import RuleSet
 
 RETRIES = 2  # times a crashed worker pool is restarted for the files it had not finished
+SMALL = 2  # tasks a phase runs in this process rather than starting a pool for
+CHUNK = 16  # most tasks sent to a worker at once
 
 
 @dataclass
@@ -70,42 +73,83 @@ def _settings(opts: AuditOptions) -> dict[str, Any]:
             "profile": o.profile, "max_bytes": opts.max_bytes, "time_limit": opts.time_limit}
 
 
-def _run_pool(todo: list[tuple[str, str | None]], init_args: tuple[Any, ...], jobs: int,
-              done: Callable[[dict[str, Any]], None]) -> None:
-    """Check `todo` in `jobs` processes; a crashed pool is restarted for the unfinished files."""
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
-    pending = list(todo)
-    for attempt in range(RETRIES + 1):
-        if not pending:
+class _Workers:
+    """A process pool created on first need and reused for both phases (files, then agencies).
+
+    A pool that breaks (a worker killed by the OS, a crash in a C library) is restarted for
+    the tasks it had not finished, RETRIES times; what still fails is handed to `lost`. Small
+    batches run in this process: forking workers would cost more than it saves.
+    """
+
+    def __init__(self, jobs: int, init_args: tuple[Any, ...]) -> None:
+        self.jobs = jobs
+        self.init_args = init_args
+        self._pool: ProcessPoolExecutor | None = None
+        self._local = False
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx, initializer=worker.init,
+                                             initargs=self.init_args)
+        return self._pool
+
+    def run(self, fn: Callable[..., Any], tasks: list[tuple[Any, ...]], done: Callable[[Any], None],
+            lost: Callable[[tuple[Any, ...]], None]) -> None:
+        """Call `fn(*task)` for every task; `done` gets each result, `lost` each task given up on."""
+        if self.jobs == 1 or (self._pool is None and len(tasks) <= SMALL):
+            if not self._local:
+                worker.init(*self.init_args)
+                self._local = True
+            for task in tasks:
+                done(fn(*task))
             return
-        finished: set[str] = set()
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker.init, initargs=init_args)
-        try:
-            futures = {pool.submit(worker.check_one, path, digest): path for path, digest in pending}
-            for fut in as_completed(futures):
-                done(fut.result())
-                finished.add(futures[fut])
-            pool.shutdown(wait=True)
-            return
-        except KeyboardInterrupt:
-            # Ctrl-C: drop what has not started, let running files finish (they are bounded by
-            # the time limit and write their cache entries atomically), write no outputs.
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        except BrokenProcessPool:
-            pool.shutdown(wait=False, cancel_futures=True)
-            pending = [(p, d) for p, d in pending if p not in finished]
-            if attempt == RETRIES or len(pending) == 1:
-                for path, _ in pending:
-                    done(summary_row(error_entry(path, "input.internal",
-                                                 {"path": path, "reason": "worker process crashed"}), {}))
+        # Tasks go to the workers in chunks: one round trip per task costs the main process
+        # about a millisecond, as much as writing an agency's pages. After a crash the
+        # unfinished tasks are retried one by one, so only the culprit is lost.
+        size = max(1, min(CHUNK, len(tasks) // (self.jobs * 8)))
+        pending = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+        for attempt in range(RETRIES + 1):
+            if not pending:
                 return
+            finished: set[int] = set()
+            pool = self._start()
+            try:
+                futures = {pool.submit(worker.run_chunk, fn, chunk): i for i, chunk in enumerate(pending)}
+                for fut in as_completed(futures):
+                    for result in fut.result():
+                        done(result)
+                    finished.add(futures[fut])
+                return
+            except KeyboardInterrupt:
+                # Ctrl-C: drop what has not started, let running files finish (they are bounded by
+                # the time limit and write their cache entries atomically), write no outputs.
+                pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
+                raise
+            except BrokenProcessPool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+                left = [task for i, chunk in enumerate(pending) if i not in finished for task in chunk]
+                if attempt == RETRIES or len(left) == 1:
+                    for task in left:
+                        lost(task)
+                    return
+                pending = [[task] for task in left]
 
 
 def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
-              ruleset: RuleSet | None = None) -> AuditResult:
-    """Run the audit and write every output under `opts.outdir`."""
-    ruleset = ruleset or load_rules(packs=opts.packs)
+              rules: Compiled | None = None) -> AuditResult:
+    """Run the audit and write every output under `opts.outdir` (`rules`: already loaded)."""
+    rules = rules or compiled(opts.packs)
+    ruleset = rules.ruleset
     weights = {r.id: r.weight for r in ruleset.rules}
     opts.outdir.mkdir(parents=True, exist_ok=True)
     cache = Cache(opts.outdir / ".cache", run_salt(ruleset.version, opts.lang, _settings(opts)))
@@ -136,24 +180,27 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
         if progress:
             progress(1)
 
-    init_args = ([str(p) for p in opts.packs], opts.lang, opts.overrides, str(cache.folder), cache.salt,
-                 opts.max_bytes, opts.time_limit)
-    jobs = opts.jobs or os.cpu_count() or 1
-    if jobs == 1 or len(todo) <= 2:
-        worker.init(*init_args)
-        for path, digest in todo:
-            done(worker.check_one(path, digest))
-    else:
-        _run_pool(todo, init_args, min(jobs, len(todo)), done)
+    def crashed(task: tuple[Any, ...]) -> None:
+        path = task[0]
+        done(summary_row(error_entry(path, "input.internal", {"path": path, "reason": "worker process crashed"}), {}))
 
-    before = len(rows)
-    rows = [r for r in rows if not r["ok"] or ((not opts.levels or r["level"] in opts.levels)
-                                               and (not opts.years or r["year"] in opts.years))]
-    filtered = before - len(rows)
-    histories = _write_agencies(rows, cache, ruleset, opts)
-    _write_summary(rows, histories, ruleset, opts)
+    init_args = (rules, opts.lang, opts.overrides, str(cache.folder), cache.salt, opts.max_bytes, opts.time_limit)
+    jobs = opts.jobs or os.cpu_count() or 1
+    agencies: list[AgencyLink] = []
+    with _Workers(jobs, init_args) as workers:
+        workers.run(worker.check_one, todo, done, crashed)
+        before = len(rows)
+        rows = [r for r in rows if not r["ok"] or ((not opts.levels or r["level"] in opts.levels)
+                                                   and (not opts.years or r["year"] in opts.years))]
+        filtered = before - len(rows)
+        folder = opts.outdir / "agencies"
+        folder.mkdir(parents=True, exist_ok=True)
+        workers.run(worker.write_agency, _agency_tasks(rows, folder),
+                    lambda link: agencies.append(link) if link is not None else None, lambda task: None)
+    agencies.sort(key=lambda a: (a.name, a.level or ""))
+    _write_summary(rows, agencies, ruleset, opts)
     return AuditResult(rows=rows, checked=len(todo), cached=cached, errors=sum(not r["ok"] for r in rows),
-                       filtered=filtered, agencies=len(histories))
+                       filtered=filtered, agencies=len(agencies))
 
 
 def slug(name: str, taken: set[str]) -> str:
@@ -167,42 +214,27 @@ def slug(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _write_agencies(rows: list[dict[str, Any]], cache: Cache, ruleset: RuleSet,
-                    opts: AuditOptions) -> list[tuple[AgencyHistory, str]]:
-    groups: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+def _agency_tasks(rows: list[dict[str, Any]], folder: Path) -> list[tuple[Any, ...]]:
+    """One task per agency (name and level): its checked files and a file name of its own."""
+    groups: dict[tuple[str, str | None], list[tuple[str, str]]] = {}
     for r in rows:
-        if r["ok"]:
+        if r["ok"] and r.get("digest"):
             name = r["agency"] or f"{Path(r['source']).stem}"
-            groups.setdefault((name, r["level"]), []).append(r)
-    titles = {r.id: r.text("title", opts.lang) for r in ruleset.rules}
-    folder = opts.outdir / "agencies"
+            groups.setdefault((name, r["level"]), []).append((r["digest"], r["source"]))
     taken: set[str] = set()
-    out_list: list[tuple[AgencyHistory, str]] = []
+    tasks: list[tuple[Any, ...]] = []
     for (name, level), members in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        entries = []
-        for m in members:
-            entry = cache.get(m["digest"]) if m.get("digest") else None
-            if entry is not None:
-                entry["source"] = m["source"]
-                entries.append(entry)
-        if not entries:
-            continue
-        h = history(name, level, entries, titles)
-        stem = slug(name, taken)
-        write_text(folder / f"{stem}.md", out.agency_markdown(h, ruleset, opts.lang))
-        write_text(folder / f"{stem}.html", out.agency_html(h, ruleset, opts.lang))
-        write_text(folder / f"{stem}.json", out.agency_json(h))
-        out_list.append((h, f"agencies/{stem}.html"))
-    return out_list
+        tasks.append((name, level, members, str(folder), slug(name, taken)))
+    return tasks
 
 
-def _write_summary(rows: list[dict[str, Any]], histories: list[tuple[AgencyHistory, str]], ruleset: RuleSet,
+def _write_summary(rows: list[dict[str, Any]], agencies: list[AgencyLink], ruleset: RuleSet,
                    opts: AuditOptions) -> None:
     import json
 
     write_bytes(opts.outdir / "summary.csv", out.summary_csv(rows, opts.lang))
     write_bytes(opts.outdir / "summary.xlsx", out.summary_xlsx(rows, opts.lang))
-    write_text(opts.outdir / "summary.html", out.summary_html(rows, histories, ruleset, opts.lang))
+    write_text(opts.outdir / "summary.html", out.summary_html(rows, agencies, ruleset, opts.lang))
     data = {"rows": out.ranked([dict(r) for r in rows]) + [r for r in rows if not r["ok"]]}
     for r in data["rows"]:
         r.pop("digest", None)

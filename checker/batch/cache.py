@@ -13,8 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from checker import __version__
-from checker.atomic import write_text
+from checker.atomic import write_bytes
 
 FORMAT = 1  # bump when the entry layout changes
 
@@ -51,10 +53,15 @@ class Cache:
     def get(self, digest: str) -> dict[str, Any] | None:
         """The cached entry, or None (missing or unreadable entries are simply recomputed)."""
         try:
-            return json.loads(self._path(digest).read_text(encoding="utf-8"))
+            found = orjson.loads(self._path(digest).read_bytes())
         except (OSError, ValueError):
             return None
+        return found if isinstance(found, dict) else None
 
     def put(self, digest: str, entry: dict[str, Any]) -> None:
-        """Store an entry atomically."""
-        write_text(self._path(digest), json.dumps(entry, ensure_ascii=False))
+        """Store an entry atomically.
+
+        orjson, not the standard library: every entry is written once and read back once per
+        audit, and the standard encoder alone took a tenth of the time spent per report.
+        """
+        write_bytes(self._path(digest), orjson.dumps(entry, option=orjson.OPT_NON_STR_KEYS))

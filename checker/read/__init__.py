@@ -57,6 +57,14 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
     return read_bytes(data, source, suffix=p.suffix.lower())
 
 
+def _enough_chinese(text: str) -> bool:
+    """At least MIN_CHINESE Chinese characters (stops counting there)."""
+    for n, _ in enumerate(_CJK.finditer(text), 1):
+        if n >= MIN_CHINESE:
+            return True
+    return False
+
+
 def read_bytes(data: bytes, source: str, *, suffix: str) -> Document:
     """Read report content already in memory (used by the file reader and by services)."""
     reader = READERS.get(suffix)
@@ -69,7 +77,7 @@ def read_bytes(data: bytes, source: str, *, suffix: str) -> Document:
     doc = reader(data, source)
     if not doc.text.strip():
         raise InputError("input.no_text", path=source)
-    if len(_CJK.findall(doc.text, 0, 200_000)) < MIN_CHINESE:
+    if not _enough_chinese(doc.text):
         # Junk, an image-only page, a page in another language: not a report to judge.
         raise InputError("input.no_chinese", path=source)
     return doc

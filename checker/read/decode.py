@@ -8,9 +8,12 @@ anything else; text it cannot make sense of is refused rather than turned into m
 from __future__ import annotations
 
 import codecs
+import re
 
 from checker.errors import InputError
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ASCII = re.compile(r"[\x00-\x7f]")
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030"}
 
 
@@ -78,7 +81,7 @@ def _looks_chinese(text: str) -> bool:
     sample = text[:20000]
     if not sample:
         return False
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
-    ascii_ = sum(1 for ch in sample if ch < "\x80")
+    cjk = len(_CJK.findall(sample))
+    ascii_ = len(_ASCII.findall(sample))
     odd = len(sample) - cjk - ascii_
     return cjk > 0 and odd <= max(10, cjk // 5)

@@ -131,11 +131,13 @@ def _drop_chrome(root: etree._Element) -> None:
             _drop(el)
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CANDIDATES = frozenset({"div", "td", "article", "section", "span"})
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
-def _cjk(text: str) -> int:
-    return len(_CJK.findall(text))
+def _cjk(text: str | None) -> int:
+    """Number of Chinese characters in `text` (runs, not characters, are matched: faster)."""
+    return sum(map(len, _CJK_RUN.findall(text))) if text else 0
 
 
 def _article(root: etree._Element) -> etree._Element:
@@ -143,20 +145,35 @@ def _article(root: etree._Element) -> etree._Element:
     body = root.find("body")
     if body is None:
         body = root
-    best, best_score = body, 0
-    total = _cjk(body.text_content() or "")
-    for el in body.iter("div", "td", "article", "section", "span"):
-        if _is_chrome(el):
+    # Chinese characters under each element (all text, and text inside <p>), bottom-up in one
+    # pass: asking every candidate for its text_content() would revisit the page per element.
+    whole: dict[etree._Element, int] = {}
+    paras: dict[etree._Element, int] = {}
+    candidates: list[tuple[int, etree._Element, int, int]] = []  # (page order, el, in <p>, all)
+    nodes = list(body.iter())
+    for pos in range(len(nodes) - 1, -1, -1):
+        el = nodes[pos]
+        if not isinstance(el.tag, str):
             continue
+        n = _cjk(el.text)
+        p = 0
+        for child in el:
+            n += _cjk(child.tail)
+            if isinstance(child.tag, str):
+                n += whole.pop(child)
+                p += paras.pop(child)
+        whole[el] = n
+        paras[el] = n if el.tag == "p" else p
+        if el.tag in _CANDIDATES and el is not body and p and not _is_chrome(el):
+            candidates.append((pos, el, p, n))
+    total = whole.get(body, 0)
+    best, best_score, best_whole = body, 0, total
+    for _, el, own, n in sorted(candidates, key=lambda c: c[0]):
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-        own = _cjk(" ".join(p.text_content() or "" for p in el.iter("p")))
-        if not own:
-            continue
-        whole = _cjk(el.text_content() or "")
         score = own + (own // 2 if _BODY_HINT.search(marker) else 0)
         # Prefer the tightest element that still holds most of the page's paragraph text.
-        if score > best_score or (score == best_score and whole < _cjk(best.text_content() or "")):
-            best, best_score = el, score
+        if score > best_score or (score == best_score and n < best_whole):
+            best, best_score, best_whole = el, score, n
     if best_score < max(50, total // 10):
         return body
     return best

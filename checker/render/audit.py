@@ -19,7 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
-from checker.batch.agencies import AgencyHistory, to_json
+from checker.batch.agencies import AgencyHistory, AgencyLink, to_json
 from checker.i18n import MESSAGES, t
 from checker.ruleset.load import RuleSet
 
@@ -162,12 +162,12 @@ def _histogram(scores: list[float]) -> dict[str, Any]:
     return {"width": width, "height": height, "bars": bars}
 
 
-def summary_html(rows: list[dict[str, Any]], histories: list[tuple[AgencyHistory, str]], ruleset: RuleSet,
+def summary_html(rows: list[dict[str, Any]], agencies: list[AgencyLink], ruleset: RuleSet,
                  lang: str) -> str:
     """The self-contained summary page."""
     ok = ranked(rows)
     chapters = [{"id": c.id, "title": c.title.get(lang) or c.title["zh"]} for c in ruleset.outline.chapters]
-    links = {(h.name, h.level): link for h, link in histories}
+    links = {(a.name, a.level): a.link for a in agencies}
     view = []
     for r in ok:
         label, cls, sort = _on_time(lang, r["on_time"])
@@ -183,18 +183,17 @@ def summary_html(rows: list[dict[str, Any]], histories: list[tuple[AgencyHistory
             "link": links.get((r["agency"], r["level"])),
         })
     heat = []
-    for h, _ in histories:
-        latest = h.reports[-1]
-        year = latest.year or "—"
-        heat.append({"label": f"{h.name}（{year}）" if lang == "zh" else f"{h.name} ({year})",
+    for a in agencies:
+        year = a.year or "—"
+        heat.append({"label": f"{a.name}（{year}）" if lang == "zh" else f"{a.name} ({year})",
                      "cells": [{"label": "—" if v is None else v, "bg": colour(v)}
-                               for v in (latest.chapters.get(i) for i in range(1, 11))]})
+                               for v in (a.chapters.get(i) for i in range(1, 11))]})
     errors = [{"source": r["source"], "message": t(r["error"]["key"], lang, **r["error"]["args"])}
               for r in rows if not r["ok"]]
     scores = [r["score"] for r in ok]
     timed = [r["on_time"] for r in ok if r["on_time"] is not None]
     counts = {
-        "files": len(rows), "ok": len(ok), "errors": len(errors), "agencies": len(histories),
+        "files": len(rows), "ok": len(ok), "errors": len(errors), "agencies": len(agencies),
         "mean": round(sum(scores) / len(scores), 1) if scores else None,
         "on_time": round(100 * sum(timed) / len(timed)) if timed else None,
     }

@@ -15,18 +15,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
 from checker.errors import RuleError
 from checker.model import Severity
 from checker.outline import Outline, load_outline
 from checker.resources import rules_dir
 from checker.ruleset.compile import FACT_FIELDS, OPERATORS
 from checker.ruleset.patterns import check_pattern
-
-# libyaml's C parser when PyYAML was built with it (it is in the PyPI wheels): ~10x faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +103,8 @@ def _fail(file: str, rule: str, field: str, problem: str) -> RuleError:
 
 
 def _validate_file(path: Path, data: Any) -> None:
+    import jsonschema  # imported here: a run served from the compiled-rules cache never needs it
+
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if not errors:
@@ -228,8 +224,12 @@ def rule_files(folder: Path) -> list[Path]:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    import yaml  # as jsonschema above
+
+    # libyaml's C parser when PyYAML was built with it (it is in the PyPI wheels): ~10x faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(file)"
