@@ -43,7 +43,9 @@ REALISED = re.compile(r"实际|已经?完成|超额|完成率|如期完成|全�
 ROLE = re.compile(r"在(?P<span>[^。；;]{1,80}?)(?:中|上|方面)?[^，。；;]{0,6}(?:发挥|起到|起着)[^，。；;]{0,12}作用")
 ENUM = re.compile(r"等(?:重点|重要|关键|相关|各个?|多个)?(?:领域|方面|行业|部门|工作领域)")
 FIGURE = re.compile(
-    r"(?<![第\d.])\d+(?:[.,，]\d+)*\s*(?:余|多)?\s*(?:万|亿)?\s*"
+    # A digit not preceded by 第, a digit or a point (the look-behind follows the first digit so
+    # that the pattern starts with a character class, which the regex engine scans for in C).
+    r"\d(?<![第\d.]\d)\d*(?:[.,，]\d+)*\s*(?:余|多)?\s*(?:万|亿)?\s*"
     r"(?:个百分点|人次|件次|场次|批次|家次|户次|余人|万元|亿元|平方米|公里|学时|课时|小时|"
     r"[个次件人名场期份条家项篇卷元%％起批天户所支台处宗套部本位类张组轮笔册座亩吨倍门]|余)"
 )
@@ -290,13 +292,15 @@ def _rank(f: dict[str, bool]) -> tuple[int, int]:
 
 
 def _candidates(mt: _Matcher, clauses: tuple[tuple[tuple[int, ...], ...], ...] | None, text: str,
-                starts: list[int], holding: dict[int, set[int]]) -> set[int]:
+                starts: list[int], holding: dict[int, set[int]],
+                unions: dict[tuple[int, ...], set[int]]) -> set[int]:
     """Indices of sentences that may hold a match of the rule's terms.
 
     With a prefilter (most rules), the sentences holding a literal of every clause of some
     term. Otherwise one pass of the pattern over the text; a match may run across a sentence
     end or hide a shorter one inside it, so every sentence it touches is a candidate. The
-    exact per-sentence search in `_hit` decides either way.
+    exact per-sentence search in `_hit` decides either way. `unions` memoises, per report,
+    the sentences of a clause of several literals (rules share clauses).
     """
     out: set[int] = set()
     if clauses is not None:
@@ -306,7 +310,9 @@ def _candidates(mt: _Matcher, clauses: tuple[tuple[tuple[int, ...], ...], ...] |
                 if len(clause) == 1:
                     found = holding.get(clause[0], _NONE)
                 else:
-                    found = set().union(*[holding[i] for i in clause if i in holding])
+                    found = unions.get(clause)
+                    if found is None:
+                        found = unions[clause] = set().union(*[holding[i] for i in clause if i in holding])
                 common = found if common is None else common & found
                 if not common:
                     break
@@ -361,12 +367,13 @@ def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None) -> l
     sentences = seg.sentences
     starts = [s.start for s in sentences]
     holding = index.sentences_with(text, sentences)
+    unions: dict[tuple[int, ...], set[int]] = {}
     scans: dict[int, _SentenceScan] = {}
     found: list[tuple[int, int, _Matcher, tuple[int, int, dict[str, bool]]]] = []
     for order, (mt, clauses) in enumerate(zip(index.matchers, index.clauses, strict=True)):
         if only is not None and mt.rule != only:
             continue
-        for i in _candidates(mt, clauses, text, starts, holding):
+        for i in _candidates(mt, clauses, text, starts, holding, unions):
             if i >= len(sentences):
                 continue
             h = _hit(mt, text, sentences[i], scans)

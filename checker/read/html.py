@@ -57,10 +57,7 @@ def read(data: bytes, source: str) -> Document:
         _drop(el)
     body = _article(root)
     # Fields printed on the page outside the article (发布日期：… in an info table).
-    page_text = _text_of(root)
-    body_text = _text_of(body)
-    outside = page_text.replace(body_text, "\n") if body is not root else page_text
-    scan_fields(outside, fields)
+    scan_fields(_text_of(root, skip=body if body is not root else None), fields)
     _drop_chrome(body)
     text = clean_text(_text_of(body), fields)
     title = fields.values.get("title") or _title_of(root)
@@ -179,11 +176,12 @@ def _article(root: etree._Element) -> etree._Element:
     return best
 
 
-def _text_of(el: etree._Element) -> str:
+def _text_of(el: etree._Element, skip: etree._Element | None = None) -> str:
     """Text with block elements on their own lines and table cells separated by pipes.
 
-    Iterative (an explicit stack, not recursion), so a page nested thousands of levels deep
-    cannot exhaust Python's stack.
+    `skip` (the article, when reading the page around it) stands as a line break. Iterative
+    (an explicit stack, not recursion), so a page nested thousands of levels deep cannot
+    exhaust Python's stack.
     """
     parts: list[str] = []
     # Stack entries: (node, entering). On leaving a node its tail follows it.
@@ -192,6 +190,10 @@ def _text_of(el: etree._Element) -> str:
         node, entering = stack.pop()
         tag = node.tag if isinstance(node.tag, str) else ""
         if entering:
+            if node is skip:
+                parts.append("\n")
+                stack.append((node, False))
+                continue
             if tag in _BLOCK:
                 parts.append("\n")
             elif tag in ("td", "th"):
