@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,8 @@ from checker.render.audit import safe_cell
 
 def audit(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "checker", "audit", *args], capture_output=True, text=True,
-                          timeout=300, env={"PATH": "/usr/bin:/bin", "CI": "1"})
+                          timeout=300, env={"PATH": "/usr/bin:/bin", "CI": "1",
+                                            "FZZF_CACHE_DIR": os.environ["FZZF_CACHE_DIR"]})
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +164,24 @@ def test_agency_history_golden(first_run, exp: dict) -> None:
 
 def test_audit_expectations_cover_two_agencies() -> None:
     assert len(_audit_expectations()) >= 2
+
+
+def test_summary_links_only_pages_that_were_written(inputs: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary is written while the agency pages are; a page that fails is not linked."""
+    from checker.batch import worker
+    from checker.batch.audit import AuditOptions, run_audit
+
+    real = worker.write_agency
+
+    def flaky(name: str, *args: object) -> object:
+        return None if "云溪县" in name else real(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(worker, "write_agency", flaky)
+    out = tmp_path / "out"
+    result = run_audit(AuditOptions(paths=[str(inputs)], outdir=out, jobs=1))
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert "云溪县" in page  # its rows are there …
+    assert not list((out / "agencies").glob("云溪县*"))
+    assert "agencies/云溪县" not in page  # … but no link to a page that does not exist
+    assert result.agencies == len(list((out / "agencies").glob("*.html")))

@@ -102,18 +102,27 @@ class _Workers:
         return self._pool
 
     def run(self, fn: Callable[..., Any], tasks: list[tuple[Any, ...]], done: Callable[[Any], None],
-            lost: Callable[[tuple[Any, ...]], None]) -> None:
-        """Call `fn(*task)` for every task; `done` gets each result, `lost` each task given up on."""
+            lost: Callable[[tuple[Any, ...]], None], meanwhile: Callable[[], None] | None = None) -> None:
+        """Call `fn(*task)` for every task; `done` gets each result, `lost` each task given up on.
+
+        `meanwhile` runs in this process while the workers are busy (once, whatever happens).
+        """
         if self.jobs == 1 or (self._pool is None and len(tasks) <= SMALL):
             if not self._local:
                 worker.init(*self.init_args)
                 self._local = True
             for task in tasks:
                 done(fn(*task))
+            if meanwhile:
+                meanwhile()
             return
         # Tasks go to the workers in chunks: one round trip per task costs the main process
         # about a millisecond, as much as writing an agency's pages. After a crash the
         # unfinished tasks are retried one by one, so only the culprit is lost.
+        if not tasks:
+            if meanwhile:
+                meanwhile()
+            return
         size = max(1, min(CHUNK, len(tasks) // (self.jobs * 8)))
         pending = [tasks[i:i + size] for i in range(0, len(tasks), size)]
         for attempt in range(RETRIES + 1):
@@ -123,6 +132,9 @@ class _Workers:
             pool = self._start()
             try:
                 futures = {pool.submit(worker.run_chunk, fn, chunk): i for i, chunk in enumerate(pending)}
+                if meanwhile:
+                    meanwhile()
+                    meanwhile = None
                 for fut in as_completed(futures):
                     for result in fut.result():
                         done(result)
@@ -195,10 +207,16 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
         filtered = before - len(rows)
         folder = opts.outdir / "agencies"
         folder.mkdir(parents=True, exist_ok=True)
-        workers.run(worker.write_agency, _agency_tasks(rows, folder),
-                    lambda link: agencies.append(link) if link is not None else None, lambda task: None)
+        tasks, expected = _agency_tasks(rows, folder)
+        # The summaries are written while the workers write the agency pages: the links and
+        # heat map they need follow from the rows. Should a page not get written after all,
+        # the summaries are written again without it.
+        workers.run(worker.write_agency, tasks,
+                    lambda link: agencies.append(link) if link is not None else None, lambda task: None,
+                    meanwhile=lambda: _write_summary(rows, expected, ruleset, opts))
     agencies.sort(key=lambda a: (a.name, a.level or ""))
-    _write_summary(rows, agencies, ruleset, opts)
+    if agencies != expected:
+        _write_summary(rows, agencies, ruleset, opts)
     return AuditResult(rows=rows, checked=len(todo), cached=cached, errors=sum(not r["ok"] for r in rows),
                        filtered=filtered, agencies=len(agencies))
 
@@ -214,18 +232,26 @@ def slug(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _agency_tasks(rows: list[dict[str, Any]], folder: Path) -> list[tuple[Any, ...]]:
-    """One task per agency (name and level): its checked files and a file name of its own."""
-    groups: dict[tuple[str, str | None], list[tuple[str, str]]] = {}
+def _agency_tasks(rows: list[dict[str, Any]], folder: Path) -> tuple[list[tuple[Any, ...]], list[AgencyLink]]:
+    """One task per agency (name and level), and the link to each agency's page-to-be.
+
+    A task is the agency's checked files and a file name of its own. The link carries the
+    latest report's chapter scores, chosen as `agencies.history` orders reports.
+    """
+    groups: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
     for r in rows:
         if r["ok"] and r.get("digest"):
             name = r["agency"] or f"{Path(r['source']).stem}"
-            groups.setdefault((name, r["level"]), []).append((r["digest"], r["source"]))
+            groups.setdefault((name, r["level"]), []).append(r)
     taken: set[str] = set()
     tasks: list[tuple[Any, ...]] = []
+    links: list[AgencyLink] = []
     for (name, level), members in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        tasks.append((name, level, members, str(folder), slug(name, taken)))
-    return tasks
+        stem = slug(name, taken)
+        tasks.append((name, level, [(m["digest"], m["source"]) for m in members], str(folder), stem))
+        latest = max(members, key=lambda m: (m["year"] is None, m["year"] or 0, m["source"]))
+        links.append(AgencyLink(name, level, f"{folder.name}/{stem}.html", latest["year"], dict(latest["chapters"])))
+    return tasks, links
 
 
 def _write_summary(rows: list[dict[str, Any]], agencies: list[AgencyLink], ruleset: RuleSet,

@@ -112,6 +112,9 @@ def is_title(line: str) -> bool:
     )
 
 
+_TRAILING_CHROME = re.compile(r"\s*【?\s*打印本页\s*】?\s*【?\s*关闭窗口\s*】?\s*$")
+
+
 def clean_text(raw: str, fields: Fields) -> str:
     """Remove portal chrome from scraped text, recording page fields on the way."""
     raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
@@ -131,7 +134,8 @@ def clean_text(raw: str, fields: Fields) -> str:
                 out.append("")
             continue
         # Chrome glued to the end of a body line ("… 全方面全覆盖。 打印本页 关闭窗口").
-        line = re.sub(r"\s*【?\s*打印本页\s*】?\s*【?\s*关闭窗口\s*】?\s*$", "", line)
+        if "关闭窗口" in line or "打印本页" in line:
+            line = _TRAILING_CHROME.sub("", line)
         if not line:
             continue
         if _is_field_line(line):
