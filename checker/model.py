@@ -3,6 +3,9 @@
 Every stage is a function from one of these to the next, so a stage can be tested, replaced or
 run in another process without touching its neighbours. All offsets are character offsets into
 `Document.text`, the cleaned text the reader produced; `text[start:end]` always quotes the source.
+No stage changes a value it was given. Most classes are frozen to enforce that; the few made
+by the hundred per report (sentences, hits, evidence, checkpoint verdicts) are not, because a
+frozen dataclass takes five times as long to construct.
 """
 
 from __future__ import annotations
@@ -95,7 +98,7 @@ class Part:
     embedded: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: see the module docstring
 class Sentence:
     """A sentence (ended by 。！？； or a line break) and where it sits."""
 
@@ -142,7 +145,7 @@ class Metadata:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: see the module docstring
 class Hit:
     """One sentence in which a rule's terms matched, with the flags that grade it."""
 
@@ -171,7 +174,7 @@ class Firing:
     hits: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: see the module docstring
 class Evidence:
     """A quote from the report that supports a verdict."""
 
@@ -183,7 +186,7 @@ class Evidence:
     quantified: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: see the module docstring
 class CheckpointVerdict:
     """The verdict on one checkpoint rule."""
 
