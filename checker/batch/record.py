@@ -17,15 +17,20 @@ from checker.render.jsonout import report_dict
 
 REQUIRED_PARTS = ("measures", "shortcomings", "first_responsible", "next_year")
 _SPLIT = re.compile(r"[。！？；!?;\n]+")
-_NOISE = re.compile(r"[\s，,、：:“”\"'（）()《》【】\-—]+")
+# Spaces and punctuation that do not make two sentences different (line breaks are kept:
+# they split sentences).
+_NOISE_KEEP_LINES = re.compile(r"[^\S\n，,、：:“”\"'（）()《》【】\-—]+|[，,、：:“”\"'（）()《》【】\-—]+")
 MIN_SENTENCE = 12  # characters: shorter pieces (headings, set phrases) say nothing about reuse
 
 
 def fingerprints(text: str) -> list[int]:
-    """64-bit fingerprints of the report's sentences, for measuring reuse between years."""
+    """64-bit fingerprints of the report's sentences, for measuring reuse between years.
+
+    Noise (spaces, punctuation) goes in one pass over the whole text, line breaks excepted:
+    they split sentences, so no sentence ever held one.
+    """
     out = set()
-    for piece in _SPLIT.split(text):
-        norm = _NOISE.sub("", piece)
+    for norm in _SPLIT.split(_NOISE_KEEP_LINES.sub("", text)):
         if len(norm) >= MIN_SENTENCE:
             out.add(int.from_bytes(hashlib.blake2b(norm.encode(), digest_size=8).digest(), "big"))
     return sorted(out)
