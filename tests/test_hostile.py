@@ -9,6 +9,7 @@ import os
 import random
 import resource
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -313,6 +314,18 @@ def test_formula_like_agency_names_stay_text(tmp_path: Path) -> None:
         assert p.parent == out / "agencies"
 
 
+def _entries(out: Path) -> int:
+    """Cache entries written so far (0 while the database does not exist or is busy)."""
+    try:
+        db = sqlite3.connect(f"file:{out / '.cache' / 'entries.sqlite'}?mode=ro", uri=True, timeout=0.1)
+        try:
+            return db.execute("SELECT count(*) FROM entries").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+
+
 def test_ctrl_c_leaves_no_half_written_file_and_the_next_run_resumes(tmp_path: Path) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     from synth import make
@@ -323,7 +336,7 @@ def test_ctrl_c_leaves_no_half_written_file_and_the_next_run_resumes(tmp_path: P
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
     # Interrupt mid-run: once some entries are cached, long before 400 files are done.
-    while time.time() < deadline and len(list((out / ".cache").rglob("*.json"))) < 10:
+    while time.time() < deadline and _entries(out) < 10:
         time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
@@ -331,8 +344,11 @@ def test_ctrl_c_leaves_no_half_written_file_and_the_next_run_resumes(tmp_path: P
     assert "Traceback" not in err and "已中断" in err
     assert list(out.rglob("*.tmp")) == []
     assert not (out / "summary.csv").exists()
-    for entry in (out / ".cache").rglob("*.json"):
-        json.loads(entry.read_text(encoding="utf-8"))  # every cache entry is complete
+    db = sqlite3.connect(out / ".cache" / "entries.sqlite")
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    for (entry,) in db.execute("SELECT entry FROM entries"):
+        json.loads(entry)  # every cache entry is complete
+    db.close()
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     cached = int(r.stdout.split("沿用缓存 ")[1].split("）")[0])

@@ -184,6 +184,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
             cached += 1
         else:
             todo.append((f.path, digest))
+    cache.close()  # workers open their own connections; none may inherit this one
     if progress:
         progress(cached + len([r for r in rows if not r["ok"]]))
 

@@ -1,0 +1,53 @@
+"""The audit's result cache: complete entries only, and never a reason for a run to fail."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from pathlib import Path
+
+from checker.batch.cache import Cache
+
+ENTRY = {"ok": True, "source": "a.txt", "report": {"score": 61.5, "chapters": {1: 50.0}}, "sentences": [2**64 - 1]}
+
+
+def test_entries_survive_the_process_and_the_salt_separates_runs(tmp_path: Path) -> None:
+    Cache(tmp_path, "run-a").put("d1", ENTRY)
+    again = Cache(tmp_path, "run-a")
+    assert again.get("d1") == {**ENTRY, "report": {"score": 61.5, "chapters": {"1": 50.0}}}
+    assert again.get("d2") is None
+    assert Cache(tmp_path, "run-b").get("d1") is None  # other rules, language or overrides
+
+
+def test_a_damaged_database_is_set_aside(tmp_path: Path) -> None:
+    (tmp_path / "entries.sqlite").write_bytes(b"this is not a database" * 100)
+    cache = Cache(tmp_path, "s")
+    assert cache.get("d1") is None
+    assert cache.put("d1", ENTRY)
+    assert cache.get("d1") is not None
+    assert list(tmp_path.glob("entries.damaged-*.sqlite"))
+
+
+def test_an_unwritable_cache_only_costs_speed(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    cache = Cache(blocker / "cache", "s")  # a folder under a file cannot exist
+    assert cache.put("d1", ENTRY) is False
+    assert cache.get("d1") is None
+
+
+def _put_many(folder: str, start: int) -> None:
+    cache = Cache(Path(folder), "s")
+    for i in range(start, start + 50):
+        assert cache.put(f"d{i}", {**ENTRY, "source": f"{i}.txt"})
+
+
+def test_workers_write_concurrently(tmp_path: Path) -> None:
+    ctx = mp.get_context("fork")
+    procs = [ctx.Process(target=_put_many, args=(str(tmp_path), k * 50)) for k in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    cache = Cache(tmp_path, "s")
+    assert all(cache.get(f"d{i}")["source"] == f"{i}.txt" for i in range(200))
