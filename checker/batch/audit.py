@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.api import Overrides
-from checker.atomic import write_bytes, write_text
+from checker.atomic import replacing
 from checker.batch import worker
 from checker.batch.agencies import AgencyLink
 from checker.batch.cache import Cache, file_digest, run_salt
@@ -251,21 +251,21 @@ def _agency_tasks(rows: list[dict[str, Any]], folder: Path) -> tuple[list[tuple[
         stem = slug(name, taken)
         tasks.append((name, level, [(m["digest"], m["source"]) for m in members], str(folder), stem))
         latest = max(members, key=lambda m: (m["year"] is None, m["year"] or 0, m["source"]))
-        links.append(AgencyLink(name, level, f"{folder.name}/{stem}.html", latest["year"], dict(latest["chapters"])))
+        links.append(AgencyLink(name, level, f"{folder.name}/{stem}.html", latest["year"], latest["chapters"]))
     return tasks, links
 
 
 def _write_summary(rows: list[dict[str, Any]], agencies: list[AgencyLink], ruleset: RuleSet,
                    opts: AuditOptions) -> None:
-    import json
-
-    write_bytes(opts.outdir / "summary.csv", out.summary_csv(rows, opts.lang))
-    write_bytes(opts.outdir / "summary.xlsx", out.summary_xlsx(rows, opts.lang))
-    write_text(opts.outdir / "summary.html", out.summary_html(rows, agencies, ruleset, opts.lang))
-    data = {"rows": out.ranked([dict(r) for r in rows]) + [r for r in rows if not r["ok"]]}
-    for r in data["rows"]:
-        r.pop("digest", None)
-    write_text(opts.outdir / "summary.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    """The four summaries, each streamed to a temporary file and renamed into place."""
+    with replacing(opts.outdir / "summary.csv") as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        out.summary_csv(rows, opts.lang, fh)
+    with replacing(opts.outdir / "summary.xlsx") as tmp:
+        out.summary_xlsx(rows, opts.lang, tmp)
+    with replacing(opts.outdir / "summary.html") as tmp, tmp.open("w", encoding="utf-8") as fh:
+        out.summary_html(rows, agencies, ruleset, opts.lang, fh)
+    with replacing(opts.outdir / "summary.json") as tmp, tmp.open("w", encoding="utf-8") as fh:
+        out.summary_json(rows, fh)
 
 
 def show_progress() -> bool:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 from jinja2 import Environment, select_autoescape
 
@@ -104,25 +104,32 @@ def table_rows(rows: list[dict[str, Any]], lang: str) -> Iterable[list[Any]]:
             yield ["", "", "", "", "", "", "", "", *[""] * 10, "", msg, r["source"]]
 
 
-def summary_csv(rows: list[dict[str, Any]], lang: str) -> bytes:
-    """CSV in UTF-8 with a BOM, so Excel opens the Chinese text correctly."""
-    buf = io.StringIO()
-    w = csv.writer(buf)
+def summary_csv(rows: list[dict[str, Any]], lang: str, fh: TextIO) -> None:
+    """CSV in UTF-8 with a BOM (so Excel opens the Chinese text correctly), row by row."""
+    fh.write("\ufeff")
+    w = csv.writer(fh)
     w.writerow(headers(lang))
     for row in table_rows(rows, lang):
         w.writerow([safe_cell("" if v is None else v) for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def summary_xlsx(rows: list[dict[str, Any]], lang: str) -> bytes:
-    """XLSX: frozen header, filters on every column, a colour scale on the scores."""
+def summary_xlsx(rows: list[dict[str, Any]], lang: str, path: Path) -> None:
+    """XLSX: frozen header, filters on every column, a colour scale on the scores.
+
+    Written in xlsxwriter's constant-memory mode (each row goes to disk as it is written), so a
+    table of ten thousand reports costs no more memory than one of ten.
+    """
     import xlsxwriter  # imported here: only audits need it
 
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                         "strings_to_urls": False})
     ws = wb.add_worksheet(t("audit.table", lang)[:31])
     head = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True, "valign": "top"})
     hs = headers(lang)
+    widths = [6, 22, 8, 7, 12, 8, 8, 8, *[7] * 10, 10, 48, 40]
+    for c, wdt in enumerate(widths):
+        ws.set_column(c, c, wdt)
+    ws.freeze_panes(1, 0)
     ws.write_row(0, 0, hs, head)
     n = 0
     for n, row in enumerate(table_rows(rows, lang), 1):
@@ -133,18 +140,24 @@ def summary_xlsx(rows: list[dict[str, Any]], lang: str) -> bytes:
                 ws.write_number(n, c, v)
             else:
                 ws.write_string(n, c, str(safe_cell(v)))
-    ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(n, 1), len(hs) - 1)
     score_cols = (7, 17)  # score and the ten chapter columns
     ws.conditional_format(1, score_cols[0], max(n, 1), score_cols[1], {
         "type": "3_color_scale", "min_type": "num", "min_value": 0, "mid_type": "num", "mid_value": 60,
         "max_type": "num", "max_value": 100, "min_color": "#F8696B", "mid_color": "#FFEB84", "max_color": "#63BE7B",
     })
-    widths = [6, 22, 8, 7, 12, 8, 8, 8, *[7] * 10, 10, 48, 40]
-    for c, wdt in enumerate(widths):
-        ws.set_column(c, c, wdt)
     wb.close()
-    return buf.getvalue()
+
+
+def summary_json(rows: list[dict[str, Any]], fh: TextIO) -> None:
+    """The rows as data, ranked, then the files that failed: one row per line, streamed."""
+    fh.write('{"rows": [\n')
+    first = True
+    for r in (*ranked(rows), *(r for r in rows if not r["ok"])):
+        fh.write(("" if first else ",\n") + json.dumps({k: v for k, v in r.items() if k != "digest"},
+                                                      ensure_ascii=False))
+        first = False
+    fh.write("\n]}\n")
 
 
 def _histogram(scores: list[float]) -> dict[str, Any]:
@@ -163,31 +176,34 @@ def _histogram(scores: list[float]) -> dict[str, Any]:
 
 
 def summary_html(rows: list[dict[str, Any]], agencies: list[AgencyLink], ruleset: RuleSet,
-                 lang: str) -> str:
-    """The self-contained summary page."""
+                 lang: str, fh: TextIO) -> None:
+    """The self-contained summary page, streamed: one table row is built at a time."""
     ok = ranked(rows)
     chapters = [{"id": c.id, "title": c.title.get(lang) or c.title["zh"]} for c in ruleset.outline.chapters]
     links = {(a.name, a.level): a.link for a in agencies}
-    view = []
-    for r in ok:
-        label, cls, sort = _on_time(lang, r["on_time"])
-        view.append({
-            **r,
-            "agency": r["agency"] or t("report.unknown", lang),
-            "level_label": _level(lang, r["level"]),
-            "on_time_label": label, "on_time_class": cls, "on_time_sort": sort,
-            "score_bg": colour(r["score"]),
-            "chapter_cells": [{"label": "—" if v is None else v, "sort": -1 if v is None else v, "bg": colour(v)}
-                              for v in (r["chapters"].get(i) for i in range(1, 11))],
-            "gaps": "；".join(r["top_gaps"]),
-            "link": links.get((r["agency"], r["level"])),
-        })
-    heat = []
-    for a in agencies:
-        year = a.year or "—"
-        heat.append({"label": f"{a.name}（{year}）" if lang == "zh" else f"{a.name} ({year})",
-                     "cells": [{"label": "—" if v is None else v, "bg": colour(v)}
-                               for v in (a.chapters.get(i) for i in range(1, 11))]})
+
+    def view() -> Iterator[dict[str, Any]]:
+        for r in ok:
+            label, cls, sort = _on_time(lang, r["on_time"])
+            yield {
+                **r,
+                "agency": r["agency"] or t("report.unknown", lang),
+                "level_label": _level(lang, r["level"]),
+                "on_time_label": label, "on_time_class": cls, "on_time_sort": sort,
+                "score_bg": colour(r["score"]),
+                "chapter_cells": [{"label": "—" if v is None else v, "sort": -1 if v is None else v,
+                                   "bg": colour(v)} for v in (r["chapters"].get(i) for i in range(1, 11))],
+                "gaps": "；".join(r["top_gaps"]),
+                "link": links.get((r["agency"], r["level"])),
+            }
+
+    def heat() -> Iterator[dict[str, Any]]:
+        for a in agencies:
+            year = a.year or "—"
+            yield {"label": f"{a.name}（{year}）" if lang == "zh" else f"{a.name} ({year})",
+                   "cells": [{"label": "—" if v is None else v, "bg": colour(v)}
+                             for v in (a.chapters.get(i) for i in range(1, 11))]}
+
     errors = [{"source": r["source"], "message": t(r["error"]["key"], lang, **r["error"]["args"])}
               for r in rows if not r["ok"]]
     scores = [r["score"] for r in ok]
@@ -199,13 +215,15 @@ def summary_html(rows: list[dict[str, Any]], agencies: list[AgencyLink], ruleset
     }
     hs = headers(lang)
     types = ["num", "text", "text", "num", "text", "num", "num", "num", *["num"] * 10, "num", "text", "text"]
-    return _template("summary.html.j2").render(
+    stream = _template("summary.html.j2").generate(
         lang=lang, css=_css(), t=_labels(lang), generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-        counts=counts, chart=_histogram(scores), rows=view, errors=errors, heat=heat, chapters=chapters,
+        counts=counts, chart=_histogram(scores), rows=view(), errors=errors, heat=heat(), chapters=chapters,
         headers=[{"label": h, "type": ty} for h, ty in zip(hs, types, strict=True)],
         levels=[{"id": lv, "label": _level(lang, lv)} for lv in sorted({r["level"] for r in ok if r["level"]})],
         years=sorted({r["year"] for r in ok if r["year"]}),
     )
+    for piece in stream:
+        fh.write(piece)
 
 
 def _trend(h: AgencyHistory) -> dict[str, Any]:
