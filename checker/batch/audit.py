@@ -94,6 +94,16 @@ class _Workers:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def warm(self) -> None:
+        """Start the workers now (they load and compile while this process does other work).
+
+        Started before this process opens its cache connection, so none inherits it.
+        """
+        if self.jobs > 1:
+            pool = self._start()
+            for _ in range(self.jobs):
+                pool.submit(worker.warm)
+
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
@@ -165,42 +175,47 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
     weights = {r.id: r.weight for r in ruleset.rules}
     opts.outdir.mkdir(parents=True, exist_ok=True)
     cache = Cache(opts.outdir / ".cache", run_salt(ruleset.version, opts.lang, _settings(opts)))
+    init_args = (rules, opts.lang, opts.overrides, str(cache.folder), cache.salt, opts.max_bytes, opts.time_limit)
+    jobs = opts.jobs or os.cpu_count() or 1
     rows: list[dict[str, Any]] = []
     todo: list[tuple[str, str | None]] = []
     cached = 0
-    for f in discover(opts.paths):
-        error = f.error
-        if error is None and not os.path.isfile(f.path):
-            # A FIFO, a device, a dangling link: opening it could block or mean nothing.
-            error = "input.not_regular" if os.path.lexists(f.path) and os.path.exists(f.path) else "input.not_found"
-        if error:
-            rows.append(summary_row(error_entry(f.path, error, {"path": f.path, "reason": f.reason}), weights))
-            continue
-        digest = file_digest(f.path)
-        entry = cache.get(digest) if (digest and opts.use_cache) else None
-        if entry is not None:
-            entry["source"] = f.path
-            rows.append(summary_row(entry, weights))
-            cached += 1
-        else:
-            todo.append((f.path, digest))
-    cache.close()  # workers open their own connections; none may inherit this one
-    if progress:
-        progress(cached + len([r for r in rows if not r["ok"]]))
-
-    def done(row: dict[str, Any]) -> None:
-        rows.append(row)
-        if progress:
-            progress(1)
-
-    def crashed(task: tuple[Any, ...]) -> None:
-        path = task[0]
-        done(summary_row(error_entry(path, "input.internal", {"path": path, "reason": "worker process crashed"}), {}))
-
-    init_args = (rules, opts.lang, opts.overrides, str(cache.folder), cache.salt, opts.max_bytes, opts.time_limit)
-    jobs = opts.jobs or os.cpu_count() or 1
     agencies: list[AgencyLink] = []
     with _Workers(jobs, init_args) as workers:
+        found = discover(opts.paths)
+        if len(found) > SMALL:
+            workers.warm()  # workers start up while this process hashes the files
+        for f in found:
+            error = f.error
+            if error is None and not os.path.isfile(f.path):
+                # A FIFO, a device, a dangling link: opening it could block or mean nothing.
+                error = ("input.not_regular" if os.path.lexists(f.path) and os.path.exists(f.path)
+                         else "input.not_found")
+            if error:
+                rows.append(summary_row(error_entry(f.path, error, {"path": f.path, "reason": f.reason}), weights))
+                continue
+            digest = file_digest(f.path)
+            entry = cache.get(digest) if (digest and opts.use_cache) else None
+            if entry is not None:
+                entry["source"] = f.path
+                rows.append(summary_row(entry, weights))
+                cached += 1
+            else:
+                todo.append((f.path, digest))
+        cache.close()  # workers open their own connections; none may inherit this one
+        if progress:
+            progress(cached + len([r for r in rows if not r["ok"]]))
+
+        def done(row: dict[str, Any]) -> None:
+            rows.append(row)
+            if progress:
+                progress(1)
+
+        def crashed(task: tuple[Any, ...]) -> None:
+            path = task[0]
+            done(summary_row(error_entry(path, "input.internal", {"path": path, "reason": "worker process crashed"}),
+                             {}))
+
         workers.run(worker.check_one, todo, done, crashed)
         before = len(rows)
         rows = [r for r in rows if not r["ok"] or ((not opts.levels or r["level"] in opts.levels)

@@ -49,6 +49,13 @@ def init(rules: Compiled, lang: str, overrides: Overrides, cache_dir: str, salt:
     )
 
 
+def warm() -> None:
+    """Compile every rule's patterns now, before the first report needs them."""
+    checker: Checker = _STATE["checker"]
+    for matcher in checker._matchers:
+        matcher.patterns()
+
+
 def run_chunk(fn: Callable[..., Any], tasks: list[tuple[Any, ...]]) -> list[Any]:
     """Run several tasks in one round trip to the worker."""
     return [fn(*task) for task in tasks]

@@ -58,7 +58,9 @@ def _css() -> str:
     return resources.files("checker.render").joinpath("templates", "base.css").read_text(encoding="utf-8")
 
 
+@cache
 def _labels(lang: str) -> dict[str, str]:
+    # Cached: every agency page asks for them, and building them walks the whole catalogue.
     return {k.removeprefix("audit."): t(k, lang) for k in MESSAGES if k.startswith("audit.")}
 
 
