@@ -175,3 +175,16 @@ def test_burst_of_requests(server) -> None:
     with cf.ThreadPoolExecutor(max_workers=16) as pool:
         codes = list(pool.map(one, range(48)))
     assert codes == [200] * 48
+
+
+def test_report_markup_is_escaped_in_the_page(server) -> None:
+    """The page the CMS's editors see quotes the report: its markup must stay text."""
+    base, _ = server
+    report = ("<script>alert(1)</script>镇2024年法治政府建设年度报告\n一、主要举措和成效\n"
+              "<img src=x onerror=alert(2)>全年主动公开政府信息1265条，办理依申请公开43件。\n"
+              "二、存在的不足\n基层执法力量不足。\n三、2025年工作安排\n下一步将加强执法培训。\n")
+    r = httpx.post(f"{base}/check", files={"file": ("<b>x</b>.txt", report.encode(), "text/plain")},
+                   data={"fail_under": "0"}, timeout=60)
+    assert r.status_code in (200, 422), r.text
+    assert "<script>alert(1)" not in r.text and "<img src=x" not in r.text and "<b>x</b>" not in r.text
+    assert "&lt;script&gt;" in r.text or "&lt;img" in r.text
