@@ -334,7 +334,10 @@ def test_ctrl_c_leaves_no_half_written_file_and_the_next_run_resumes(tmp_path: P
     make(tmp_path / "in", 400)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "checker", "audit", str(tmp_path / "in"), "-o", str(out), "-j", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A shell without job control starts background commands with SIGINT ignored, and Python
+    # keeps an inherited "ignore": give the audit the default disposition a terminal would.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 60
     # Interrupt mid-run: once some entries are cached, long before 400 files are done.
     while time.time() < deadline and _entries(out) < 10:
