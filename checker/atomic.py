@@ -27,19 +27,8 @@ _MODE = _file_mode()
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Atomically replace `path` with `data`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.fchmod(fd, _MODE)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with replacing(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
