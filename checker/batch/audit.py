@@ -115,7 +115,8 @@ class _Workers:
             lost: Callable[[tuple[Any, ...]], None], meanwhile: Callable[[], None] | None = None) -> None:
         """Call `fn(*task)` for every task; `done` gets each result, `lost` each task given up on.
 
-        `meanwhile` runs in this process while the workers are busy (once, whatever happens).
+        `meanwhile` runs in this process while the workers are busy, exactly once unless the
+        run is interrupted.
         """
         if self.jobs == 1 or (self._pool is None and len(tasks) <= SMALL):
             if not self._local:
@@ -163,6 +164,8 @@ class _Workers:
                 if attempt == RETRIES or len(left) == 1:
                     for task in left:
                         lost(task)
+                    if meanwhile:
+                        meanwhile()
                     return
                 pending = [[task] for task in left]
 
