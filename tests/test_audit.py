@@ -185,3 +185,29 @@ def test_summary_links_only_pages_that_were_written(inputs: Path, tmp_path: Path
     assert not list((out / "agencies").glob("云溪县*"))
     assert "agencies/云溪县" not in page  # … but no link to a page that does not exist
     assert result.agencies == len(list((out / "agencies").glob("*.html")))
+
+
+def _crash_on_poison(path: str, digest: str | None) -> dict:
+    from checker.batch import worker
+
+    if "poison" in path:
+        os._exit(1)  # a worker killed mid-file (the OS, a crash in a C library)
+    return worker._REAL_CHECK_ONE(path, digest)  # type: ignore[attr-defined]
+
+
+def test_a_crashing_worker_costs_only_its_file(inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.batch import worker
+    from checker.batch.audit import AuditOptions, run_audit
+
+    src = tmp_path / "in"
+    shutil.copytree(inputs / "samples", src)
+    shutil.copy(src / "yunxi-county-2024.txt", src / "poison.txt")
+    monkeypatch.setattr(worker, "_REAL_CHECK_ONE", worker.check_one, raising=False)
+    monkeypatch.setattr(worker, "check_one", _crash_on_poison)  # forked workers inherit it
+    out = tmp_path / "out"
+    result = run_audit(AuditOptions(paths=[str(src)], outdir=out, jobs=2))
+    by_source = {Path(r["source"]).name: r for r in result.rows}
+    assert sorted(by_source) == sorted(p.name for p in src.iterdir())  # every file exactly once
+    assert by_source["poison.txt"]["error"]["key"] == "input.internal"
+    assert all(r["ok"] for name, r in by_source.items() if name not in ("poison.txt", "broken.txt", "empty.html"))
+    assert (out / "summary.html").exists() and list((out / "agencies").glob("*.html"))

@@ -14,7 +14,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +33,6 @@ from checker.read import DEFAULT_MAX_BYTES
 from checker.render import audit as out
 from checker.ruleset.load import RuleSet
 
-RETRIES = 2  # times a crashed worker pool is restarted for the files it had not finished
 SMALL = 2  # tasks a phase runs in this process rather than starting a pool for
 CHUNK = 16  # most tasks sent to a worker at once
 
@@ -76,9 +75,10 @@ def _settings(opts: AuditOptions) -> dict[str, Any]:
 class _Workers:
     """A process pool created on first need and reused for both phases (files, then agencies).
 
-    A pool that breaks (a worker killed by the OS, a crash in a C library) is restarted for
-    the tasks it had not finished, RETRIES times; what still fails is handed to `lost`. Small
-    batches run in this process: forking workers would cost more than it saves.
+    A pool that breaks (a worker killed by the OS, a crash in a C library) is replaced, and the
+    tasks it had not finished are run again with at most one per worker in flight, so that the
+    task that crashes can be found and only it is handed to `lost`. Small batches run in this
+    process: forking workers would cost more than it saves.
     """
 
     def __init__(self, jobs: int, init_args: tuple[Any, ...]) -> None:
@@ -128,46 +128,91 @@ class _Workers:
                 meanwhile()
             return
         # Tasks go to the workers in chunks: one round trip per task costs the main process
-        # about a millisecond, as much as writing an agency's pages. After a crash the
-        # unfinished tasks are retried one by one, so only the culprit is lost.
+        # about a millisecond, as much as writing an agency's pages.
         if not tasks:
             if meanwhile:
                 meanwhile()
             return
         size = max(1, min(CHUNK, len(tasks) // (self.jobs * 8)))
-        pending = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-        for attempt in range(RETRIES + 1):
-            if not pending:
-                return
-            finished: set[int] = set()
+        chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+        finished: set[int] = set()
+        pool = self._start()
+        try:
+            futures = {pool.submit(worker.run_chunk, fn, chunk): i for i, chunk in enumerate(chunks)}
+            if meanwhile:
+                meanwhile()
+                meanwhile = None
+            for fut in as_completed(futures):
+                for result in fut.result():
+                    done(result)
+                finished.add(futures[fut])
+        except KeyboardInterrupt:
+            # Ctrl-C: drop what has not started, let running files finish (they are bounded by
+            # the time limit and write their cache entries atomically), write no outputs.
+            pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            raise
+        except BrokenProcessPool:
+            self._drop_pool()
+            left = [task for i, chunk in enumerate(chunks) if i not in finished for task in chunk]
+            self._isolate(fn, left, done, lost)
+        if meanwhile:
+            meanwhile()
+
+    def _drop_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def _isolate(self, fn: Callable[..., Any], tasks: list[tuple[Any, ...]], done: Callable[[Any], None],
+                 lost: Callable[[tuple[Any, ...]], None]) -> None:
+        """After a worker crashed: finish `tasks` so that only the task that crashes is lost.
+
+        At most one task per worker is in flight; when the pool breaks again, each task that
+        was in flight is retried alone in a pool of its own, and only one that crashes alone is
+        given up on (`lost`). Then the rest go on in a fresh pool.
+        """
+        queue = list(reversed(tasks))
+        while queue:
             pool = self._start()
+            in_flight: dict[Future[Any], tuple[Any, ...]] = {}
+            broken = False
+            while (queue or in_flight) and not broken:
+                try:
+                    while queue and len(in_flight) < self.jobs:
+                        task = queue.pop()
+                        in_flight[pool.submit(fn, *task)] = task
+                except BrokenProcessPool:
+                    queue.append(task)
+                    broken = True
+                    break
+                ready, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for fut in ready:
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        continue
+                    done(result)
+                    del in_flight[fut]
+            if broken:
+                self._drop_pool()
+                suspects = list(in_flight.values()) or [queue.pop()]  # the pool broke before any ran
+                for task in suspects:
+                    self._alone(fn, task, done, lost)
+
+    def _alone(self, fn: Callable[..., Any], task: tuple[Any, ...], done: Callable[[Any], None],
+               lost: Callable[[tuple[Any, ...]], None]) -> None:
+        """Run one suspect task in a pool of its own: its result, or `lost` if it crashes it."""
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=worker.init,
+                                 initargs=self.init_args) as pool:
             try:
-                futures = {pool.submit(worker.run_chunk, fn, chunk): i for i, chunk in enumerate(pending)}
-                if meanwhile:
-                    meanwhile()
-                    meanwhile = None
-                for fut in as_completed(futures):
-                    for result in fut.result():
-                        done(result)
-                    finished.add(futures[fut])
-                return
-            except KeyboardInterrupt:
-                # Ctrl-C: drop what has not started, let running files finish (they are bounded by
-                # the time limit and write their cache entries atomically), write no outputs.
-                pool.shutdown(wait=True, cancel_futures=True)
-                self._pool = None
-                raise
+                result = pool.submit(fn, *task).result()
             except BrokenProcessPool:
-                pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = None
-                left = [task for i, chunk in enumerate(pending) if i not in finished for task in chunk]
-                if attempt == RETRIES or len(left) == 1:
-                    for task in left:
-                        lost(task)
-                    if meanwhile:
-                        meanwhile()
-                    return
-                pending = [[task] for task in left]
+                lost(task)
+                return
+        done(result)
 
 
 def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
