@@ -51,3 +51,20 @@ def test_workers_write_concurrently(tmp_path: Path) -> None:
         assert p.exitcode == 0
     cache = Cache(tmp_path, "s")
     assert all(cache.get(f"d{i}")["source"] == f"{i}.txt" for i in range(200))
+
+
+def _put_and_vanish(folder: str) -> None:
+    import os
+
+    Cache(Path(folder), "s").put("d1", ENTRY)
+    os._exit(0)  # as a pool worker ends: its connection is never closed
+
+
+def test_tidy_leaves_one_file(tmp_path: Path) -> None:
+    proc = mp.get_context("fork").Process(target=_put_and_vanish, args=(str(tmp_path),))
+    proc.start()
+    proc.join(60)
+    assert "entries.sqlite-wal" in {p.name for p in tmp_path.iterdir()}
+    Cache(tmp_path, "s").tidy()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["entries.sqlite"]
+    assert Cache(tmp_path, "s").get("d1") is not None

@@ -278,6 +278,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
         workers.run(worker.write_agency, tasks,
                     lambda link: agencies.append(link) if link is not None else None, lambda task: None,
                     meanwhile=lambda: _write_summary(rows, expected, ruleset, opts))
+    cache.tidy()
     agencies.sort(key=lambda a: (a.name, a.level or ""))
     if agencies != expected:
         _write_summary(rows, agencies, ruleset, opts)

@@ -88,6 +88,19 @@ class Cache:
             raise
         return con
 
+    def tidy(self) -> None:
+        """Fold the write-ahead log into the database and close, once no worker uses it.
+
+        Workers end without closing their connections; the last connection to close cleanly
+        removes the `-wal` and `-shm` files, so that is done here after the pool has gone.
+        """
+        try:
+            if self.path.exists():
+                self._db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except (sqlite3.Error, OSError):
+            pass
+        self.close()
+
     def close(self) -> None:
         """Close this process's connection (before forking workers)."""
         if self._con is not None and self._pid == os.getpid():
