@@ -36,7 +36,7 @@ res = run_audit(AuditOptions(paths=[sys.argv[1]], outdir=Path(sys.argv[2]), jobs
 dt = time.perf_counter() - t
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": dt, "files": len(res.rows), "errors": res.errors,
+print(json.dumps({"seconds": dt, "files": res.files, "errors": res.errors,
                   "main_rss_mb": own / 1024, "worker_rss_mb": kids / 1024}))
 """
 

@@ -222,7 +222,7 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
         _fail("usage.bad_output", lang, path=str(outdir), reason=exc.strerror or str(exc))
     if result.filtered:
         click.echo(t("audit.filtered", lang, n=result.filtered), err=True)
-    click.echo(t("audit.done", lang, files=len(result.rows) + result.filtered, checked=result.checked,
+    click.echo(t("audit.done", lang, files=result.files + result.filtered, checked=result.checked,
                  cached=result.cached, errors=result.errors, out=str(outdir)))
     sys.exit(1 if result.errors else EXIT_OK)
 

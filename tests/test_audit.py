@@ -174,8 +174,8 @@ def test_summary_links_only_pages_that_were_written(inputs: Path, tmp_path: Path
 
     real = worker.write_agency
 
-    def flaky(name: str, *args: object) -> object:
-        return None if "云溪县" in name else real(name, *args)  # type: ignore[arg-type]
+    def flaky(name: str, level: str | None, *args: object) -> object:
+        return (name, level, False) if "云溪县" in name else real(name, level, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(worker, "write_agency", flaky)
     out = tmp_path / "out"
@@ -205,8 +205,8 @@ def test_a_crashing_worker_costs_only_its_file(inputs: Path, tmp_path: Path, mon
     monkeypatch.setattr(worker, "_REAL_CHECK_ONE", worker.check_one, raising=False)
     monkeypatch.setattr(worker, "check_one", _crash_on_poison)  # forked workers inherit it
     out = tmp_path / "out"
-    result = run_audit(AuditOptions(paths=[str(src)], outdir=out, jobs=2))
-    by_source = {Path(r["source"]).name: r for r in result.rows}
+    run_audit(AuditOptions(paths=[str(src)], outdir=out, jobs=2))
+    by_source = {Path(r["source"]).name: r for r in _rows(out)}
     assert sorted(by_source) == sorted(p.name for p in src.iterdir())  # every file exactly once
     assert by_source["poison.txt"]["error"]["key"] == "input.internal"
     assert all(r["ok"] for name, r in by_source.items() if name not in ("poison.txt", "broken.txt", "empty.html"))

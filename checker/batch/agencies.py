@@ -69,12 +69,6 @@ class AgencyLink:
     chapters: dict[int, float | None]
 
 
-def link_for(h: AgencyHistory, link: str) -> AgencyLink:
-    """The summary page's view of an agency whose reports were written to `link`."""
-    latest = h.reports[-1]
-    return AgencyLink(h.name, h.level, link, latest.year, dict(latest.chapters))
-
-
 def year_report(entry: dict[str, Any]) -> YearReport:
     """A YearReport from a cached full entry."""
     r = entry["report"]

@@ -8,13 +8,14 @@ atomically. A file that cannot be read becomes an error row; nothing else stops 
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import os
 import re
 import sys
 import unicodedata
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from checker.batch.agencies import AgencyLink
 from checker.batch.cache import Cache, file_digest, run_salt
 from checker.batch.discover import discover
 from checker.batch.record import error_entry, summary_row
+from checker.batch.rows import RowStore
 from checker.compiled import Compiled, compiled
 from checker.limits import DEFAULT_TIME_LIMIT
 from checker.read import DEFAULT_MAX_BYTES
@@ -58,7 +60,7 @@ class AuditOptions:
 class AuditResult:
     """What happened, for the closing line and the exit status."""
 
-    rows: list[dict[str, Any]]
+    files: int  # rows in the outputs: one per input file that passed the filters
     checked: int
     cached: int
     errors: int
@@ -111,41 +113,49 @@ class _Workers:
                                              initargs=self.init_args)
         return self._pool
 
-    def run(self, fn: Callable[..., Any], tasks: list[tuple[Any, ...]], done: Callable[[Any], None],
-            lost: Callable[[tuple[Any, ...]], None], meanwhile: Callable[[], None] | None = None) -> None:
+    def run(self, fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]], done: Callable[[Any], None],
+            lost: Callable[[tuple[Any, ...]], None], *, expected: int,
+            meanwhile: Callable[[], None] | None = None) -> None:
         """Call `fn(*task)` for every task; `done` gets each result, `lost` each task given up on.
 
+        `tasks` may be a generator: it is read as the workers need more, so neither the tasks
+        nor their results pile up here. `expected` (about how many there are) sizes the chunks.
         `meanwhile` runs in this process while the workers are busy, exactly once unless the
         run is interrupted.
         """
-        if self.jobs == 1 or (self._pool is None and len(tasks) <= SMALL):
+        it = iter(tasks)
+        if self.jobs == 1 or (self._pool is None and expected <= SMALL):
             if not self._local:
                 worker.init(*self.init_args)
                 self._local = True
-            for task in tasks:
+            for task in it:
                 done(fn(*task))
             if meanwhile:
                 meanwhile()
             return
-        # Tasks go to the workers in chunks: one round trip per task costs the main process
-        # about a millisecond, as much as writing an agency's pages.
-        if not tasks:
-            if meanwhile:
-                meanwhile()
-            return
-        size = max(1, min(CHUNK, len(tasks) // (self.jobs * 8)))
-        chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-        finished: set[int] = set()
+        # Tasks go to the workers in chunks: one round trip per task costs this process about a
+        # millisecond, as much as writing an agency's pages. A few chunks per worker are in
+        # flight at a time.
+        size = max(1, min(CHUNK, expected // (self.jobs * 8)))
+        in_flight: dict[Future[Any], list[tuple[Any, ...]]] = {}
         pool = self._start()
         try:
-            futures = {pool.submit(worker.run_chunk, fn, chunk): i for i, chunk in enumerate(chunks)}
-            if meanwhile:
-                meanwhile()
-                meanwhile = None
-            for fut in as_completed(futures):
-                for result in fut.result():
-                    done(result)
-                finished.add(futures[fut])
+            while True:
+                while len(in_flight) < self.jobs * 4:
+                    chunk = list(itertools.islice(it, size))
+                    if not chunk:
+                        break
+                    in_flight[pool.submit(worker.run_chunk, fn, chunk)] = chunk
+                if meanwhile:
+                    meanwhile()
+                    meanwhile = None
+                if not in_flight:
+                    return
+                ready, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for fut in ready:
+                    for result in fut.result():
+                        done(result)
+                    del in_flight[fut]
         except KeyboardInterrupt:
             # Ctrl-C: drop what has not started, let running files finish (they are bounded by
             # the time limit and write their cache entries atomically), write no outputs.
@@ -154,8 +164,8 @@ class _Workers:
             raise
         except BrokenProcessPool:
             self._drop_pool()
-            left = [task for i, chunk in enumerate(chunks) if i not in finished for task in chunk]
-            self._isolate(fn, left, done, lost)
+            left = [task for chunk in in_flight.values() for task in chunk]
+            self._isolate(fn, itertools.chain(left, it), done, lost)
         if meanwhile:
             meanwhile()
 
@@ -164,7 +174,7 @@ class _Workers:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
-    def _isolate(self, fn: Callable[..., Any], tasks: list[tuple[Any, ...]], done: Callable[[Any], None],
+    def _isolate(self, fn: Callable[..., Any], tasks: Iterator[tuple[Any, ...]], done: Callable[[Any], None],
                  lost: Callable[[tuple[Any, ...]], None]) -> None:
         """After a worker crashed: finish `tasks` so that only the task that crashes is lost.
 
@@ -172,19 +182,29 @@ class _Workers:
         was in flight is retried alone in a pool of its own, and only one that crashes alone is
         given up on (`lost`). Then the rest go on in a fresh pool.
         """
-        queue = list(reversed(tasks))
-        while queue:
+        retry: list[tuple[Any, ...]] = []  # taken from `tasks` but not yet run
+
+        def next_task() -> tuple[Any, ...] | None:
+            return retry.pop() if retry else next(tasks, None)
+
+        while True:
             pool = self._start()
             in_flight: dict[Future[Any], tuple[Any, ...]] = {}
             broken = False
-            while (queue or in_flight) and not broken:
-                try:
-                    while queue and len(in_flight) < self.jobs:
-                        task = queue.pop()
+            exhausted = False
+            while not broken:
+                while len(in_flight) < self.jobs:
+                    task = next_task()
+                    if task is None:
+                        exhausted = True
+                        break
+                    try:
                         in_flight[pool.submit(fn, *task)] = task
-                except BrokenProcessPool:
-                    queue.append(task)
-                    broken = True
+                    except BrokenProcessPool:
+                        retry.append(task)
+                        broken = True
+                        break
+                if broken or not in_flight:
                     break
                 ready, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for fut in ready:
@@ -195,11 +215,14 @@ class _Workers:
                         continue
                     done(result)
                     del in_flight[fut]
-            if broken:
-                self._drop_pool()
-                suspects = list(in_flight.values()) or [queue.pop()]  # the pool broke before any ran
-                for task in suspects:
-                    self._alone(fn, task, done, lost)
+            if not broken:
+                if exhausted and not in_flight:
+                    return
+                continue
+            self._drop_pool()
+            suspects = list(in_flight.values()) or [retry.pop()]  # the pool broke before any ran
+            for task in suspects:
+                self._alone(fn, task, done, lost)
 
     def _alone(self, fn: Callable[..., Any], task: tuple[Any, ...], done: Callable[[Any], None],
                lost: Callable[[tuple[Any, ...]], None]) -> None:
@@ -217,7 +240,11 @@ class _Workers:
 
 def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
               rules: Compiled | None = None) -> AuditResult:
-    """Run the audit and write every output under `opts.outdir` (`rules`: already loaded)."""
+    """Run the audit and write every output under `opts.outdir` (`rules`: already loaded).
+
+    Nothing here grows with the number of reports but the list of files found: results go to
+    the cache database, summary rows to a scratch database, and both are read back as streams.
+    """
     rules = rules or compiled(opts.packs)
     ruleset = rules.ruleset
     weights = {r.id: r.weight for r in ruleset.rules}
@@ -225,65 +252,65 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
     cache = Cache(opts.outdir / ".cache", run_salt(ruleset.version, opts.lang, _settings(opts)))
     init_args = (rules, opts.lang, opts.overrides, str(cache.folder), cache.salt, opts.max_bytes, opts.time_limit)
     jobs = opts.jobs or os.cpu_count() or 1
-    rows: list[dict[str, Any]] = []
-    todo: list[tuple[str, str | None]] = []
-    cached = 0
-    agencies: list[AgencyLink] = []
-    with _Workers(jobs, init_args) as workers:
-        found = discover(opts.paths)
-        if len(found) > SMALL:
-            workers.warm()  # workers start up while this process hashes the files
-        for f in found:
-            error = f.error
-            if error is None and not os.path.isfile(f.path):
-                # A FIFO, a device, a dangling link: opening it could block or mean nothing.
-                error = ("input.not_regular" if os.path.lexists(f.path) and os.path.exists(f.path)
-                         else "input.not_found")
-            if error:
-                rows.append(summary_row(error_entry(f.path, error, {"path": f.path, "reason": f.reason}), weights))
-                continue
-            digest = file_digest(f.path)
-            entry = cache.get(digest) if (digest and opts.use_cache) else None
-            if entry is not None:
-                entry["source"] = f.path
-                rows.append(summary_row(entry, weights))
-                cached += 1
-            else:
-                todo.append((f.path, digest))
-        cache.close()  # workers open their own connections; none may inherit this one
-        if progress:
-            progress(cached + len([r for r in rows if not r["ok"]]))
+    counts = {"cached": 0, "checked": 0}
+    with _Workers(jobs, init_args) as workers, RowStore(cache.folder) as rows:
 
-        def done(row: dict[str, Any]) -> None:
-            rows.append(row)
+        def keep(row: dict[str, Any]) -> None:
+            rows.add(row)
             if progress:
                 progress(1)
 
+        found = discover(opts.paths)
+        if len(found) > SMALL:
+            workers.warm()  # workers start up while this process hashes the first files
+
+        def to_check() -> Iterator[tuple[str, str | None]]:
+            """Files that need checking; cached and unreadable ones become rows on the way."""
+            for f in found:
+                error = f.error
+                if error is None and not os.path.isfile(f.path):
+                    # A FIFO, a device, a dangling link: opening it could block or mean nothing.
+                    error = ("input.not_regular" if os.path.lexists(f.path) and os.path.exists(f.path)
+                             else "input.not_found")
+                if error:
+                    keep(summary_row(error_entry(f.path, error, {"path": f.path, "reason": f.reason}), weights))
+                    continue
+                digest = file_digest(f.path)
+                entry = cache.get(digest) if (digest and opts.use_cache) else None
+                if entry is not None:
+                    entry["source"] = f.path
+                    keep(summary_row(entry, weights))
+                    counts["cached"] += 1
+                else:
+                    counts["checked"] += 1
+                    yield f.path, digest
+
         def crashed(task: tuple[Any, ...]) -> None:
             path = task[0]
-            done(summary_row(error_entry(path, "input.internal", {"path": path, "reason": "worker process crashed"}),
+            keep(summary_row(error_entry(path, "input.internal", {"path": path, "reason": "worker process crashed"}),
                              {}))
 
-        workers.run(worker.check_one, todo, done, crashed)
-        before = len(rows)
-        rows = [r for r in rows if not r["ok"] or ((not opts.levels or r["level"] in opts.levels)
-                                                   and (not opts.years or r["year"] in opts.years))]
-        filtered = before - len(rows)
+        workers.run(worker.check_one, to_check(), keep, crashed, expected=len(found))
+        cache.close()  # this process's connection; workers have their own
+        filtered = rows.keep_only(opts.levels, opts.years)
         folder = opts.outdir / "agencies"
         folder.mkdir(parents=True, exist_ok=True)
-        tasks, expected = _agency_tasks(rows, folder)
+        _plan_agencies(rows, folder)
+        failed: list[tuple[str, str | None]] = []
         # The summaries are written while the workers write the agency pages: the links and
         # heat map they need follow from the rows. Should a page not get written after all,
         # the summaries are written again without it.
-        workers.run(worker.write_agency, tasks,
-                    lambda link: agencies.append(link) if link is not None else None, lambda task: None,
-                    meanwhile=lambda: _write_summary(rows, expected, ruleset, opts))
-    cache.tidy()
-    agencies.sort(key=lambda a: (a.name, a.level or ""))
-    if agencies != expected:
-        _write_summary(rows, agencies, ruleset, opts)
-    return AuditResult(rows=rows, checked=len(todo), cached=cached, errors=sum(not r["ok"] for r in rows),
-                       filtered=filtered, agencies=len(agencies))
+        workers.run(worker.write_agency, _agency_tasks(rows, folder),
+                    lambda r: None if r[2] else failed.append((r[0], r[1])),
+                    lambda task: failed.append((task[0], task[1])),
+                    expected=rows.count(True), meanwhile=lambda: _write_summary(rows, ruleset, opts))
+        cache.tidy()
+        for name, level in failed:
+            rows.drop_link(name, level)
+        if failed:
+            _write_summary(rows, ruleset, opts)
+        return AuditResult(files=len(rows), checked=counts["checked"], cached=counts["cached"],
+                           errors=rows.count(False), filtered=filtered, agencies=rows.link_count())
 
 
 def slug(name: str, taken: set[str]) -> str:
@@ -297,37 +324,35 @@ def slug(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _agency_tasks(rows: list[dict[str, Any]], folder: Path) -> tuple[list[tuple[Any, ...]], list[AgencyLink]]:
-    """One task per agency (name and level), and the link to each agency's page-to-be.
+def _plan_agencies(rows: RowStore, folder: Path) -> None:
+    """Give every agency (name and level) a file name of its own and record its page's link.
 
-    A task is the agency's checked files and a file name of its own. The link carries the
-    latest report's chapter scores, chosen as `agencies.history` orders reports.
+    The link carries the latest report's chapter scores, chosen as `agencies.history` orders
+    reports. Done before any page is written, so the summaries can link them all.
     """
-    groups: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
-    for r in rows:
-        if r["ok"] and r.get("digest"):
-            name = r["agency"] or f"{Path(r['source']).stem}"
-            groups.setdefault((name, r["level"]), []).append(r)
     taken: set[str] = set()
-    tasks: list[tuple[Any, ...]] = []
-    links: list[AgencyLink] = []
-    for (name, level), members in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+    for name, level, members in rows.groups():
         stem = slug(name, taken)
-        tasks.append((name, level, [(m["digest"], m["source"]) for m in members], str(folder), stem))
         latest = max(members, key=lambda m: (m["year"] is None, m["year"] or 0, m["source"]))
-        links.append(AgencyLink(name, level, f"{folder.name}/{stem}.html", latest["year"], latest["chapters"]))
-    return tasks, links
+        rows.add_link(AgencyLink(name, level, f"{folder.name}/{stem}.html", latest["year"], latest["chapters"]))
 
 
-def _write_summary(rows: list[dict[str, Any]], agencies: list[AgencyLink], ruleset: RuleSet,
-                   opts: AuditOptions) -> None:
+def _agency_tasks(rows: RowStore, folder: Path) -> Iterator[tuple[Any, ...]]:
+    """One task per agency: its checked files and the file name `_plan_agencies` gave it."""
+    for name, level, members in rows.groups():
+        link = rows.link(name, level)
+        if link is not None:
+            yield name, level, [(m["digest"], m["source"]) for m in members], str(folder), Path(link).stem
+
+
+def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions) -> None:
     """The four summaries, each streamed to a temporary file and renamed into place."""
     with replacing(opts.outdir / "summary.csv") as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         out.summary_csv(rows, opts.lang, fh)
     with replacing(opts.outdir / "summary.xlsx") as tmp:
         out.summary_xlsx(rows, opts.lang, tmp)
     with replacing(opts.outdir / "summary.html") as tmp, tmp.open("w", encoding="utf-8") as fh:
-        out.summary_html(rows, agencies, ruleset, opts.lang, fh)
+        out.summary_html(rows, ruleset, opts.lang, fh)
     with replacing(opts.outdir / "summary.json") as tmp, tmp.open("w", encoding="utf-8") as fh:
         out.summary_json(rows, fh)
 

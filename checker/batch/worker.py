@@ -18,7 +18,7 @@ from typing import Any
 
 from checker.api import Checker, Overrides
 from checker.atomic import write_text
-from checker.batch.agencies import AgencyLink, history, link_for
+from checker.batch.agencies import history
 from checker.batch.cache import Cache
 from checker.batch.record import entry_for, error_entry, summary_row
 from checker.compiled import Compiled
@@ -77,11 +77,11 @@ def check_one(path: str, digest: str | None) -> dict[str, Any]:
 
 
 def write_agency(name: str, level: str | None, members: list[tuple[str, str]], folder: str,
-                 stem: str) -> AgencyLink | None:
+                 stem: str) -> tuple[str, str | None, bool]:
     """Write one agency's reports (Markdown, HTML, JSON) from its cached entries.
 
     `members` are (digest, source) of its checked files; entries are read back from the cache
-    here, so the main process never holds more than the summary rows.
+    here, so the main process never holds them. Returns (name, level, whether it was written).
     """
     from checker.render import audit as out  # jinja2 and the templates: only where pages are written
 
@@ -93,7 +93,7 @@ def write_agency(name: str, level: str | None, members: list[tuple[str, str]], f
             entry["source"] = source
             entries.append(entry)
     if not entries:
-        return None
+        return name, level, False
     checker: Checker = _STATE["checker"]
     lang = _STATE["lang"]
     h = history(name, level, entries, _STATE["titles"])
@@ -101,4 +101,4 @@ def write_agency(name: str, level: str | None, members: list[tuple[str, str]], f
     write_text(base / f"{stem}.md", out.agency_markdown(h, checker.ruleset, lang))
     write_text(base / f"{stem}.html", out.agency_html(h, checker.ruleset, lang))
     write_text(base / f"{stem}.json", out.agency_json(h))
-    return link_for(h, f"{base.name}/{stem}.html")
+    return name, level, True

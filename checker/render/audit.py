@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -19,7 +20,8 @@ from typing import Any, TextIO
 
 from jinja2 import Environment, select_autoescape
 
-from checker.batch.agencies import AgencyHistory, AgencyLink, to_json
+from checker.batch.agencies import AgencyHistory, to_json
+from checker.batch.rows import RowStore
 from checker.i18n import MESSAGES, t
 from checker.ruleset.load import RuleSet
 
@@ -74,17 +76,6 @@ def _on_time(lang: str, value: bool | None) -> tuple[str, str, int]:
     return (t("audit.yes", lang), "good", 2) if value else (t("audit.no", lang), "bad", 0)
 
 
-def ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Checked rows by score, best first, with a rank (ties share a rank)."""
-    ok = sorted((r for r in rows if r["ok"]), key=lambda r: (-r["score"], r["agency"] or "", r["year"] or 0))
-    prev, rank = None, 0
-    for i, r in enumerate(ok, 1):
-        if r["score"] != prev:
-            rank, prev = i, r["score"]
-        r["rank"] = rank
-    return ok
-
-
 def headers(lang: str) -> list[str]:
     """Column headers of the summary table, in the user's language."""
     return [t("audit.rank", lang), t("audit.agency", lang), t("audit.level", lang), t("audit.year", lang),
@@ -93,20 +84,19 @@ def headers(lang: str) -> list[str]:
             t("audit.missing_required", lang), t("audit.top_gaps", lang), t("audit.source", lang)]
 
 
-def table_rows(rows: list[dict[str, Any]], lang: str) -> Iterable[list[Any]]:
+def table_rows(rows: RowStore, lang: str) -> Iterable[list[Any]]:
     """Summary rows as plain cells: checked reports by rank, then the files that failed."""
-    for r in ranked(rows):
+    for r in rows.ranked():
         yield [r["rank"], r["agency"] or t("report.unknown", lang), _level(lang, r["level"]), r["year"],
                r["published"], _on_time(lang, r["on_time"])[0], f"{r['parts_present']}/4", r["score"],
                *[r["chapters"].get(i) for i in range(1, 11)], r["missing_required"], "；".join(r["top_gaps"]),
                r["source"]]
-    for r in rows:
-        if not r["ok"]:
-            msg = t(r["error"]["key"], lang, **r["error"]["args"])
-            yield ["", "", "", "", "", "", "", "", *[""] * 10, "", msg, r["source"]]
+    for r in rows.errors():
+        msg = t(r["error"]["key"], lang, **r["error"]["args"])
+        yield ["", "", "", "", "", "", "", "", *[""] * 10, "", msg, r["source"]]
 
 
-def summary_csv(rows: list[dict[str, Any]], lang: str, fh: TextIO) -> None:
+def summary_csv(rows: RowStore, lang: str, fh: TextIO) -> None:
     """CSV in UTF-8 with a BOM (so Excel opens the Chinese text correctly), row by row."""
     fh.write("\ufeff")
     w = csv.writer(fh)
@@ -115,7 +105,7 @@ def summary_csv(rows: list[dict[str, Any]], lang: str, fh: TextIO) -> None:
         w.writerow([safe_cell("" if v is None else v) for v in row])
 
 
-def summary_xlsx(rows: list[dict[str, Any]], lang: str, path: Path) -> None:
+def summary_xlsx(rows: RowStore, lang: str, path: Path) -> None:
     """XLSX: frozen header, filters on every column, a colour scale on the scores.
 
     Written in xlsxwriter's constant-memory mode (each row goes to disk as it is written), so a
@@ -151,18 +141,18 @@ def summary_xlsx(rows: list[dict[str, Any]], lang: str, path: Path) -> None:
     wb.close()
 
 
-def summary_json(rows: list[dict[str, Any]], fh: TextIO) -> None:
+def summary_json(rows: RowStore, fh: TextIO) -> None:
     """The rows as data, ranked, then the files that failed: one row per line, streamed."""
     fh.write('{"rows": [\n')
     first = True
-    for r in (*ranked(rows), *(r for r in rows if not r["ok"])):
+    for r in itertools.chain(rows.ranked(), rows.errors()):
         fh.write(("" if first else ",\n") + json.dumps({k: v for k, v in r.items() if k != "digest"},
                                                       ensure_ascii=False))
         first = False
     fh.write("\n]}\n")
 
 
-def _histogram(scores: list[float]) -> dict[str, Any]:
+def _histogram(scores: Iterable[float]) -> dict[str, Any]:
     bins = [0] * 10
     for s in scores:
         bins[min(9, int(s // 10))] += 1
@@ -177,15 +167,12 @@ def _histogram(scores: list[float]) -> dict[str, Any]:
     return {"width": width, "height": height, "bars": bars}
 
 
-def summary_html(rows: list[dict[str, Any]], agencies: list[AgencyLink], ruleset: RuleSet,
-                 lang: str, fh: TextIO) -> None:
+def summary_html(rows: RowStore, ruleset: RuleSet, lang: str, fh: TextIO) -> None:
     """The self-contained summary page, streamed: one table row is built at a time."""
-    ok = ranked(rows)
     chapters = [{"id": c.id, "title": c.title.get(lang) or c.title["zh"]} for c in ruleset.outline.chapters]
-    links = {(a.name, a.level): a.link for a in agencies}
 
     def view() -> Iterator[dict[str, Any]]:
-        for r in ok:
+        for r in rows.ranked():
             label, cls, sort = _on_time(lang, r["on_time"])
             yield {
                 **r,
@@ -196,33 +183,36 @@ def summary_html(rows: list[dict[str, Any]], agencies: list[AgencyLink], ruleset
                 "chapter_cells": [{"label": "—" if v is None else v, "sort": -1 if v is None else v,
                                    "bg": colour(v)} for v in (r["chapters"].get(i) for i in range(1, 11))],
                 "gaps": "；".join(r["top_gaps"]),
-                "link": links.get((r["agency"], r["level"])),
+                "link": rows.link(r["agency"], r["level"]),
             }
 
     def heat() -> Iterator[dict[str, Any]]:
-        for a in agencies:
+        for a in rows.links():
             year = a.year or "—"
             yield {"label": f"{a.name}（{year}）" if lang == "zh" else f"{a.name} ({year})",
                    "cells": [{"label": "—" if v is None else v, "bg": colour(v)}
                              for v in (a.chapters.get(i) for i in range(1, 11))]}
 
-    errors = [{"source": r["source"], "message": t(r["error"]["key"], lang, **r["error"]["args"])}
-              for r in rows if not r["ok"]]
-    scores = [r["score"] for r in ok]
-    timed = [r["on_time"] for r in ok if r["on_time"] is not None]
+    def errors() -> Iterator[dict[str, Any]]:
+        for r in rows.errors():
+            yield {"source": r["source"], "message": t(r["error"]["key"], lang, **r["error"]["args"])}
+
+    ok = rows.count(True)
+    total = sum(rows.scores())
+    timed, on_time = rows.on_time()
     counts = {
-        "files": len(rows), "ok": len(ok), "errors": len(errors), "agencies": len(agencies),
-        "mean": round(sum(scores) / len(scores), 1) if scores else None,
-        "on_time": round(100 * sum(timed) / len(timed)) if timed else None,
+        "files": len(rows), "ok": ok, "errors": rows.count(False), "agencies": rows.link_count(),
+        "mean": round(total / ok, 1) if ok else None,
+        "on_time": round(100 * on_time / timed) if timed else None,
     }
     hs = headers(lang)
     types = ["num", "text", "text", "num", "text", "num", "num", "num", *["num"] * 10, "num", "text", "text"]
     stream = _template("summary.html.j2").generate(
         lang=lang, css=_css(), t=_labels(lang), generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-        counts=counts, chart=_histogram(scores), rows=view(), errors=errors, heat=heat(), chapters=chapters,
-        headers=[{"label": h, "type": ty} for h, ty in zip(hs, types, strict=True)],
-        levels=[{"id": lv, "label": _level(lang, lv)} for lv in sorted({r["level"] for r in ok if r["level"]})],
-        years=sorted({r["year"] for r in ok if r["year"]}),
+        counts=counts, chart=_histogram(rows.scores()), rows=view(), errors=errors(), heat=heat(),
+        chapters=chapters, headers=[{"label": h, "type": ty} for h, ty in zip(hs, types, strict=True)],
+        levels=[{"id": lv, "label": _level(lang, lv)} for lv in rows.levels()],
+        years=rows.years(),
     )
     for piece in stream:
         fh.write(piece)

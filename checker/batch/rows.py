@@ -1,0 +1,176 @@
+"""The audit's summary rows and agency links, kept on disk so memory does not grow with them.
+
+An audit of ten thousand reports used to hold ten thousand summary rows in the main process,
+because the summary table is ranked across all of them. The rows now go to a SQLite table in
+a temporary file as the workers report them; the summaries read them back ranked, one at a
+time, and the agency tasks are read back grouped. The file is private to one run and removed
+when it ends (it is not the result cache, which lives on between runs).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from checker.batch.agencies import AgencyLink
+
+
+class RowStore:
+    """Summary rows (one per input file) and the links to the agency pages, on disk."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".rows-", suffix=".sqlite", dir=folder)
+        os.close(fd)
+        self.path = Path(name)
+        self._db = sqlite3.connect(name, isolation_level=None)
+        # A scratch file: no journal, no syncing; a crash loses nothing that is not recomputed.
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.executescript("""
+            CREATE TABLE rows (id INTEGER PRIMARY KEY, ok INTEGER NOT NULL, score REAL, agency TEXT,
+                               level TEXT, year INTEGER, on_time INTEGER, grp TEXT, lkey TEXT,
+                               source TEXT NOT NULL, row BLOB NOT NULL);
+            CREATE TABLE links (grp TEXT NOT NULL, lkey TEXT NOT NULL, link BLOB NOT NULL,
+                                PRIMARY KEY (grp, lkey));
+        """)
+
+    def close(self) -> None:
+        """Close and remove the file."""
+        self._db.close()
+        self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> RowStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def add(self, row: dict[str, Any]) -> None:
+        """Keep one summary row."""
+        ok = bool(row["ok"])
+        # An agency is its name and level; a report without a name is an agency of its own.
+        grp = (row["agency"] or Path(row["source"]).stem) if ok else None
+        self._db.execute(
+            "INSERT INTO rows (ok, score, agency, level, year, on_time, grp, lkey, source, row)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (ok, row.get("score"), row.get("agency"), row.get("level"), row.get("year"),
+             None if row.get("on_time") is None else bool(row["on_time"]), grp, row.get("level") or "",
+             row["source"], orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS)))
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM rows").fetchone()[0])
+
+    def count(self, ok: bool) -> int:
+        """Rows of checked files (`ok`) or of files that failed."""
+        return int(self._db.execute("SELECT count(*) FROM rows WHERE ok = ?", (ok,)).fetchone()[0])
+
+    def keep_only(self, levels: tuple[str, ...], years: tuple[int, ...]) -> int:
+        """Drop checked rows outside the `--level`/`--year` filters; returns how many went."""
+        conds = []
+        args: list[Any] = []
+        if levels:
+            conds.append(f"level IS NULL OR level NOT IN ({','.join('?' * len(levels))})")
+            args += levels
+        if years:
+            conds.append(f"year IS NULL OR year NOT IN ({','.join('?' * len(years))})")
+            args += years
+        if not conds:
+            return 0
+        where = " OR ".join(f"({c})" for c in conds)  # placeholders only: values are bound below
+        return self._db.execute(f"DELETE FROM rows WHERE ok = 1 AND ({where})", args).rowcount
+
+    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> Iterator[dict[str, Any]]:
+        for (blob,) in self._db.execute(sql, args):
+            row = orjson.loads(blob)
+            if "chapters" in row:
+                row["chapters"] = {int(k): v for k, v in row["chapters"].items()}
+            yield row
+
+    def ranked(self) -> Iterator[dict[str, Any]]:
+        """Checked rows by score, best first, each with its rank (ties share a rank)."""
+        prev, rank = None, 0
+        sql = ("SELECT row FROM rows WHERE ok = 1"
+               " ORDER BY score DESC, coalesce(agency, ''), coalesce(year, 0), id")
+        for i, row in enumerate(self._rows(sql), 1):
+            if row["score"] != prev:
+                rank, prev = i, row["score"]
+            row["rank"] = rank
+            yield row
+
+    def errors(self) -> Iterator[dict[str, Any]]:
+        """Rows of the files that could not be checked, in the order they were found."""
+        return self._rows("SELECT row FROM rows WHERE ok = 0 ORDER BY id")
+
+    def scores(self) -> Iterator[float]:
+        """Scores of the checked reports."""
+        return (s for (s,) in self._db.execute("SELECT score FROM rows WHERE ok = 1"))
+
+    def on_time(self) -> tuple[int, int]:
+        """(reports with a known publication date, of which on time)."""
+        n, yes = self._db.execute("SELECT count(on_time), coalesce(sum(on_time), 0) FROM rows WHERE ok = 1"
+                                  ).fetchone()
+        return int(n), int(yes)
+
+    def levels(self) -> list[str]:
+        """Levels of the checked reports, sorted."""
+        return [v for (v,) in self._db.execute(
+            "SELECT DISTINCT level FROM rows WHERE ok = 1 AND level IS NOT NULL ORDER BY level")]
+
+    def years(self) -> list[int]:
+        """Years of the checked reports, sorted."""
+        return [v for (v,) in self._db.execute(
+            "SELECT DISTINCT year FROM rows WHERE ok = 1 AND year IS NOT NULL ORDER BY year")]
+
+    def groups(self) -> Iterator[tuple[str, str | None, list[dict[str, Any]]]]:
+        """(agency, level, its checked rows) in agency order; only rows with a cache entry."""
+        current: tuple[str, str] | None = None
+        level: str | None = None
+        members: list[dict[str, Any]] = []
+        sql = "SELECT grp, lkey, row FROM rows WHERE ok = 1 ORDER BY grp, lkey, id"
+        for grp, lkey, blob in self._db.execute(sql):
+            row = orjson.loads(blob)
+            if not row.get("digest"):
+                continue
+            if (grp, lkey) != current:
+                if current is not None:
+                    yield current[0], level, members
+                current, level, members = (grp, lkey), row["level"], []
+            row["chapters"] = {int(k): v for k, v in row["chapters"].items()}
+            members.append(row)
+        if current is not None:
+            yield current[0], level, members
+
+    def add_link(self, link: AgencyLink) -> None:
+        """Remember where an agency's page is (or is being) written."""
+        self._db.execute("INSERT OR REPLACE INTO links (grp, lkey, link) VALUES (?, ?, ?)",
+                         (link.name, link.level or "", orjson.dumps(
+                             [link.name, link.level, link.link, link.year, link.chapters],
+                             option=orjson.OPT_NON_STR_KEYS)))
+
+    def drop_link(self, name: str, level: str | None) -> None:
+        """Forget an agency whose page could not be written."""
+        self._db.execute("DELETE FROM links WHERE grp = ? AND lkey = ?", (name, level or ""))
+
+    def link(self, name: str | None, level: str | None) -> str | None:
+        """The page of an agency, if it has one."""
+        if name is None:
+            return None
+        found = self._db.execute("SELECT link FROM links WHERE grp = ? AND lkey = ?", (name, level or "")).fetchone()
+        return orjson.loads(found[0])[2] if found else None
+
+    def links(self) -> Iterator[AgencyLink]:
+        """Every agency with a page, by name and level."""
+        for (blob,) in self._db.execute("SELECT link FROM links ORDER BY grp, lkey"):
+            name, level, link, year, chapters = orjson.loads(blob)
+            yield AgencyLink(name, level, link, year, {int(k): v for k, v in chapters.items()})
+
+    def link_count(self) -> int:
+        """Agencies with a page."""
+        return int(self._db.execute("SELECT count(*) FROM links").fetchone()[0])
