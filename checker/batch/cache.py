@@ -49,8 +49,9 @@ class Cache:
     One database rather than one file per report: creating a file cost more than checking a
     fifth of a report on the machines we measured, and SQLite's write-ahead log makes every
     entry all-or-nothing, so an interrupted run leaves only complete entries. Each process
-    (the audit's main process and every worker) opens its own connection; the audit closes
-    the main process's before it starts workers, as SQLite asks of programs that fork.
+    (the audit's main process and every worker) opens its own connection, checked by process
+    id, and never uses one it inherited through fork; pool workers end with `os._exit`, so an
+    inherited connection is never closed by them either (SQLite's rule for programs that fork).
     The cache only ever makes a run faster: an entry that cannot be read is recomputed, one
     that cannot be written is skipped, and a damaged database is set aside and started afresh.
     """
@@ -102,7 +103,7 @@ class Cache:
         self.close()
 
     def close(self) -> None:
-        """Close this process's connection (before forking workers)."""
+        """Close this process's connection."""
         if self._con is not None and self._pid == os.getpid():
             self._con.close()
         self._con = None
