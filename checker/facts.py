@@ -227,16 +227,6 @@ def build_matchers(rules: tuple[Rule, ...] | list[Rule]) -> TermIndex:
     return TermIndex(out)
 
 
-def _clause(text: str, s_start: int, s_end: int, pos: int, end: int) -> tuple[int, int]:
-    """Bounds of the clause (between ，：) holding text[pos:end], within its sentence."""
-    a = s_start
-    for m in CLAUSE.finditer(text, s_start, pos):
-        a = m.end()
-    m = CLAUSE.search(text, end, s_end)
-    b = m.start() if m else s_end
-    return a, b
-
-
 class _SentenceScan:
     """What `flags` needs from a sentence regardless of the term: computed once per sentence.
 
@@ -255,7 +245,7 @@ class _SentenceScan:
         self.concrete = CONCRETE.search(text, s_start, s_end) is not None
 
     def clause(self, pos: int, end: int) -> tuple[int, int]:
-        """Bounds of the clause (between ，：) holding text[pos:end]; as `_clause`, by bisection."""
+        """Bounds of the clause (between ，：) holding text[pos:end], within the sentence."""
         cuts = self.cuts
         i = bisect_left(cuts, pos)
         j = bisect_left(cuts, end)
@@ -269,7 +259,7 @@ def flags(text: str, s_start: int, s_end: int, pos: int, end: int,
         scan = _SentenceScan(text, s_start, s_end)
     c_start, c_end = scan.clause(pos, end)
     negated = NEGATION.search(text, c_start, c_end) is not None
-    planned = _planned(text, s_start, s_end, end)
+    planned = _planned(text, scan, end)
     passing = any(a <= pos and end <= b for a, b in scan.roles)
     if not passing:
         e = ENUM.search(text, end, min(c_end, end + 24))
@@ -281,13 +271,13 @@ def flags(text: str, s_start: int, s_end: int, pos: int, end: int,
             "slogan": slogan}
 
 
-def _planned(text: str, s_start: int, s_end: int, end: int) -> bool:
+def _planned(text: str, scan: _SentenceScan, end: int) -> bool:
     """Plan wording before the term's end, in its sentence (下一步将…, 计划于…)."""
-    for m in PLAN.finditer(text, s_start, end):
-        if m.group(0).startswith("计划") and REALISED.search(text, s_start, s_end):
+    for m in PLAN.finditer(text, scan.start, end):
+        if m.group(0).startswith("计划") and REALISED.search(text, scan.start, scan.end):
             continue
         if m.group(0).startswith("将"):
-            _, c_end = _clause(text, s_start, s_end, m.start(), m.end())
+            _, c_end = scan.clause(m.start(), m.end())
             if DISPOSAL.search(text, m.end(), c_end):
                 continue
         return True

@@ -151,12 +151,12 @@ class Service:
         overrides = Overrides(
             agency=params.get("agency") or None,
             level=_choice(params.get("level"), LEVELS),
-            year=_int(params.get("year")),
+            year=_year(params.get("year")),
             published=_date(params.get("published")),
             profile=_choice(params.get("profile"), LEVELS),
         )
         fail_on = _choice(params.get("fail_on"), ("required", "recommended"))
-        gate = GateOptions(fail_under=_float(params.get("fail_under")),
+        gate = GateOptions(fail_under=_number(params.get("fail_under"), float, 0, 100),
                            fail_on=Severity(fail_on) if fail_on else None)
         doc = read_bytes(data, name, suffix=suffix)  # parameters first: a bad one costs no reading
         result = self.checker.check_document(doc, overrides)
@@ -178,28 +178,22 @@ def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:
     return value
 
 
-def _int(value: str | None) -> int | None:
+def _number(value: str | None, kind: type[int] | type[float], low: float, high: float) -> float | None:
+    """`value` as a number of `kind` within [low, high]; None when empty."""
     if not value:
         return None
     try:
-        year = int(value)
+        n = kind(value)
     except ValueError as exc:
         raise BadParameter("service.bad_param", value=value) from exc
-    if not 2000 <= year <= 2100:
+    if not low <= n <= high:
         raise BadParameter("service.bad_param", value=value)
-    return year
+    return n
 
 
-def _float(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        f = float(value)
-    except ValueError as exc:
-        raise BadParameter("service.bad_param", value=value) from exc
-    if not 0 <= f <= 100:
-        raise BadParameter("service.bad_param", value=value)
-    return f
+def _year(value: str | None) -> int | None:
+    year = _number(value, int, 2000, 2100)
+    return None if year is None else int(year)
 
 
 def _date(value: str | None) -> str | None:

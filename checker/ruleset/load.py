@@ -240,12 +240,6 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_file(path: Path, outline: Outline) -> list[Rule]:
-    """Load and validate one rule file (its `rules`; overrides are applied by load_rules)."""
-    return [_build(path, rec, outline) for rec in _read(path).get("rules") or ()]
-
-
-
 def _override(rule: Rule, rec: dict[str, Any]) -> Rule:
     changes: dict[str, Any] = {}
     if "severity" in rec:
