@@ -98,7 +98,7 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
           agency: str | None, level: str | None, year: int | None, published: str | None,
           profile: str | None, rule_dirs: tuple[Path, ...], fail_under: float | None, fail_on: str | None,
           no_fail: bool, max_size_mb: float, time_limit: float) -> None:
-    r"""Check report FILES (.txt .html .htm .docx .pdf .md) and print a gap report.
+    """Check report FILES (.txt .html .htm .docx .pdf .md) and print a gap report.
 
     Also a pre-publication gate: by default a draft fails when a required part is missing;
     --fail-on and --fail-under make it stricter, --no-fail turns it off. With --format json
@@ -111,6 +111,7 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
       1  a file failed the gate (the reasons are printed on stderr, one line per file)
       2  usage error, invalid rules, or a file could not be read
          (the other files are still checked and reported)
+      130  interrupted (Ctrl-C)
     """
     from checker.api import Overrides
     from checker.gate import GateOptions, judge
@@ -185,17 +186,19 @@ def _reason(key: str, args: dict[str, object], lang: str) -> str:
 def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ...], years: tuple[int, ...],
           profile: str | None, no_cache: bool, rule_dirs: tuple[Path, ...], lang: str | None,
           max_size_mb: float, time_limit: float) -> None:
-    r"""Audit every report under PATHS (files or folders, recursively) and write the summaries.
+    """Audit every report under PATHS (files or folders, recursively) and write the summaries.
 
-    \b
     Writes to OUTDIR: summary.csv (UTF-8 with BOM), summary.xlsx, summary.html, summary.json,
     and agencies/NAME.{md,html,json} with each agency's reports across years. Unchanged files
-    are taken from the cache on a re-run.
+    are taken from the cache on a re-run (.cache/ in OUTDIR); Ctrl-C stops cleanly and the next
+    run resumes.
+
     \b
     Exit status:
       0  every file was checked
       1  some files could not be checked (they are error rows in the outputs)
       2  usage error or invalid rules
+      130  interrupted (Ctrl-C)
     """
     from checker.api import Overrides
     from checker.batch.audit import AuditOptions, run_audit, show_progress
@@ -291,7 +294,7 @@ def rules_test(rule_ids: tuple[str, ...], rule_dirs: tuple[Path, ...], lang: str
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @LANG_OPTION
 def rules_lint(rule_dirs: tuple[Path, ...], strict: bool, lang: str | None) -> None:
-    r"""Check rules for patterns that can never match or can hang, missing examples and more.
+    """Check rules for patterns that can never match or can hang, missing examples and more.
 
     \b
     Exit status: 0 no errors (warnings allowed unless --strict), 1 problems found,

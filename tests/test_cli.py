@@ -139,3 +139,14 @@ def test_samples_run() -> None:
     r = fzzf("check", *files, "--format", "json", "--no-fail")
     assert r.returncode == 0, r.stderr
     assert len(json.loads(r.stdout)["reports"]) == len(files)
+
+
+@pytest.mark.parametrize("command", [["check"], ["audit"], ["rules", "lint"]])
+def test_help_keeps_the_exit_status_table_unwrapped(command: list[str]) -> None:
+    from click.testing import CliRunner
+
+    from checker.cli import cli
+
+    out = CliRunner().invoke(cli, [*command, "--help"]).output
+    assert "\\b" not in out and "\b" not in out
+    assert "\n  Exit status:" in out

@@ -106,11 +106,15 @@ class _Workers:
             for _ in range(self.jobs):
                 pool.submit(worker.warm)
 
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        # fork where there is one: workers inherit the loaded rules instead of unpickling them
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=worker.init,
+                                   initargs=self.init_args)
+
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx, initializer=worker.init,
-                                             initargs=self.init_args)
+            self._pool = self._new_pool(self.jobs)
         return self._pool
 
     def run(self, fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]], done: Callable[[Any], None],
@@ -227,9 +231,7 @@ class _Workers:
     def _alone(self, fn: Callable[..., Any], task: tuple[Any, ...], done: Callable[[Any], None],
                lost: Callable[[tuple[Any, ...]], None]) -> None:
         """Run one suspect task in a pool of its own: its result, or `lost` if it crashes it."""
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=worker.init,
-                                 initargs=self.init_args) as pool:
+        with self._new_pool(1) as pool:
             try:
                 result = pool.submit(fn, *task).result()
             except BrokenProcessPool:
