@@ -114,7 +114,7 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
       130  interrupted (Ctrl-C)
     """
     from checker.api import Overrides
-    from checker.gate import GateOptions, judge
+    from checker.gate import GateOptions, describe, judge
     from checker.model import Severity
     from checker.render import FORMATS, RenderContext
 
@@ -145,7 +145,7 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
     sep = "；" if lang == "zh" else "; "
     for res in results:
         verdict = judge(res, checker.ruleset, gate)
-        reasons = [_reason(key, args, lang) for key, args in verdict.reasons]
+        reasons = describe(verdict, lang)
         gates[res.source] = {"passed": verdict.passed, "reasons": reasons}
         if not verdict.passed and gating:
             failed = True
@@ -160,12 +160,6 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
     else:
         click.echo(text, nl=False)
     sys.exit(EXIT_USAGE if errors else EXIT_GATE if failed else EXIT_OK)
-
-
-def _reason(key: str, args: dict[str, object], lang: str) -> str:
-    if "severity" in args:
-        args = {**args, "severity": t(f"severity.{args['severity']}", lang)}
-    return t(key, lang, **args)
 
 
 @cli.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from checker.i18n import t
 from checker.model import ReportResult, Severity, Status
 from checker.ruleset.load import RuleSet
 
@@ -55,3 +56,13 @@ def judge(result: ReportResult, ruleset: RuleSet, opts: GateOptions) -> GateResu
             reasons.append(("gate.checkpoints", {"count": len(missing), "severity": opts.fail_on.value,
                                                  "examples": names, "examples_en": names_en}))
     return GateResult(not reasons, tuple(reasons))
+
+
+def describe(verdict: GateResult, lang: str) -> list[str]:
+    """The verdict's reasons as sentences in `lang` (the CLI prints them, the service returns them)."""
+    out = []
+    for key, args in verdict.reasons:
+        if "severity" in args:
+            args = {**args, "severity": t(f"severity.{args['severity']}", lang)}
+        out.append(t(key, lang, **args))
+    return out

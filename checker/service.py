@@ -40,7 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from checker import __version__
 from checker.api import Checker, Overrides
 from checker.errors import CheckerError
-from checker.gate import GateOptions, judge
+from checker.gate import GateOptions, describe, judge
 from checker.i18n import t
 from checker.model import LEVELS, ReportResult, Severity
 from checker.read import SUFFIXES, read_bytes
@@ -162,7 +162,7 @@ class Service:
         result = self.checker.check_document(doc, overrides)
         verdict = judge(result, self.checker.ruleset, gate)
         lang = params.get("lang") if params.get("lang") in ("zh", "en") else self.config.lang
-        reasons = [_reason(k, a, lang) for k, a in verdict.reasons]
+        reasons = describe(verdict, lang)
         return result, {"passed": verdict.passed, "reasons": reasons}
 
 
@@ -203,12 +203,6 @@ def _date(value: str | None) -> str | None:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError as exc:
         raise BadParameter("usage.bad_date", value=value) from exc
-
-
-def _reason(key: str, args: dict[str, object], lang: str) -> str:
-    if "severity" in args:
-        args = {**args, "severity": t(f"severity.{args['severity']}", lang)}
-    return t(key, lang, **args)
 
 
 async def _read_request(request: Request) -> tuple[bytes, str, dict[str, str]]:
