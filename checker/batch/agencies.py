@@ -12,6 +12,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from checker.model import PARTS_REQUIRED
+
 REUSE_FLAG = 0.30  # share of repeated sentences above which a report is flagged as reused
 
 
@@ -69,6 +71,18 @@ class AgencyLink:
     chapters: dict[int, float | None]
 
 
+def parts_missing(report: dict[str, Any]) -> list[str]:
+    """Required parts a report (JSON contract) lacks."""
+    return [p for p in PARTS_REQUIRED if not (report["parts"].get(p) or {}).get("present")]
+
+
+def on_time(report: dict[str, Any]) -> bool | None:
+    """Published before the deadline; None when the year or the date is unknown."""
+    if report["published"] is None or report["year"] is None:
+        return None
+    return not any(f["rule"] == "T.late" for f in report["findings"])
+
+
 def year_report(entry: dict[str, Any]) -> YearReport:
     """A YearReport from a cached full entry."""
     r = entry["report"]
@@ -77,10 +91,8 @@ def year_report(entry: dict[str, Any]) -> YearReport:
         source=entry["source"],
         score=r["score"],
         chapters={int(k): v for k, v in r["score_detail"]["chapters"].items()},
-        parts_missing=[p for p in ("measures", "shortcomings", "first_responsible", "next_year")
-                       if not (r["parts"].get(p) or {}).get("present")],
-        on_time=None if r["published"] is None or r["year"] is None
-        else not any(f["rule"] == "T.late" for f in r["findings"]),
+        parts_missing=parts_missing(r),
+        on_time=on_time(r),
         published=r["published"],
         items={i["id"]: i for i in r["items"]},
         checkpoints={c["rule"]: c["status"] for i in r["items"] for c in i["checkpoints"]},

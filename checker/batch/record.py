@@ -11,11 +11,11 @@ import hashlib
 import re
 from typing import Any
 
-from checker.model import ReportResult
+from checker.batch.agencies import on_time, parts_missing
+from checker.model import PARTS_REQUIRED, ReportResult
 from checker.render.context import RenderContext
 from checker.render.jsonout import report_dict
 
-REQUIRED_PARTS = ("measures", "shortcomings", "first_responsible", "next_year")
 _SPLIT = re.compile(r"[。！？；!?;\n]+")
 # Spaces and punctuation that do not make two sentences different (line breaks are kept:
 # they split sentences).
@@ -57,10 +57,7 @@ def summary_row(entry: dict[str, Any], weights: dict[str, float]) -> dict[str, A
     if not entry["ok"]:
         return {"ok": False, "source": entry["source"], "error": entry["error"]}
     r = entry["report"]
-    parts = r["parts"]
-    present = [p for p in REQUIRED_PARTS if (parts.get(p) or {}).get("present")]
-    late = any(f["rule"] == "T.late" for f in r["findings"])
-    on_time = None if r["published"] is None or r["year"] is None else not late
+    missing = parts_missing(r)
     missing_required = 0
     gaps: list[tuple[float, int, str]] = []
     for item in r["items"]:
@@ -79,9 +76,9 @@ def summary_row(entry: dict[str, Any], weights: dict[str, float]) -> dict[str, A
         "level": r["agency"]["level"],
         "year": r["year"],
         "published": r["published"],
-        "on_time": on_time,
-        "parts_present": len(present),
-        "parts_missing": [p for p in REQUIRED_PARTS if p not in present],
+        "on_time": on_time(r),
+        "parts_present": len(PARTS_REQUIRED) - len(missing),
+        "parts_missing": missing,
         "score": r["score"],
         "chapters": {int(k): v for k, v in r["score_detail"]["chapters"].items()},
         "missing_required": missing_required,
