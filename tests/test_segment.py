@@ -85,3 +85,13 @@ def test_corpus_parts_match_labels(corpus: Path, labels: dict, checker) -> None:
         got = {p.id: p.present for p in result.parts}
         for part, present in gold["parts"].items():
             assert got[part] == present, (name, part)
+
+
+def test_every_heading_the_outline_data_lists_is_read_as_its_part() -> None:
+    """outline/report-requirements.yaml lists heading wordings per part; segmentation must agree."""
+    from checker.outline import load_outline
+
+    outline = load_outline()
+    for pid, part in outline.parts.items():
+        for heading in part.headings:
+            assert (classify_heading(heading, 2023, top=True) or "measures") == pid, heading
