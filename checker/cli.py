@@ -10,9 +10,11 @@ Expected failures print one line in the user's language; there is never a traceb
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -208,11 +210,14 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
                         max_bytes=int(max_size_mb * 1024 * 1024), time_limit=time_limit)
     try:
         if show_progress():
-            from checker.batch.discover import discover
+            with contextlib.ExitStack() as stack:
+                bars: list[Any] = []
 
-            total = len(discover(list(paths)))
-            with click.progressbar(length=total, file=sys.stderr, label="fzzf audit") as bar:
-                result = run_audit(opts, progress=bar.update, rules=rules)
+                def start(total: int) -> None:  # the bar appears once the files are found
+                    bars.append(stack.enter_context(
+                        click.progressbar(length=total, file=sys.stderr, label="fzzf audit")))
+
+                result = run_audit(opts, progress=lambda n: bars[0].update(n), on_start=start, rules=rules)
         else:
             result = run_audit(opts, rules=rules)
     except OSError as exc:

@@ -211,3 +211,14 @@ def test_a_crashing_worker_costs_only_its_file(inputs: Path, tmp_path: Path, mon
     assert by_source["poison.txt"]["error"]["key"] == "input.internal"
     assert all(r["ok"] for name, r in by_source.items() if name not in ("poison.txt", "broken.txt", "empty.html"))
     assert (out / "summary.html").exists() and list((out / "agencies").glob("*.html"))
+
+
+def test_progress_hears_the_total_once_and_every_file(inputs: Path, tmp_path: Path) -> None:
+    from checker.batch.audit import AuditOptions, run_audit
+
+    totals: list[int] = []
+    steps: list[int] = []
+    run_audit(AuditOptions(paths=[str(inputs / "samples")], outdir=tmp_path / "out", jobs=2),
+              progress=steps.append, on_start=totals.append)
+    files = len([p for p in (inputs / "samples").iterdir() if p.suffix in (".txt", ".html")])
+    assert totals == [files] and sum(steps) == files

@@ -241,8 +241,10 @@ class _Workers:
 
 
 def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
-              rules: Compiled | None = None) -> AuditResult:
+              rules: Compiled | None = None, on_start: Callable[[int], Any] | None = None) -> AuditResult:
     """Run the audit and write every output under `opts.outdir` (`rules`: already loaded).
+
+    `on_start` hears how many files were found, `progress` each file done (a progress bar).
 
     Nothing here grows with the number of reports but the list of files found: results go to
     the cache database, summary rows to a scratch database, and both are read back as streams.
@@ -263,6 +265,8 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
                 progress(1)
 
         found = discover(opts.paths)
+        if on_start:
+            on_start(len(found))
         if len(found) > SMALL:
             workers.warm()  # workers start up while this process hashes the first files
 
