@@ -56,6 +56,9 @@ class PartRequirement:
     required: bool
     title: dict[str, str]
     headings: tuple[str, ...]
+    # How segmentation reads a heading as this part (regular expressions; see the YAML).
+    heading_terms: tuple[str, ...] = ()
+    heading_unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +121,8 @@ def load_outline(folder: Path | None = None) -> Outline:
             required=bool(p.get("required", False)),
             title=dict(p["title"]),
             headings=tuple(p.get("headings") or ()),
+            heading_terms=tuple(p.get("heading_terms") or ()),
+            heading_unless=tuple(p.get("heading_unless") or ()),
         )
         for p in req["parts"]
     }
