@@ -363,7 +363,7 @@ def segment(doc: Document) -> Segmented:
             continue
         for s in part.sections:
             pid = classify_heading(s.heading, year, top=False)
-            if pid in ("first_responsible", "shortcomings", "next_year"):
+            if pid in ("first_responsible", "shortcomings", "next_year") and pid != part.id:
                 embedded.append(Part(pid, s.heading, s.start, s.end, (s,), embedded=True))
     named_only = [p for p in whole if not any(e.id == p.id and p.start <= e.start < p.end for e in embedded)]
 
@@ -456,8 +456,7 @@ def _sentences(
     for h in headings:
         cuts.add(h.start)
         cuts.add(h.heading_end)
-        # 一是… / 1.… open a clause of running text, not a heading, unless they stand alone on a line.
-        if h.level < 3 or text.startswith("\n", h.heading_end) or h.heading_end == len(text):
+        if h.level < 3 or _run_in_heading(text, h):
             heading_at[h.start] = h.heading_end
     for m in _SENT_END.finditer(text):
         cuts.add(m.end())
@@ -481,6 +480,17 @@ def _sentences(
         is_heading = heading_at.get(a) == b
         out.append(Sentence(len(out), start, end, part.id if part else "preamble", section, is_heading))
     return out
+
+
+def _run_in_heading(text: str, h: _Heading) -> bool:
+    """Whether a 一是 / 1. marker opens a heading rather than a clause of running text.
+
+    "一是加强组织领导。" and a marker line of its own are headings; "一是加强执法监督，全年开展
+    评查2次；" is a clause whose figures count.
+    """
+    if h.heading_end == len(text) or text.startswith("\n", h.heading_end):
+        return True
+    return not re.search(r"[\d，,]", h.text)
 
 
 def _containing(parts: list[Part], starts: list[int], pos: int) -> Part | None:
