@@ -160,8 +160,10 @@ def _read(text: str, year_hint: int | None, *, top: bool) -> _Reading:
     if top and w["study"].says(bare):
         return _Reading("study")
     years = _years(bare)
-    later = bool(year_hint and any(y > year_hint for y in years))
-    plan = w["next_year"].says(bare) and (not years or not year_hint or all(y > year_hint for y in years))
+    nxt = w["next_year"]
+    results = nxt.unless is not None and nxt.unless.search(bare)  # a heading on results is never plans
+    later = bool(year_hint and any(y > year_hint for y in years) and not results)
+    plan = nxt.says(bare) and (not years or not year_hint or all(y > year_hint for y in years))
     if w["shortcomings"].says(bare):
         return _Reading("shortcomings", merged=bool(later or plan))
     if later or plan:

@@ -180,3 +180,16 @@ def test_first_responsible_sub_heading_in_a_plan_is_a_plan() -> None:
 def test_inline_sub_heading_ends_the_heading() -> None:
     text = "某镇2023年度报告 一、主要举措和成效（一）依法决策。审查12件。二、存在的不足一是力量不足。"
     assert _ids(text)[:2] == [("measures", "主要举措和成效"), ("shortcomings", "存在的不足")]
+
+
+@pytest.mark.parametrize(
+    ("heading", "part"),
+    [
+        ("2024年推进法治政府建设的主要举措和成效", None),  # the title said 2023年度: results are not plans
+        ("2024年工作任务完成情况", None),
+        ("下一步工作举措", "next_year"),
+        ("2024年工作思路和主要举措", "next_year"),
+    ],
+)
+def test_results_wording_beats_a_later_year(heading: str, part: str | None) -> None:
+    assert classify_heading(heading, 2023, top=True) == part
