@@ -342,7 +342,7 @@ def segment(doc: Document) -> Segmented:
         parts.append(Part("measures", "", 0, len(text)))
     elif tops[0].start > 0:
         parts.append(Part("preamble", "", 0, tops[0].start))  # title and opening paragraph
-    whole: list[Part] = []  # parts a measures heading names besides itself (not for sentences)
+    names_fr: set[int] = set()  # starts of measures parts whose heading also names first-responsibility
     for i, h in enumerate(tops):
         end = tops[i + 1].start if i + 1 < len(tops) else len(text)
         lo, hi = bisect_right(second_starts, h.start), bisect_left(second_starts, end)
@@ -356,18 +356,22 @@ def segment(doc: Document) -> Segmented:
             continue
         parts.append(Part(reading.part or "measures", h.text, h.start, end, subs))
         if reading.names_first_responsible:
-            whole.append(Part("first_responsible", h.text, h.start, end, embedded=True))
+            names_fr.add(h.start)
 
     # Parts that sit as a sub-section of a part on work done (first-responsibility under 一、(四)).
     embedded: list[Part] = []
+    named_only: list[Part] = []  # named by a measures heading only: a part, but not for sentences
     for part in parts:
         if part.id not in _HOSTS:
             continue
+        found = False
         for s in part.sections:
             pid = classify_heading(s.heading, year, top=False)
             if pid in ("first_responsible", "shortcomings", "next_year") and pid != part.id:
                 embedded.append(Part(pid, s.heading, s.start, s.end, (s,), embedded=True))
-    named_only = [p for p in whole if not any(e.id == p.id and p.start <= e.start < p.end for e in embedded)]
+                found = found or pid == "first_responsible"
+        if part.start in names_fr and not found:
+            named_only.append(Part("first_responsible", part.heading, part.start, part.end, embedded=True))
 
     sentences = _sentences(text, parts, embedded, [*tops, *seconds, *finer], sorted((*seconds, *finer),
                                                                                  key=lambda x: x.start))

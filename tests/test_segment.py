@@ -193,3 +193,19 @@ def test_inline_sub_heading_ends_the_heading() -> None:
 )
 def test_results_wording_beats_a_later_year(heading: str, part: str | None) -> None:
     assert classify_heading(heading, 2023, top=True) == part
+
+
+def test_measures_heading_naming_first_responsibility() -> None:
+    head = "一、2023年主要举措、成效及主要负责人履职情况\n"
+    plain = head + "（一）依法决策\n审查12件。\n二、存在的不足\n力量不足。\n"
+    seg = segment(doc(plain))
+    fr = [p for p in seg.parts if p.id == "first_responsible"]
+    assert [p.id for p in seg.parts if not p.embedded] == ["measures", "shortcomings"]
+    assert len(fr) == 1 and fr[0].embedded and fr[0].heading.startswith("2023年主要举措")
+    # Its sentences stay measures (the whole part is not first-responsibility content)…
+    assert next(s for s in seg.sentences if plain[s.start:s.end] == "审查12件。").part == "measures"
+    # …and a sub-section of its own replaces the heading's mention.
+    with_sub = (head + "（一）依法决策\n审查12件。\n（二）主要负责人履职情况\n县长主持会议3次。\n"
+                "二、存在的不足\n力量不足。\n")
+    fr = [p for p in segment(doc(with_sub)).parts if p.id == "first_responsible"]
+    assert [p.heading for p in fr] == ["主要负责人履职情况"]
