@@ -366,10 +366,17 @@ def segment(doc: Document) -> Segmented:
             continue
         found = False
         for s in part.sections:
-            pid = classify_heading(s.heading, year, top=False)
-            if pid in ("first_responsible", "shortcomings", "next_year") and pid != part.id:
+            reading = _read(s.heading, year, top=False)
+            pid = reading.part
+            if pid not in ("first_responsible", "shortcomings", "next_year") or pid == part.id:
+                continue
+            found = found or pid == "first_responsible"
+            cut = _plan_start(text, s.heading_end, s.end, (), year) if reading.merged else None
+            if cut is None:
                 embedded.append(Part(pid, s.heading, s.start, s.end, (s,), embedded=True))
-                found = found or pid == "first_responsible"
+            else:  # "（五）存在的问题及下一步打算" closing a measures part
+                embedded.append(Part("shortcomings", s.heading, s.start, cut, (s,), embedded=True))
+                embedded.append(Part("next_year", s.heading, cut, s.end, embedded=True))
         if part.start in names_fr and not found:
             named_only.append(Part("first_responsible", part.heading, part.start, part.end, embedded=True))
 

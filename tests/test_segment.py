@@ -209,3 +209,13 @@ def test_measures_heading_naming_first_responsibility() -> None:
                 "二、存在的不足\n力量不足。\n")
     fr = [p for p in segment(doc(with_sub)).parts if p.id == "first_responsible"]
     assert [p.heading for p in fr] == ["主要负责人履职情况"]
+
+
+def test_merged_sub_section_of_the_measures_is_split_too() -> None:
+    text = ("某镇2023年度法治政府建设报告\n一、工作开展情况\n（一）依法决策\n审查12件。\n（二）存在问题及下步打算\n"
+            "执法人员仅3名，力量不足。下步将招录执法人员2名。\n")
+    seg = segment(doc(text))
+    where = {text[s.start:s.end]: s.part for s in seg.sentences}
+    assert where["执法人员仅3名，力量不足。"] == "shortcomings"
+    assert where["下步将招录执法人员2名。"] == "next_year"
+    assert where["审查12件。"] == "measures"
