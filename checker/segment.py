@@ -74,6 +74,7 @@ _CITED = re.compile(
     r"|(?<!\d)(?:19|20)\d\d\s*年?\s*[-—–~～至到]+\s*(?:19|20)?\d\d\s*年?(?:度)?"
 )
 _YEAR = re.compile(r"(20\d\d)\s*年")
+_YEAR_NOT_DATE = re.compile(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)")
 
 # The order in which a heading is tried against the parts' wording: a first-responsibility
 # heading may also say 工作情况, a shortcomings heading may also name next steps (merged part).
@@ -81,13 +82,14 @@ _ORDER = ("first_responsible", "other", "study", "shortcomings", "next_year")
 # Parts that report work done: sub-sections in them may hold another part (first-responsibility
 # content under 一、（四）); in shortcomings or plans the same wording is a problem or a plan.
 _HOSTS = frozenset(p for p, role in PART_ROLE.items() if role == "done")
+_EMBEDDABLE = ("first_responsible", "shortcomings", "next_year")
 
 # A sentence that opens next year's plans inside a merged "存在的问题及下一步打算" part.
 _ENUM = re.compile(
     r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[是、.．]|\d{1,2}\s*[.．、]"
     r"|第[一二三四五六七八九十]{1,3}[，,、]|首先|其次|再次|最后|同时|此外)[，,、：:\s]*"
 )
-_PLAN_LEAD = re.compile(r"^(?:下一步|下步|下一阶段|今后|明年|来年|新的一年|接下来|未来一年|计划|(?P<y>20\d\d)\s*年)")
+_PLAN_LEAD = re.compile(r"^(?:下一步|下步|下一阶段|今后|明年|来年|新的一年|接下来|未来一年|(?P<y>20\d\d)\s*年)")
 _PLAN_WILL = re.compile(r"^[^。；;]{0,16}?(?<!未)(?<!不)(?<!没有)(?:将|拟|力争)(?!来|近|其)")
 
 
@@ -184,7 +186,8 @@ def classify_heading(text: str, year_hint: int | None, *, top: bool) -> str | No
 def title_year(doc: Document) -> int | None:
     """The year named in the report title (the year reported on), used to read headings."""
     title = doc.fields.get("title") or doc.text[:200]
-    m = _YEAR.search(strip_cited(title))
+    # A date ("发布时间：2024年3月25日") names the year of publication, not the year reported on.
+    m = _YEAR_NOT_DATE.search(strip_cited(title))
     return int(m.group(1)) if m else None
 
 
@@ -362,13 +365,13 @@ def segment(doc: Document) -> Segmented:
     embedded: list[Part] = []
     named_only: list[Part] = []  # named by a measures heading only: a part, but not for sentences
     for part in parts:
-        if part.id not in _HOSTS:
-            continue
+        # A shortcomings part may end on a sub-section for the plans ("（三）下一步工作打算").
+        wanted = _EMBEDDABLE if part.id in _HOSTS else ("next_year",) if part.id == "shortcomings" else ()
         found = False
         for s in part.sections:
             reading = _read(s.heading, year, top=False)
             pid = reading.part
-            if pid not in ("first_responsible", "shortcomings", "next_year") or pid == part.id:
+            if pid not in wanted or pid == part.id:
                 continue
             found = found or pid == "first_responsible"
             cut = _plan_start(text, s.heading_end, s.end, (), year) if reading.merged else None
@@ -380,18 +383,25 @@ def segment(doc: Document) -> Segmented:
         if part.start in names_fr and not found:
             named_only.append(Part("first_responsible", part.heading, part.start, part.end, embedded=True))
 
+    last = parts[-1]
+    if last.id == "shortcomings" and not any(p.id == "next_year" for p in (*parts, *embedded)):
+        # No part for the plans, but the report ends on them: "……。下一步，我镇将……".
+        cut = _plan_start(text, last.start, last.end, last.sections, year, strong=True)
+        if cut is not None:
+            embedded.append(Part("next_year", last.heading, cut, last.end, embedded=True))
+
     sentences = _sentences(text, parts, embedded, [*tops, *seconds, *finer], sorted((*seconds, *finer),
                                                                                  key=lambda x: x.start))
     return Segmented(document=doc, parts=(*parts, *embedded, *named_only), sentences=tuple(sentences))
 
 
-def _plan_sentence(piece: str, year: int | None) -> bool:
+def _plan_sentence(piece: str, year: int | None, *, strong: bool = False) -> bool:
     """Whether a sentence opens plans ("下一步，我镇将…", "2025年，将…", "一是将…")."""
-    s = _ENUM.sub("", piece.lstrip(), count=1)
+    s = piece.lstrip() if strong else _ENUM.sub("", piece.lstrip(), count=1)
     m = _PLAN_LEAD.match(s)
     if m and (not m.group("y") or not year or int(m.group("y")) > year):
         return True
-    return bool(_PLAN_WILL.match(s))
+    return not strong and (s.startswith("计划") or bool(_PLAN_WILL.match(s)))
 
 
 def _split_merged(text: str, h: _Heading, end: int, subs: tuple[Section, ...], year: int | None) -> list[Part]:
@@ -417,8 +427,12 @@ def _split_merged(text: str, h: _Heading, end: int, subs: tuple[Section, ...], y
     return [Part("shortcomings", h.text, h.start, cut, before), Part("next_year", h.text, cut, end, after)]
 
 
-def _plan_start(text: str, start: int, end: int, subs: tuple[Section, ...], year: int | None) -> int | None:
-    """Offset where plan language begins in text[start:end], or None."""
+def _plan_start(text: str, start: int, end: int, subs: tuple[Section, ...], year: int | None,
+                *, strong: bool = False) -> int | None:
+    """Offset where plan language begins in text[start:end], or None.
+
+    `strong`: only a sentence that opens with 下一步 / 今后 / next year counts (not a bare 将).
+    """
     cuts = {start, end}
     for s in subs:
         cuts.update((s.start, s.heading_end))
@@ -427,7 +441,7 @@ def _plan_start(text: str, start: int, end: int, subs: tuple[Section, ...], year
     sub_starts = [s.start for s in subs]
     for a, b in itertools.pairwise(sorted(cuts)):
         piece = text[a:b]
-        if not piece.strip() or not _plan_sentence(piece, year):
+        if not piece.strip() or not _plan_sentence(piece, year, strong=strong):
             continue
         a += len(piece) - len(piece.lstrip())
         k = bisect_right(sub_starts, a) - 1

@@ -219,3 +219,34 @@ def test_merged_sub_section_of_the_measures_is_split_too() -> None:
     assert where["执法人员仅3名，力量不足。"] == "shortcomings"
     assert where["下步将招录执法人员2名。"] == "next_year"
     assert where["审查12件。"] == "measures"
+
+
+def test_title_year_skips_a_publication_date() -> None:
+    d = Document(source="t", text="发布时间：2024年3月25日\n某镇2023年度法治政府建设工作报告\n", format="txt",
+                 encoding="utf-8")
+    assert title_year(d) == 2023
+
+
+def test_plans_closing_the_last_part_without_a_heading_of_their_own() -> None:
+    text = ("某镇2023年度法治政府建设报告\n一、主要举措和成效\n审查12件。下一步将继续审查。\n二、存在的不足\n"
+            "执法人员仅3名，力量不足。\n下一步，我镇将招录执法人员2名。\n")
+    seg = segment(doc(text))
+    nxt = [p for p in seg.parts if p.id == "next_year"]
+    assert len(nxt) == 1 and nxt[0].embedded and nxt[0].heading == "存在的不足"
+    assert text[nxt[0].start:].startswith("下一步，我镇将")
+    where = {text[s.start:s.end]: s.part for s in seg.sentences}
+    assert where["执法人员仅3名，力量不足。"] == "shortcomings"
+    assert where["下一步将继续审查。"] == "measures"  # plans inside the measures stay there
+
+
+def test_no_trailing_plan_split_when_a_plan_part_exists() -> None:
+    text = ("某镇2023年度法治政府建设报告\n一、2024年工作计划\n培训3次。\n二、存在的不足\n力量不足。\n"
+            "下一步，我镇将招录2名。\n")
+    assert [p.id for p in segment(doc(text)).parts if p.id == "next_year"] == ["next_year"]
+
+
+def test_plans_sub_section_closing_the_shortcomings_part() -> None:
+    text = ("某镇2023年度法治政府建设报告\n一、主要举措和成效\n审查12件。\n二、存在的不足\n（一）存在的问题\n"
+            "力量不足。\n（二）下一步工作打算\n一是招录2名。\n")
+    nxt = [p for p in segment(doc(text)).parts if p.id == "next_year"]
+    assert [(p.heading, p.embedded) for p in nxt] == [("下一步工作打算", True)]
