@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from checker.model import PART_ROLE, Document, Part, Section, Segmented, Sentence
-from checker.outline import load_outline
+from checker.outline import load_parts
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -119,7 +119,7 @@ class _Wording:
 def _wordings() -> dict[str, _Wording]:
     """Each part's heading wording, from the outline data (the one definition)."""
     out: dict[str, _Wording] = {}
-    for pid, req in load_outline().parts.items():
+    for pid, req in load_parts().items():
         alternatives = [re.escape(h) for h in req.headings] + list(req.heading_terms)
         unless = "|".join(f"(?:{u})" for u in req.heading_unless)
         out[pid] = _Wording(
