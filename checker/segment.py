@@ -76,9 +76,6 @@ _CITED = re.compile(
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _YEAR_NOT_DATE = re.compile(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)")
 
-# The order in which a heading is tried against the parts' wording: a first-responsibility
-# heading may also say 工作情况, a shortcomings heading may also name next steps (merged part).
-_ORDER = ("first_responsible", "other", "study", "shortcomings", "next_year")
 # Parts that report work done: sub-sections in them may hold another part (first-responsibility
 # content under 一、（四）); in shortcomings or plans the same wording is a problem or a plan.
 _HOSTS = frozenset(p for p, role in PART_ROLE.items() if role == "done")
@@ -148,10 +145,16 @@ def _years(text: str) -> list[int]:
 
 
 def _read(text: str, year_hint: int | None, *, top: bool) -> _Reading:
+    """What a heading introduces, from the parts' wording and the years it names.
+
+    Parts are tried in the order first_responsible, other, study, shortcomings, next_year: a
+    first-responsibility heading may also say 工作情况, a shortcomings heading may also name the
+    plans (a merged part).
+    """
     t = text.strip()
-    bare = strip_cited(t)  # the wording of cited documents says nothing about this part
+    bare = strip_cited(t)  # the wording of cited documents says nothing about this part…
     w = _wordings()
-    fr = w["first_responsible"].says(t)
+    fr = w["first_responsible"].says(t)  # …except 《…第一责任人职责规定》, first-responsibility work
     if fr:
         measures = w["measures"].says(t)
         if top and measures and measures.start() < fr.start():
