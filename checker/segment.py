@@ -279,13 +279,13 @@ def _layout(text: str, year: int | None) -> tuple[list[_Heading], list[_Heading]
         seconds = _in_sequence(l1)
         if seconds:
             return parts, seconds, sorted([*_in_sequence(l2), *l3], key=lambda h: h.start)
-        return parts, _in_sequence(l2), l3
+        return parts, _in_sequence(l2) or _own_lines(text, l3), l3
     tops = _top_sequence(l1)
     if len(tops) >= 2:
-        return tops, _in_sequence(l2), l3
+        return tops, _in_sequence(l2) or _own_lines(text, l3), l3
     md_tops, md_subs = _markdown_headings(text, year)
     if md_tops:
-        return md_tops, _in_sequence(l2) or md_subs, l3
+        return md_tops, _in_sequence(l2) or md_subs or _own_lines(text, l3), l3
     # Some reports number their parts （一）（二）…: use those when they name parts.
     as_top = _top_sequence([_Heading(1, h.number, h.marker, h.text, h.start, h.heading_end) for h in l2])
     if len(as_top) >= 2 and _names_a_part(as_top, year):
@@ -300,8 +300,13 @@ def _layout(text: str, year: int | None) -> tuple[list[_Heading], list[_Heading]
             return run, _in_sequence([h for h in l3_all if _style(h.marker) != style]), []
     unnumbered = _unnumbered_headings(text, year)
     if unnumbered:
-        return unnumbered, _in_sequence(l2), l3
-    return tops, _in_sequence(l2), l3
+        return unnumbered, _in_sequence(l2) or _own_lines(text, l3), l3
+    return tops, _in_sequence(l2) or _own_lines(text, l3), l3
+
+
+def _own_lines(text: str, hs: list[_Heading]) -> list[_Heading]:
+    """1. / 一是 headings that stand on a line of their own: sections when there is no （一）."""
+    return [h for h in hs if h.heading_end == len(text) or text.startswith("\n", h.heading_end)]
 
 
 def _style(marker: str) -> str:

@@ -250,3 +250,12 @@ def test_plans_sub_section_closing_the_shortcomings_part() -> None:
             "力量不足。\n（二）下一步工作打算\n一是招录2名。\n")
     nxt = [p for p in segment(doc(text)).parts if p.id == "next_year"]
     assert [(p.heading, p.embedded) for p in nxt] == [("下一步工作打算", True)]
+
+
+def test_first_responsibility_under_a_numbered_line_without_parenthesised_sections() -> None:
+    text = ("某镇2023年度法治政府建设报告\n一、主要举措和成效\n1.依法决策\n审查12件。\n"
+            "2.主要负责人履行第一责任人职责情况\n书记主持会议3次。\n二、存在的不足\n力量不足。\n")
+    seg = segment(doc(text))
+    fr = [p for p in seg.parts if p.id == "first_responsible"]
+    assert [(p.heading, p.embedded) for p in fr] == [("主要负责人履行第一责任人职责情况", True)]
+    assert next(s for s in seg.sentences if text[s.start:s.end] == "书记主持会议3次。").part == "first_responsible"
