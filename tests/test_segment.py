@@ -34,6 +34,8 @@ def test_cn_number(s: str, n: int) -> None:
         ("县政府主要负责人履行法治建设第一责任人、加强法治政府建设有关情况", "first_responsible"),
         ("其他需要报告的情况", "other"),
         ("学习贯彻习近平法治思想情况", "study"),
+        ("学习贯彻党的二十大精神情况", "study"),
+        ("学习贯彻党的二十大精神，推进法治政府建设取得新成效", None),
     ],
 )
 def test_classify_heading(heading: str, part: str | None) -> None:
