@@ -273,7 +273,7 @@ def _layout(text: str, year: int | None) -> tuple[list[_Heading], list[_Heading]
     l2 = _find(_L2, text, 2, 70)
     l3_all = _find(_L3, text, 3, 50)
     l3 = _in_sequence(l3_all)
-    parts = _top_sequence(_find(_PARTNO, text, 1, 60))
+    parts = _top_sequence(_find(_PARTNO, text, 1, 60)) if "部分" in text else []
     if len(parts) >= 2:
         # 第一部分 … 第二部分: 一、 numbers sections inside each part, （一） the finer ones.
         seconds = _in_sequence(l1)
