@@ -75,6 +75,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.parts": {"zh": "报告结构", "en": "Report parts"},
     "report.present": {"zh": "有", "en": "present"},
     "report.absent": {"zh": "缺少", "en": "missing"},
+    # Segmentation: the heading a part was found under, and implausible structures (issue 11 §3).
+    "report.found_under": {"zh": "标题“{heading}”", "en": "under “{heading}”"},
     "report.findings": {"zh": "结构与时效问题", "en": "Structure and timeliness findings"},
     "report.no_findings": {"zh": "未发现结构或时效问题。", "en": "No structure or timeliness problems."},
     "report.gaps": {"zh": "缺失事项", "en": "Missing items"},

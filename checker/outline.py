@@ -56,6 +56,9 @@ class PartRequirement:
     required: bool
     title: dict[str, str]
     headings: tuple[str, ...]
+    # How segmentation reads a heading as this part (regular expressions; see the YAML).
+    heading_terms: tuple[str, ...] = ()
+    heading_unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,31 @@ def _load_yaml(path: Path) -> dict:
         return yaml.load(fh, Loader=_LOADER)
 
 
+def _parts(req: dict) -> dict[str, PartRequirement]:
+    return {
+        p["id"]: PartRequirement(
+            id=p["id"],
+            order=int(p.get("order", 0)),
+            required=bool(p.get("required", False)),
+            title=dict(p["title"]),
+            headings=tuple(p.get("headings") or ()),
+            heading_terms=tuple(p.get("heading_terms") or ()),
+            heading_unless=tuple(p.get("heading_unless") or ()),
+        )
+        for p in req["parts"]
+    }
+
+
+@cache
+def load_parts(folder: Path | None = None) -> dict[str, PartRequirement]:
+    """The report parts alone (`report-requirements.yaml`), for segmentation.
+
+    A run whose rules come from the compiled cache never parses `outline.yaml`; reading the
+    small requirements file keeps segmentation from adding that cost to every command.
+    """
+    return _parts(_load_yaml((folder or outline_dir()) / "report-requirements.yaml"))
+
+
 @cache
 def load_outline(folder: Path | None = None) -> Outline:
     """Load `outline/outline.yaml` and `outline/report-requirements.yaml`."""
@@ -111,16 +139,7 @@ def load_outline(folder: Path | None = None) -> Outline:
         Chapter(int(c["id"]), dict(c["title"]), tuple(int(x) for x in c["items"]))
         for c in data["chapters"]
     )
-    parts = {
-        p["id"]: PartRequirement(
-            id=p["id"],
-            order=int(p.get("order", 0)),
-            required=bool(p.get("required", False)),
-            title=dict(p["title"]),
-            headings=tuple(p.get("headings") or ()),
-        )
-        for p in req["parts"]
-    }
+    parts = _parts(req)
     deadline = req["publication"]["deadline"]
     return Outline(
         title=dict(data["document"]["title"]),

@@ -28,6 +28,7 @@ FIELDS = (
     "next_year_sentences", "next_year_concrete", "next_year_topics",
     "first_responsible_sentences", "first_responsible_acts",
     "figures", "figures_per_k", "year_consistent", "dominant_year", "title_form",
+    "body_chars", "measures_chars", "measures_share", "next_year_figures", "next_year_figure_share",
 )
 
 
@@ -74,7 +75,33 @@ def measure(seg: Segmented, meta: Metadata, hits: list[Hit], checkpoint_ids: set
     out["year_consistent"] = not (year and dominant and dominant != year and years[dominant] > years.get(year, 0))
 
     out["title_form"] = title_form(meta)
+    out.update(shape(seg))
     return out
+
+
+def shape(seg: Segmented) -> dict[str, int]:
+    """How the report's body is spread over its parts, to tell an implausible structure.
+
+    A year's work that ended up in `next_year` (a measures heading misread as plans) or a
+    measures part of a few lines in a long report is more likely a misread or a misdrafted
+    report than a real one; `rules/quality.yaml` decides what is implausible.
+    """
+    text = seg.document.text
+    top = [p for p in seg.parts if not p.embedded and p.id != "preamble"]
+    body = sum(p.end - p.start for p in top)  # characters after the opening, headings included
+    measures = sum(p.end - p.start for p in top if p.id == "measures")
+    figures = Counter(
+        s.part for s in seg.sentences if s.part != "preamble" and not s.heading
+        for _ in FIGURE.finditer(text, s.start, s.end)
+    )
+    total = sum(figures.values())
+    return {
+        "body_chars": body,
+        "measures_chars": measures,
+        "measures_share": round(100 * measures / body) if body else 0,
+        "next_year_figures": figures["next_year"],
+        "next_year_figure_share": round(100 * figures["next_year"] / total) if total else 0,
+    }
 
 
 def title_form(meta: Metadata) -> str:

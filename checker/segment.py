@@ -1,20 +1,28 @@
 """Split a report into its parts, numbered sections and sentences.
 
 Reports follow the five-part layout of 厅字〔2019〕28号 with wide variation: parts in other
-orders, headings in many wordings, first-responsibility content as a sub-section of part 一,
-and scraped pages that ran every heading into one line. Headings are found by their numbering
-(一、 / （一） / 一是 / 1.) wherever they stand, kept only when the numbering runs in order, and
-classified into parts by their wording. All offsets index `Document.text`.
+orders, headings in many wordings, Guangdong's two leading study parts, first-responsibility
+content as a part or as a sub-section of another part, shortcomings and next year's plans
+merged under one heading, and scraped pages that ran every heading into one line.
+
+Headings are found by their numbering (第一部分 / 一、 / （一） / 一是 / 1. / Markdown #)
+wherever they stand, kept only when the numbering runs in order, and read as parts by their
+wording. The wording of each part lives in `outline/report-requirements.yaml` (`headings`,
+`heading_terms`, `heading_unless`); this module only decides the order in which parts are tried
+and reads the years a heading names. Every step is linear in the text length (one regex pass
+per heading kind, bisect lookups for each sentence). All offsets index `Document.text`.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cache
 
-from checker.model import Document, Part, Section, Segmented, Sentence
+from checker.model import PART_ROLE, Document, Part, Section, Segmented, Sentence
+from checker.outline import load_parts
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -37,29 +45,49 @@ def cn_number(s: str) -> int | None:
 
 
 _NUM = "[一二三四五六七八九十]{1,3}"
-# A heading marker stands at the start of a line or after a space or sentence end. The
-# patterns consume that one separator and look ahead for the marker (group `mk`): a pattern
-# that starts with a character class lets the regex engine skip ahead in C, where a leading
-# look-behind tests every position. `_find` puts a newline before the text for its start.
-_SEP = r"[\s。；！？!?：:|]"
-_L1 = re.compile(_SEP + rf"(?=(?P<mk>(?P<n>{_NUM})\s*[、.．]\s*|第(?P<p>{_NUM})部分[、:：\s]*))")
+# A heading marker stands at the start of a line or after a space, a sentence end or a
+# Markdown `#`. The patterns consume that one separator and look ahead for the marker (group
+# `mk`): a pattern that starts with a character class lets the regex engine skip ahead in C,
+# where a leading look-behind tests every position. `_find` puts a newline before the text.
+_SEP = r"[\s。；！？!?：:|#]"
+_PARTNO = re.compile(_SEP + rf"(?=(?P<mk>第(?P<n>{_NUM})部分[、:：.．\s]*))")
+_L1 = re.compile(_SEP + rf"(?=(?P<mk>(?P<n>{_NUM})\s*[、.．]\s*))")
 _L2 = re.compile(_SEP + rf"(?=(?P<mk>[（(]\s*(?P<n>{_NUM})\s*[）)]\s*))")
-_L3 = re.compile(_SEP + rf"(?=(?P<mk>(?P<n>{_NUM})是[，,:：\s]?|(?P<d>\d{{1,2}})\s*[.．、](?!\d)\s*"
+_L3 = re.compile(_SEP + rf"(?=(?P<mk>(?P<n>{_NUM})是[，,:：\s]?|(?P<d>\d{{1,2}})\s*[.．、](?:(?!\d)|(?=20\d\d\s*年))\s*"
                  r"|[（(](?P<p>\d{1,2})[）)]\s*))")
-# A heading's text runs to the line end, a sentence end, or a wide gap; never very far.
-_HEADING_END = re.compile(r"[\s。！？!?；;]")
+# Markdown headings pasted into plain text (a .md file's reader already drops the #).
+_MD = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]*(\S[^\n]*)$", re.M)
+# A heading runs to a sentence end, a wide gap or the first inline sub-heading that follows it
+# ("一、主要举措和成效（一）…", "（一）依法决策一是…"); never very far. 《 and 》 are tracked so
+# that a cited title ("《法治政府建设实施纲要(2021-2025年)》") never ends a heading early.
+_HEADING_STOP = re.compile(
+    r"[《》]|[\s。！？!?；;]|[（(][一二三四五六七八九十]{1,3}[）)]|一是|(?<![\d.．])1\s*[.．、](?!\d)"
+)
+_LONGEST = 150  # characters: the longest heading (Guangdong's measures heading is ~90)
 _SENT_END = re.compile(r"[。！？；;!?]+[”’」』)）]*|\n+")
 
-# Heading wordings by part. Order matters: the first that matches wins.
-_FIRST_RESP = re.compile(r"第一责任人|主要负责人|一把手|主要领导.{0,6}(履行|职责)|履职情况")
-_OTHER = re.compile(r"^(其他|其它)|需要报告的(其他)?(情况|事项)")
-_SHORT = re.compile(
-    r"(存在|面临)的?(主要)?(问题|不足|困难|短板)|不足|短板|差距|薄弱|^问题|问题(和|与|及)(原因|不足|困难)"
-    r"|困难(和|与|及)问题"
+# What a heading says apart from its wording: titles of cited documents, document numbers
+# and year ranges name other years than the one the part is about ("贯彻落实《法治政府建设
+# 实施纲要（2021—2025年）》" in a measures heading, 国办发〔2019〕).
+_CITED = re.compile(
+    r"《[^》\n]{0,100}》?|[〔\[［]\s*(?:19|20)\d\d\s*[〕\]］]"
+    r"|(?<!\d)(?:19|20)\d\d\s*年?\s*[-—–~～至到]+\s*(?:19|20)?\d\d\s*年?(?:度)?"
 )
-_NEXT = re.compile(r"下一步|下步|下一年|下年度|明年|来年|今后|努力方向|(工作|主要)?(安排|计划|打算|思路|展望|设想)")
-_STUDY = re.compile(r"学习.{0,10}(习近平|总书记|重要讲话)")
 _YEAR = re.compile(r"(20\d\d)\s*年")
+_YEAR_NOT_DATE = re.compile(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)")
+
+# Parts that report work done: sub-sections in them may hold another part (first-responsibility
+# content under 一、（四）); in shortcomings or plans the same wording is a problem or a plan.
+_HOSTS = frozenset(p for p, role in PART_ROLE.items() if role == "done")
+_EMBEDDABLE = ("first_responsible", "shortcomings", "next_year")
+
+# A sentence that opens next year's plans inside a merged "存在的问题及下一步打算" part.
+_ENUM = re.compile(
+    r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[是、.．]|\d{1,2}\s*[.．、]"
+    r"|第[一二三四五六七八九十]{1,3}[，,、]|首先|其次|再次|最后|同时|此外)[，,、：:\s]*"
+)
+_PLAN_LEAD = re.compile(r"^(?:下一步|下步|下一阶段|今后|明年|来年|新的一年|接下来|未来一年|(?P<y>20\d\d)\s*年)")
+_PLAN_WILL = re.compile(r"^[^。；;]{0,16}?(?<!未)(?<!不)(?<!没有)(?:将|拟|力争)(?!来|近|其)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,42 +100,114 @@ class _Heading:
     heading_end: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Wording:
+    terms: re.Pattern[str]
+    unless: re.Pattern[str] | None
+
+    def says(self, text: str) -> re.Match[str] | None:
+        m = self.terms.search(text)
+        if m is None or (self.unless is not None and self.unless.search(text)):
+            return None
+        return m
+
+
+@cache
+def _wordings() -> dict[str, _Wording]:
+    """Each part's heading wording, from the outline data (the one definition)."""
+    out: dict[str, _Wording] = {}
+    for pid, req in load_parts().items():
+        alternatives = [re.escape(h) for h in req.headings] + list(req.heading_terms)
+        unless = "|".join(f"(?:{u})" for u in req.heading_unless)
+        out[pid] = _Wording(
+            re.compile("|".join(f"(?:{a})" for a in alternatives) or r"(?!)"),
+            re.compile(unless) if unless else None,
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What a heading says it introduces."""
+
+    part: str | None  # None: a thematic heading (measures at the top level)
+    merged: bool = False  # a shortcomings heading that also names next year's plans
+    names_first_responsible: bool = False  # a measures heading that also names it
+
+
+def strip_cited(text: str) -> str:
+    """`text` without cited titles 《…》, document numbers 〔2019〕 and year ranges."""
+    return _CITED.sub(" ", text)
+
+
+def _years(text: str) -> list[int]:
+    return [int(y) for y in _YEAR.findall(text)]
+
+
+def _read(text: str, year_hint: int | None, *, top: bool) -> _Reading:
+    """What a heading introduces, from the parts' wording and the years it names.
+
+    Parts are tried in the order first_responsible, other, study, shortcomings, next_year: a
+    first-responsibility heading may also say 工作情况, a shortcomings heading may also name the
+    plans (a merged part).
+    """
+    t = text.strip()
+    bare = strip_cited(t)  # the wording of cited documents says nothing about this part…
+    w = _wordings()
+    fr = w["first_responsible"].says(t)  # …except 《…第一责任人职责规定》, first-responsibility work
+    if fr:
+        measures = w["measures"].says(t)
+        if top and measures and measures.start() < fr.start():
+            return _Reading(None, names_first_responsible=True)
+        return _Reading("first_responsible")
+    if w["other"].says(bare):
+        return _Reading("other")
+    if top and w["study"].says(bare):
+        return _Reading("study")
+    years = _years(bare)
+    nxt = w["next_year"]
+    results = nxt.unless is not None and nxt.unless.search(bare)  # a heading on results is never plans
+    later = bool(year_hint and any(y > year_hint for y in years) and not results)
+    plan = nxt.says(bare) and (not years or not year_hint or all(y > year_hint for y in years))
+    if w["shortcomings"].says(bare):
+        return _Reading("shortcomings", merged=bool(later or plan))
+    if later or plan:
+        return _Reading("next_year")
+    return _Reading(None)
+
+
 def classify_heading(text: str, year_hint: int | None, *, top: bool) -> str | None:
     """Part id for a heading's wording; None when it does not name a part.
 
     Top-level headings that name no part are thematic measures headings ("强化统筹、压实责任"),
-    so the caller maps None to `measures` for them.
+    so the caller maps None to `measures` for them. A merged "存在的问题及下一步打算" heading
+    reads as `shortcomings` here; `segment` splits its text between the two parts.
     """
-    t = text.strip()
-    if _FIRST_RESP.search(t):
-        return "first_responsible"
-    if _OTHER.search(t):
-        return "other"
-    if top and _STUDY.search(t) and not re.search(r"举措|成效|情况和|工作开展", t):
-        return "study"
-    if _SHORT.search(t) and not re.search(r"举措|成效|做法", t):
-        return "shortcomings"
-    years = [int(y) for y in _YEAR.findall(t)]
-    if year_hint and any(y > year_hint for y in years):
-        return "next_year"
-    if _NEXT.search(t) and not re.search(r"举措|成效|完成情况|落实情况", t):
-        if not years or not year_hint or all(y > year_hint for y in years):
-            return "next_year"
-    return None
+    return _read(text, year_hint, top=top).part
 
 
 def title_year(doc: Document) -> int | None:
     """The year named in the report title (the year reported on), used to read headings."""
     title = doc.fields.get("title") or doc.text[:200]
-    m = _YEAR.search(title)
+    # A date ("发布时间：2024年3月25日") names the year of publication, not the year reported on.
+    m = _YEAR_NOT_DATE.search(strip_cited(title))
     return int(m.group(1)) if m else None
 
 
-def _heading_text(text: str, start: int, limit: int) -> int:
-    """End offset of a heading that starts at `start` (after its marker)."""
-    window = text[start : start + limit]
-    m = _HEADING_END.search(window)
-    return start + (m.start() if m else len(window))
+def _heading_end(text: str, start: int, limit: int) -> int:
+    """End offset of a heading whose text starts at `start` (after its marker)."""
+    far = min(start + _LONGEST, len(text))
+    depth, titled = 0, False
+    for m in _HEADING_STOP.finditer(text, start, far):
+        c = m.group()
+        if c == "《":
+            depth, titled = depth + 1, True
+        elif c == "》":
+            depth = max(depth - 1, 0)
+        elif not depth:
+            # Past `limit` only when a cited title carried the heading there.
+            return m.start() if m.start() <= start + limit or titled else start + limit
+    return min(start + limit, len(text))
 
 
 def _find(pattern: re.Pattern[str], text: str, level: int, limit: int) -> list[_Heading]:
@@ -121,12 +221,22 @@ def _find(pattern: re.Pattern[str], text: str, level: int, limit: int) -> list[_
         if number is None:
             continue
         start, mk_end = m.start("mk") - 1, m.end("mk") - 1
-        end = _heading_text(text, mk_end, limit)
-        heading = text[mk_end:end].strip()
-        if not heading or len(heading) < 2:
+        end = _heading_end(text, mk_end, limit)
+        heading = text[mk_end:end].strip().rstrip("：:")
+        if len(heading) < 2:
             continue
-        found.append(_Heading(level, number, m.group("mk").strip(), heading, start, end))
+        found.append(_Heading(level, number, m.group("mk").strip(), heading, _line_start(text, start), end))
     return found
+
+
+def _line_start(text: str, start: int) -> int:
+    """`start`, moved back over a Markdown `##` that opens the heading's line."""
+    j = start
+    while j > 0 and start - j < 8 and text[j - 1] in "# \t":
+        j -= 1
+    if j < start and "#" in text[j:start] and (j == 0 or text[j - 1] == "\n"):
+        return j
+    return start
 
 
 def _in_sequence(cands: list[_Heading]) -> list[_Heading]:
@@ -153,20 +263,88 @@ def _top_sequence(cands: list[_Heading]) -> list[_Heading]:
     return kept
 
 
+def _names_a_part(hs: list[_Heading], year: int | None) -> bool:
+    return any(classify_heading(h.text, year, top=True) for h in hs)
+
+
+def _layout(text: str, year: int | None) -> tuple[list[_Heading], list[_Heading], list[_Heading]]:
+    """(part headings, their sections, finer headings) for the report's numbering scheme."""
+    l1 = _find(_L1, text, 1, 60)
+    l2 = _find(_L2, text, 2, 70)
+    l3_all = _find(_L3, text, 3, 50)
+    l3 = _in_sequence(l3_all)
+    parts = _top_sequence(_find(_PARTNO, text, 1, 60)) if "部分" in text else []
+    if len(parts) >= 2:
+        # 第一部分 … 第二部分: 一、 numbers sections inside each part, （一） the finer ones.
+        seconds = _in_sequence(l1)
+        if seconds:
+            return parts, seconds, sorted([*_in_sequence(l2), *l3], key=lambda h: h.start)
+        return parts, _in_sequence(l2) or _own_lines(text, l3), l3
+    tops = _top_sequence(l1)
+    if len(tops) >= 2:
+        return tops, _in_sequence(l2) or _own_lines(text, l3), l3
+    md_tops, md_subs = _markdown_headings(text, year)
+    if md_tops:
+        return md_tops, _in_sequence(l2) or md_subs or _own_lines(text, l3), l3
+    # Some reports number their parts （一）（二）…: use those when they name parts.
+    as_top = _top_sequence([_Heading(1, h.number, h.marker, h.text, h.start, h.heading_end) for h in l2])
+    if len(as_top) >= 2 and _names_a_part(as_top, year):
+        return as_top, [], l3
+    # A few number their parts 一是 / 1. / (1): only when at least two of them name distinct
+    # parts. Each style is tried alone, so that (1) inside 1. is not read as 2.
+    for style in ("是", "(", "."):
+        run = _top_sequence([_Heading(1, h.number, h.marker, h.text, h.start, h.heading_end)
+                             for h in l3_all if _style(h.marker) == style])
+        named = {classify_heading(h.text, year, top=True) for h in run} - {None}
+        if len(run) >= 2 and len(named) >= 2:
+            return run, _in_sequence([h for h in l3_all if _style(h.marker) != style]), []
+    unnumbered = _unnumbered_headings(text, year)
+    if unnumbered:
+        return unnumbered, _in_sequence(l2) or _own_lines(text, l3), l3
+    return tops, _in_sequence(l2) or _own_lines(text, l3), l3
+
+
+def _own_lines(text: str, hs: list[_Heading]) -> list[_Heading]:
+    """1. / 一是 headings that stand on a line of their own: sections when there is no （一）."""
+    return [h for h in hs if h.heading_end == len(text) or text.startswith("\n", h.heading_end)]
+
+
+def _style(marker: str) -> str:
+    """The numbering style of a 一是 / 1. / (1) marker."""
+    if marker.endswith("是") or "是" in marker[-2:]:
+        return "是"
+    return "(" if marker[0] in "(（" else "."
+
+
+def _markdown_headings(text: str, year: int | None) -> tuple[list[_Heading], list[_Heading]]:
+    """Unnumbered Markdown headings (## 主要举措和成效): the shallowest level that names parts."""
+    levels: dict[int, list[_Heading]] = {}
+    for m in _MD.finditer(text):
+        depth = len(m.group(1))
+        hs = levels.setdefault(depth, [])
+        heading = m.group(2).strip().rstrip("：:")
+        hs.append(_Heading(depth, len(hs) + 1, m.group(1), heading, m.start(), m.end()))
+    depths = sorted(levels)
+    for i, depth in enumerate(depths):
+        hs = levels[depth]
+        if len(hs) >= 2 and (_names_a_part(hs, year) or any(_measures_words(h.text) for h in hs)):
+            subs = levels[depths[i + 1]] if i + 1 < len(depths) else []
+            return [_Heading(1, h.number, h.marker, h.text, h.start, h.heading_end) for h in hs], [
+                _Heading(2, h.number, h.marker, h.text, h.start, h.heading_end) for h in subs
+            ]
+    return [], []
+
+
+def _measures_words(text: str) -> bool:
+    return _wordings()["measures"].says(strip_cited(text)) is not None
+
+
 def segment(doc: Document) -> Segmented:
     """Split `doc` into parts, sections and sentences."""
     text = doc.text
     year = title_year(doc)
-    tops = _top_sequence(_find(_L1, text, 1, 60))
-    seconds = _in_sequence(_find(_L2, text, 2, 70))
-    if len(tops) < 2:
-        # Some reports number their parts （一）（二）…: use those when they name parts.
-        as_top = _top_sequence(_find(_L2, text, 1, 70))
-        if len(as_top) >= 2 and any(classify_heading(h.text, year, top=True) for h in as_top):
-            tops, seconds = as_top, []
-        else:
-            tops = _unnumbered_headings(text, year) or tops
-    thirds = _in_sequence(_find(_L3, text, 3, 50))
+    tops, seconds, finer = _layout(text, year)
+    second_starts = [s.start for s in seconds]
 
     parts: list[Part] = []
     if not tops:
@@ -175,34 +353,110 @@ def segment(doc: Document) -> Segmented:
         parts.append(Part("measures", "", 0, len(text)))
     elif tops[0].start > 0:
         parts.append(Part("preamble", "", 0, tops[0].start))  # title and opening paragraph
+    names_fr: set[int] = set()  # starts of measures parts whose heading also names first-responsibility
     for i, h in enumerate(tops):
         end = tops[i + 1].start if i + 1 < len(tops) else len(text)
-        pid = classify_heading(h.text, year, top=True) or "measures"
+        lo, hi = bisect_right(second_starts, h.start), bisect_left(second_starts, end)
         subs = tuple(
-            Section(s.level, s.marker, s.text, s.start, s.heading_end, _section_end(s, seconds, end))
-            for s in seconds
-            if h.start < s.start < end
+            Section(s.level, s.marker, s.text, s.start, s.heading_end, seconds[k + 1].start if k + 1 < hi else end)
+            for k, s in enumerate(seconds[lo:hi], lo)
         )
-        parts.append(Part(pid, h.text, h.start, end, subs))
-
-    # Parts that sit as a sub-section of another part (first-responsibility under 一、(四)).
-    embedded: list[Part] = []
-    for part in list(parts):
-        if part.id not in ("measures", "other", "preamble", "study"):
+        reading = _read(h.text, year, top=True)
+        if reading.merged:
+            parts.extend(_split_merged(text, h, end, subs, year))
             continue
+        parts.append(Part(reading.part or "measures", h.text, h.start, end, subs))
+        if reading.names_first_responsible:
+            names_fr.add(h.start)
+
+    # Parts that sit as a sub-section of a part on work done (first-responsibility under 一、(四)).
+    embedded: list[Part] = []
+    named_only: list[Part] = []  # named by a measures heading only: a part, but not for sentences
+    for part in parts:
+        # A shortcomings part may end on a sub-section for the plans ("（三）下一步工作打算").
+        wanted = _EMBEDDABLE if part.id in _HOSTS else ("next_year",) if part.id == "shortcomings" else ()
+        found = False
         for s in part.sections:
-            pid = classify_heading(s.heading, year, top=False)
-            if pid in ("first_responsible", "shortcomings", "next_year"):
+            reading = _read(s.heading, year, top=False)
+            pid = reading.part
+            if pid not in wanted or pid == part.id:
+                continue
+            found = found or pid == "first_responsible"
+            cut = _plan_start(text, s.heading_end, s.end, (), year) if reading.merged else None
+            if cut is None:
                 embedded.append(Part(pid, s.heading, s.start, s.end, (s,), embedded=True))
-    parts.extend(embedded)
+            else:  # "（五）存在的问题及下一步打算" closing a measures part
+                embedded.append(Part("shortcomings", s.heading, s.start, cut, (s,), embedded=True))
+                embedded.append(Part("next_year", s.heading, cut, s.end, embedded=True))
+        if part.start in names_fr and not found:
+            named_only.append(Part("first_responsible", part.heading, part.start, part.end, embedded=True))
 
-    sentences = _sentences(text, parts, tops, seconds, thirds)
-    return Segmented(document=doc, parts=tuple(parts), sentences=tuple(sentences))
+    last = parts[-1]
+    if last.id == "shortcomings" and not any(p.id == "next_year" for p in (*parts, *embedded)):
+        # No part for the plans, but the report ends on them: "……。下一步，我镇将……".
+        cut = _plan_start(text, last.start, last.end, last.sections, year, strong=True)
+        if cut is not None:
+            embedded.append(Part("next_year", last.heading, cut, last.end, embedded=True))
+
+    sentences = _sentences(text, parts, embedded, [*tops, *seconds, *finer], sorted((*seconds, *finer),
+                                                                                 key=lambda x: x.start))
+    return Segmented(document=doc, parts=(*parts, *embedded, *named_only), sentences=tuple(sentences))
 
 
-def _section_end(s: _Heading, seconds: list[_Heading], limit: int) -> int:
-    later = [o.start for o in seconds if s.start < o.start < limit]
-    return min(later) if later else limit
+def _plan_sentence(piece: str, year: int | None, *, strong: bool = False) -> bool:
+    """Whether a sentence opens plans ("下一步，我镇将…", "2025年，将…", "一是将…")."""
+    s = piece.lstrip() if strong else _ENUM.sub("", piece.lstrip(), count=1)
+    m = _PLAN_LEAD.match(s)
+    if m and (not m.group("y") or not year or int(m.group("y")) > year):
+        return True
+    return not strong and (s.startswith("计划") or bool(_PLAN_WILL.match(s)))
+
+
+def _split_merged(text: str, h: _Heading, end: int, subs: tuple[Section, ...], year: int | None) -> list[Part]:
+    """Shortcomings and next year's plans under one heading, split where the plans begin.
+
+    Sub-headings decide when one of them names the plans ("（二）下一步工作打算"); otherwise
+    the first sentence in plan language does (at its sub-heading when it opens one).
+    """
+    for k, s in enumerate(subs):
+        r = _read(s.heading, year, top=False)
+        if r.part == "next_year" or _plan_sentence(s.heading, year):
+            own = next((x.heading for x in subs[:k] if classify_heading(x.heading, year, top=False) == "shortcomings"),
+                       h.text)
+            return [Part("shortcomings", own, h.start, s.start, subs[:k]),
+                    Part("next_year", s.heading, s.start, end, subs[k:])]
+    cut = _plan_start(text, h.heading_end, end, subs, year)
+    if cut is None:
+        return [Part("shortcomings", h.text, h.start, end, subs)]
+    before = tuple(
+        Section(s.level, s.marker, s.heading, s.start, s.heading_end, min(s.end, cut)) for s in subs if s.start < cut
+    )
+    after = tuple(s for s in subs if s.start >= cut)
+    return [Part("shortcomings", h.text, h.start, cut, before), Part("next_year", h.text, cut, end, after)]
+
+
+def _plan_start(text: str, start: int, end: int, subs: tuple[Section, ...], year: int | None,
+                *, strong: bool = False) -> int | None:
+    """Offset where plan language begins in text[start:end], or None.
+
+    `strong`: only a sentence that opens with 下一步 / 今后 / next year counts (not a bare 将).
+    """
+    cuts = {start, end}
+    for s in subs:
+        cuts.update((s.start, s.heading_end))
+    for m in _SENT_END.finditer(text, start, end):
+        cuts.add(m.end())
+    sub_starts = [s.start for s in subs]
+    for a, b in itertools.pairwise(sorted(cuts)):
+        piece = text[a:b]
+        if not piece.strip() or not _plan_sentence(piece, year, strong=strong):
+            continue
+        a += len(piece) - len(piece.lstrip())
+        k = bisect_right(sub_starts, a) - 1
+        if k >= 0 and a >= subs[k].heading_end and not text[subs[k].heading_end : a].strip():
+            return subs[k].start  # the plan opens its sub-section: the sub-heading belongs to it
+        return a
+    return None
 
 
 def _unnumbered_headings(text: str, year: int | None) -> list[_Heading]:
@@ -211,8 +465,9 @@ def _unnumbered_headings(text: str, year: int | None) -> list[_Heading]:
     pos = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        if 4 <= len(stripped) <= 40 and not re.search(r"[。；;，,]$", stripped):
-            if classify_heading(stripped, year, top=True) or re.search(r"举措|成效|主要做法|工作情况", stripped):
+        # An opening line ("现将…报告如下：") is no heading.
+        if 4 <= len(stripped) <= 40 and not re.search(r"[。；;，,：:]$", stripped):
+            if classify_heading(stripped, year, top=True) or _measures_words(stripped):
                 start = pos + line.index(stripped)
                 found.append(_Heading(1, len(found) + 1, "", stripped, start, start + len(stripped)))
         pos += len(line) + 1
@@ -222,23 +477,29 @@ def _unnumbered_headings(text: str, year: int | None) -> list[_Heading]:
 def _sentences(
     text: str,
     parts: list[Part],
-    tops: list[_Heading],
-    seconds: list[_Heading],
-    thirds: list[_Heading],
+    embedded: list[Part],
+    headings: list[_Heading],
+    sections: list[_Heading],
 ) -> list[Sentence]:
-    """Sentences with their part and innermost section; headings end sentences."""
+    """Sentences with their part and innermost section; headings end sentences.
+
+    Parts (and embedded parts) do not overlap among themselves, so each sentence finds its
+    part by bisection: linear in the number of sentences, whatever the number of parts.
+    """
     cuts = {0, len(text)}
     heading_at: dict[int, int] = {}
-    for h in (*tops, *seconds, *thirds):
+    for h in headings:
         cuts.add(h.start)
         cuts.add(h.heading_end)
-        heading_at[h.start] = h.heading_end
+        if h.level < 3 or _run_in_heading(text, h):
+            heading_at[h.start] = h.heading_end
     for m in _SENT_END.finditer(text):
         cuts.add(m.end())
     bounds = sorted(cuts)
-    top_parts = [p for p in parts if not p.embedded]
-    inner = [p for p in parts if p.embedded]
-    sections = sorted((*seconds, *thirds), key=lambda h: h.start)
+    outer = sorted(parts, key=lambda p: p.start)
+    inner = sorted(embedded, key=lambda p: p.start)
+    outer_starts = [p.start for p in outer]
+    inner_starts = [p.start for p in inner]
     section_starts = [h.start for h in sections]
     out: list[Sentence] = []
     for a, b in itertools.pairwise(bounds):
@@ -248,11 +509,25 @@ def _sentences(
         start, end = a + lead, a + trail
         if end - start < 2:
             continue
-        part = next((p for p in inner if p.start <= start < p.end), None) or next(
-            (p for p in top_parts if p.start <= start < p.end), None
-        )
+        part = _containing(inner, inner_starts, start) or _containing(outer, outer_starts, start)
         i = bisect_right(section_starts, start)
         section = sections[i - 1].text if i else None
         is_heading = heading_at.get(a) == b
         out.append(Sentence(len(out), start, end, part.id if part else "preamble", section, is_heading))
     return out
+
+
+def _run_in_heading(text: str, h: _Heading) -> bool:
+    """Whether a 一是 / 1. marker opens a heading rather than a clause of running text.
+
+    "一是加强组织领导。" and a marker line of its own are headings; "一是加强执法监督，全年开展
+    评查2次；" is a clause whose figures count.
+    """
+    if h.heading_end == len(text) or text.startswith("\n", h.heading_end):
+        return True
+    return not re.search(r"[\d，,]", h.text)
+
+
+def _containing(parts: list[Part], starts: list[int], pos: int) -> Part | None:
+    i = bisect_right(starts, pos) - 1
+    return parts[i] if i >= 0 and pos < parts[i].end else None

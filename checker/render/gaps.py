@@ -73,8 +73,12 @@ def build(r: ReportResult, ctx: RenderContext) -> GapReport:
         if p.id in ("other", "study") and not p.present:
             continue
         state = ctx.t("report.present") if p.present else ctx.t("report.absent")
-        if p.present and p.how:
-            state += f"（{ctx.t('part.how.' + p.how)}）" if ctx.lang == "zh" else f" ({ctx.t('part.how.' + p.how)})"
+        # How the part was found and the heading it was found under (the reader checks it).
+        details = [ctx.t("part.how." + p.how)] if p.present and p.how else []
+        if p.present and p.heading:
+            details.append(ctx.t("report.found_under", heading=p.heading))
+        if details:
+            state += f"（{'，'.join(details)}）" if ctx.lang == "zh" else f" ({', '.join(details)})"
         parts.append((ctx.t(f"part.{p.id}"), state))
     findings = [fmt(rules[f.rule].text("message", ctx.lang), f.args) for f in r.findings]
     counts = {st: sum(1 for it in r.items if it.status is st) for st in Status}

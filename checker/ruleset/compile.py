@@ -31,7 +31,8 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     "quality": frozenset(
         {"shortcomings_sentences", "shortcomings_causes", "shortcomings_topics", "shortcomings_figures",
          "next_year_sentences", "next_year_concrete", "next_year_topics", "first_responsible_sentences",
-         "first_responsible_acts", "figures", "figures_per_k", "year_consistent", "dominant_year", "title_form"}
+         "first_responsible_acts", "figures", "figures_per_k", "year_consistent", "dominant_year", "title_form",
+         "body_chars", "measures_chars", "measures_share", "next_year_figures", "next_year_figure_share"}
     ),
 }
 
