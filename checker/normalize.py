@@ -1,0 +1,485 @@
+"""Normalize a report's text for analysis, keeping a map back to the text the reader produced.
+
+Reports reach us through PDF copies, word processors and portals that leave traces a reader
+cannot see but a pattern can: bidi controls and zero-width characters inside words, soft
+hyphens, Kangxi radicals that look exactly like 一二三, compatibility ideographs, full-width
+digits, page numbers and running headers between the lines of a hard-wrapped PDF copy, and
+whole reports in traditional characters. Each would hide a heading or a term from
+segmentation and the rules. This module removes them, in three stages run once per document:
+
+1. characters: invisible format characters are deleted; Kangxi radicals, CJK compatibility
+   ideographs and full-width letters and digits become the characters they stand for (NFKC,
+   restricted to those classes: full-width Chinese punctuation such as ，：（） is left alone,
+   segmentation and the rules read it as it is);
+2. lines: page numbers (— 3 —, 第3页, 3/12) and running headers or footers (a short line
+   repeated at page intervals) are dropped, and a hard-wrapped paragraph is joined again (a
+   line break after a full line that does not end a sentence, when the next line is not a
+   heading);
+3. script: a report written in traditional characters is converted to simplified (OpenCC
+   t2s); a report in simplified characters is left as it is.
+
+Every stage reports its edits; `OffsetMap` composes them, so any span of the normalized text
+maps to the span of the reader's text it came from. `Document.text` is the normalized text
+every stage reads; `Document.original` is the reader's text that quotes and offsets index.
+Everything here is linear in the text's length: regular expressions, slicing and joining per
+run or per line, never a Python loop over characters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+import unicodedata
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from checker.model import Document
+
+# An edit of one stage, in that stage's input coordinates: text[start:end] became `length`
+# characters. Deletions have length 0. Edits are sorted and do not overlap.
+Edit = tuple[int, int, int]
+
+
+class OffsetMap:
+    """Maps offsets of a normalized text to offsets of the text it was made from.
+
+    Stored as segments, one per run of characters that came through unchanged (linear: the
+    n-th character of the segment is the n-th of its source run) or per replacement whose
+    length changed (atomic: any part of it maps to the whole source run). Deleted characters
+    are the gaps between segments. A lookup is a binary search, so the map stays small (one
+    segment per edit) and fast on a 20 MB report.
+    """
+
+    __slots__ = ("_lin", "_nlen", "_norm", "_olen", "_orig")
+
+    def __init__(self) -> None:
+        self._norm = array("q")  # where each segment starts in the normalized text
+        self._orig = array("q")  # where its source run starts in the original text
+        self._olen = array("q")  # length of its source run
+        self._lin = bytearray()  # 1: linear, 0: atomic
+        self._nlen = 0  # length of the normalized text
+
+    @classmethod
+    def identity(cls, length: int) -> OffsetMap:
+        """The map of a text that was not changed."""
+        m = cls()
+        m._add(0, 0, length, length, True)
+        m._nlen = length
+        return m
+
+    def __len__(self) -> int:
+        """Number of segments (one more than the number of edits, at most)."""
+        return len(self._norm)
+
+    def _add(self, norm: int, orig: int, nlen: int, olen: int, linear: bool) -> None:
+        if nlen <= 0:
+            return
+        if self._norm and linear and self._lin[-1]:
+            k = len(self._norm) - 1
+            if self._norm[k] + self._olen[k] == norm and self._orig[k] + self._olen[k] == orig:
+                self._olen[k] += olen  # continues the previous linear run
+                return
+        self._norm.append(norm)
+        self._orig.append(orig)
+        self._olen.append(olen)
+        self._lin.append(1 if linear else 0)
+
+    def start(self, i: int) -> int:
+        """Original offset where a span starting at normalized offset `i` starts."""
+        k = bisect_right(self._norm, i) - 1
+        if k < 0:
+            return self._orig[0] if self._norm else 0
+        if not self._lin[k]:
+            return self._orig[k]
+        return self._orig[k] + min(i - self._norm[k], self._olen[k])
+
+    def end(self, j: int) -> int:
+        """Original offset where a span ending at normalized offset `j` ends."""
+        k = bisect_left(self._norm, j) - 1
+        if k < 0:
+            return self._orig[0] if self._norm else 0
+        if not self._lin[k]:
+            return self._orig[k] + self._olen[k]
+        return self._orig[k] + min(j - self._norm[k], self._olen[k])
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span that normalized text[start:end] came from (never reversed)."""
+        a = self.start(start)
+        b = self.end(end) if end > start else a
+        return a, max(a, b)
+
+    def compose(self, edits: Sequence[Edit], new_length: int) -> OffsetMap:
+        """The map of the text made by applying `edits` to the text this map describes."""
+        out = OffsetMap()
+        pos = shift = 0
+        for s, e, n in edits:
+            self._copy(out, pos, s, shift)
+            a, b = self.span(s, e) if e > s else (self.start(s), self.start(s))
+            out._add(s + shift, a, n, b - a, False)
+            shift += n - (e - s)
+            pos = e
+        self._copy(out, pos, self._nlen, shift)
+        out._nlen = new_length
+        return out
+
+    def _copy(self, out: OffsetMap, a: int, b: int, shift: int) -> None:
+        """Append this map's segments restricted to normalized [a, b), moved by `shift`."""
+        if b <= a:
+            return
+        k = max(bisect_right(self._norm, a) - 1, 0)
+        n = len(self._norm)
+        while k < n and self._norm[k] < b:
+            seg_end = self._norm[k + 1] if k + 1 < n else self._nlen
+            lo, hi = max(self._norm[k], a), min(seg_end, b)
+            if hi > lo:
+                if self._lin[k]:
+                    off = lo - self._norm[k]
+                    out._add(lo + shift, self._orig[k] + off, hi - lo, hi - lo, True)
+                else:
+                    out._add(lo + shift, self._orig[k], hi - lo, self._olen[k], False)
+            k += 1
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self._norm, self._orig, self._olen, bytes(self._lin), self._nlen))
+
+
+def _rebuild(norm: array, orig: array, olen: array, lin: bytes, nlen: int) -> OffsetMap:
+    m = OffsetMap()
+    m._norm, m._orig, m._olen, m._lin, m._nlen = norm, orig, olen, bytearray(lin), nlen
+    return m
+
+
+def apply_edits(text: str, edits: Sequence[tuple[int, int, str]]) -> tuple[str, list[Edit]]:
+    """Apply replacements (start, end, new text) to `text`; the edits in `Edit` form."""
+    pieces: list[str] = []
+    pos = 0
+    for s, e, new in edits:
+        pieces.append(text[pos:s])
+        pieces.append(new)
+        pos = e
+    pieces.append(text[pos:])
+    return "".join(pieces), [(s, e, len(new)) for s, e, new in edits]
+
+
+# --- 1. characters ------------------------------------------------------------------------
+
+# Format characters with no visible form: bidi marks and embeddings/isolates, zero-width
+# space/joiners, word joiner and invisible operators, BOM, soft hyphen, Arabic letter mark,
+# Mongolian vowel separator, variation selectors (also the ideographic ones) and tag characters.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff"
+    "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]+"
+)
+# Character classes NFKC is applied to. Each maps to exactly one character, so the stage
+# never changes the text's length (checked when the table is built).
+_COMPAT_RANGES = (
+    (0x2E80, 0x2EFF),  # CJK radicals supplement (the two with a compatibility mapping)
+    (0x2F00, 0x2FDF),  # Kangxi radicals: ⼀⼆⼗ look exactly like 一二十
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF10, 0xFF19),  # full-width digits
+    (0xFF21, 0xFF3A),  # full-width Latin capitals
+    (0xFF41, 0xFF5A),  # full-width Latin small letters
+    (0x2F800, 0x2FA1F),  # CJK compatibility ideographs supplement
+)
+
+
+@lru_cache(maxsize=1)
+def _compat_table() -> tuple[dict[int, str], re.Pattern[str]]:
+    table: dict[int, str] = {}
+    for lo, hi in _COMPAT_RANGES:
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            nf = unicodedata.normalize("NFKC", ch)
+            if nf != ch and len(nf) == 1:
+                table[cp] = nf
+    cls = "".join(re.escape(chr(cp)) for cp in sorted(table))
+    return table, re.compile(f"[{cls}]")
+
+
+def normalize_chars(text: str) -> tuple[str, list[Edit]]:
+    """Delete invisible characters and map compatibility forms (same length) to plain ones."""
+    dels = [(m.start(), m.end(), "") for m in INVISIBLE.finditer(text)]
+    out, edits = apply_edits(text, dels) if dels else (text, [])
+    table, compat = _compat_table()
+    if compat.search(out):
+        out = out.translate(table)
+    return out, edits
+
+
+# --- 2. lines -----------------------------------------------------------------------------
+
+_DASH = "-—–－―~～_"
+_PAGE_NUMBER = re.compile(
+    rf"[{_DASH}]+\s*\d{{1,4}}\s*[{_DASH}]+"  # — 3 —, - 3 -
+    r"|(?:共\s*\d{1,4}\s*页\s*[,，/]?\s*)?第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"  # 第3页(共12页)
+    r"|(?:[Pp]age\s*)?(?P<n>\d{1,4})\s*(?:/|of)\s*(?P<of>\d{1,4})"  # 3/12, Page 3 of 12
+    r"|[Pp]age\s*\d{1,4}"
+)
+_BARE_NUMBER = re.compile(r"\d{1,4}")
+# A line that starts a heading: never joined to the line before it.
+_HEADING_START = re.compile(
+    r"(?:#{1,6}\s|[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]"
+    r"|\d{1,2}\s*[.．、](?!\d)|[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十\d]{1,3}(?:部分|章|节))"
+)
+# A line ending like this ends its sentence (or introduces a list): the break is kept.
+_ENDS = tuple("。！？；：:!?;")
+_SHORT_CHROME = 40  # a running header or footer is at most this long
+_MIN_WRAPPED = 5  # full lines needed before a text is taken as hard-wrapped
+
+
+def _width(line: str) -> float:
+    """Printed width in em: Chinese and full-width characters 1, others (digits, Latin) 0.5."""
+    wide = len(line.encode("utf-16-le")) // 2  # surrogate pairs count twice, close enough
+    narrow = len(line.encode("latin-1", "ignore"))
+    return wide - narrow / 2
+
+
+def _page_number(line: str) -> bool:
+    m = _PAGE_NUMBER.fullmatch(line)
+    if not m:
+        return False
+    if m.group("n") is not None:
+        return 0 < int(m.group("n")) <= int(m.group("of"))
+    return True
+
+
+def _chrome_lines(lines: list[str]) -> set[int]:
+    """Indexes of page numbers and running headers/footers among stripped `lines`."""
+    drop = {i for i, ln in enumerate(lines) if ln and _page_number(ln)}
+    # Bare numbers are page numbers only as a rising series of at least three.
+    bare = [i for i, ln in enumerate(lines) if _BARE_NUMBER.fullmatch(ln)]
+    if len(bare) >= 3 and all(int(lines[a]) < int(lines[b]) for a, b in itertools.pairwise(bare)):
+        drop.update(bare)
+    # Running headers and footers: a short line (digits aside) that comes back at intervals.
+    keyed: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if 2 <= len(ln) <= _SHORT_CHROME and i not in drop and not ln.endswith(_ENDS) and "。" not in ln:
+            keyed.setdefault(re.sub(r"\d+", "#", ln), []).append(i)
+    for key, at in keyed.items():
+        if len(at) < 3 or _HEADING_START.match(key):
+            continue
+        gaps = [b - a for a, b in itertools.pairwise(at)]
+        if min(gaps) < 8:
+            continue  # table cells and lists repeat close together, page chrome does not
+        first_text = next((i for i, ln in enumerate(lines) if ln), 0)
+        # The title often comes back as a running header: keep its first occurrence.
+        keep_first = at[0] <= first_text + 2
+        drop.update(at[1:] if keep_first else at)
+    return drop
+
+
+def _full_lines(lines: list[str]) -> list[bool]:
+    """Which lines are full (as long as the page's text lines), when the text is hard-wrapped."""
+    long_lines = [ln for ln in lines if len(ln) > 8]
+    none = [False] * len(lines)
+    if len(long_lines) < _MIN_WRAPPED:
+        return none
+    # The wrap width: (nearly) the widest line; in a hard-wrapped text most lines reach it.
+    widths = sorted(_width(ln) for ln in long_lines)
+    ref_w = widths[int(0.95 * (len(widths) - 1))]
+    ref_len = Counter(len(ln) for ln in long_lines).most_common(1)[0][0]
+    if ref_w > 120:
+        return none
+
+    def full(ln: str) -> bool:
+        w = _width(ln)
+        return w <= ref_w + 1 and (w >= ref_w - 2.5 or ref_len - 2 <= len(ln) <= ref_len + 1)
+
+    flags = [full(ln) if len(ln) > 8 else False for ln in lines]
+    n_full = sum(flags)
+    if n_full < _MIN_WRAPPED or n_full < 0.5 * len(long_lines):
+        return none
+    return flags
+
+
+def normalize_lines(text: str) -> tuple[str, list[Edit]]:
+    """Drop page numbers and running headers; re-join hard-wrapped paragraphs."""
+    if "\n" not in text:
+        return text, []
+    raw = text.split("\n")
+    lines = [ln.strip() for ln in raw]
+    starts = [0] * len(raw)
+    pos = 0
+    for i, ln in enumerate(raw):
+        starts[i] = pos
+        pos += len(ln) + 1
+    drop = _chrome_lines(lines)
+    full = _full_lines([ln if i not in drop else "" for i, ln in enumerate(lines)])
+    # Chrome lines go with their line break (the one before, for the last line).
+    dels: list[tuple[int, int, str]] = [
+        (starts[j], starts[j] + len(raw[j]) + 1, "") if j + 1 < len(raw) else (max(starts[j] - 1, 0), len(text), "")
+        for j in sorted(drop)
+    ]
+    prev: int | None = None  # last text line kept
+    gap_blank = gap_chrome = False
+    for i, ln in enumerate(lines):
+        if i in drop:
+            gap_chrome = True
+        elif not ln:
+            gap_blank = True
+        else:
+            if (
+                prev is not None
+                and full[prev]
+                and not lines[prev].endswith(_ENDS)
+                and not _HEADING_START.match(ln)
+                and (gap_chrome or not gap_blank)  # a blank line alone ends a paragraph
+            ):
+                # Join: everything between the previous line's last character and this
+                # line's first goes (the break, and chrome or blank lines of a page break).
+                a = starts[prev] + len(raw[prev].rstrip())
+                dels.append((a, starts[i] + len(raw[i]) - len(raw[i].lstrip()), ""))
+            prev, gap_blank, gap_chrome = i, False, False
+    if not dels:
+        return text, []
+    return apply_edits(text, _merge(dels))
+
+
+def _merge(dels: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Sort deletions and merge overlapping ones."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, _ in sorted(dels):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e), "")
+        else:
+            out.append((s, e, ""))
+    return out
+
+
+# --- 3. script ----------------------------------------------------------------------------
+
+TRADITIONAL_SHARE = 0.05  # share of Chinese characters t2s changes in a traditional text
+_SAMPLE = 100_000  # characters looked at to decide
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CLAUSE = re.compile(r"[^，。；：、！？,.;:!?\s]+|[，。；：、！？,.;:!?\s]+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc  # imported here: loading the dictionaries costs time only when needed
+
+    return opencc.OpenCC("t2s")
+
+
+def is_traditional(text: str) -> bool:
+    """True when the text is written in traditional characters (not one odd character).
+
+    t2s leaves a simplified text all but unchanged (a place name with 乾 changes one
+    character), while it changes a fifth or more of a traditional one's characters.
+    """
+    sample = text[:_SAMPLE]
+    changed = sum(map(str.__ne__, sample, _t2s().convert(sample)))
+    return changed >= 5 and changed >= TRADITIONAL_SHARE * len(_CJK.findall(sample))
+
+
+def to_simplified(text: str) -> tuple[str, list[Edit]]:
+    """Convert a traditional-character text to simplified.
+
+    OpenCC converts phrases; a line whose length changed is converted clause by clause and
+    each clause whose length changed is one edit, so offsets stay exact everywhere else.
+    """
+    conv = _t2s()
+    old = text.split("\n")
+    new = conv.convert(text).split("\n")
+    if len(new) != len(old):
+        new = [conv.convert(ln) for ln in old]
+    edits: list[Edit] = []
+    pos = 0
+    for i, (a, b) in enumerate(zip(old, new, strict=True)):
+        if len(a) != len(b):
+            pieces = []
+            for m in _CLAUSE.finditer(a):
+                c = conv.convert(m.group(0))
+                if len(c) != len(m.group(0)):
+                    edits.append((pos + m.start(), pos + m.end(), len(c)))
+                pieces.append(c)
+            new[i] = "".join(pieces)
+        pos += len(a) + 1
+    return "\n".join(new), edits
+
+
+# --- the stage ----------------------------------------------------------------------------
+
+
+def normalize_field(value: str, traditional: bool) -> str:
+    """A page field (title, publisher) normalized like the body, without a map."""
+    out, _ = normalize_chars(value)
+    if traditional:
+        out = _t2s().convert(out)
+    return out.strip()
+
+
+def _subsequence_edits(old: str, new: str) -> list[Edit] | None:
+    """Edits that turn `old` into `new` when `new` keeps some of `old`'s lines (or their starts)."""
+    new_lines = new.split("\n")
+    dels: list[tuple[int, int, str]] = []
+    j = pos = 0
+    for ln in old.split("\n"):
+        if j < len(new_lines) and ln == new_lines[j]:
+            j += 1
+        elif j < len(new_lines) and new_lines[j] and ln.startswith(new_lines[j]):
+            dels.append((pos + len(new_lines[j]), pos + len(ln), ""))
+            j += 1
+        else:
+            dels.append((pos, min(pos + len(ln) + 1, len(old)), ""))
+        pos += len(ln) + 1
+    out, edits = apply_edits(old, _merge(dels))
+    return edits if j == len(new_lines) and out == new else None
+
+
+def _reclean(text: str, fields: dict[str, str], sources: dict[str, str]) -> tuple[str, list[Edit]]:
+    """Run the reader's page cleaning again on a text that was traditional.
+
+    The reader looks for 发布日期, 索引号 and a title with 报告 in simplified characters; in a
+    traditional page it found none of them, so the fields are read and the page chrome is
+    removed again on the simplified text (`fields` and `sources` are updated in place; the
+    fields the reader found keep precedence).
+    """
+    from checker.read.clean import Fields, clean_text  # here: checker.read imports this module
+
+    found = Fields(values=fields, sources=sources)
+    cleaned = clean_text(text, found)
+    edits = _subsequence_edits(text, cleaned) if cleaned != text else None
+    return (cleaned, edits) if edits is not None else (text, [])
+
+
+def normalize_text(text: str, fields: dict[str, str] | None = None,
+                   sources: dict[str, str] | None = None) -> tuple[str, OffsetMap | None]:
+    """The analysis text and its map back to `text` (None when nothing changed).
+
+    `fields` and `sources` (a page's fields, see `Document.fields`) are normalized in place.
+    """
+    fields = {} if fields is None else fields
+    sources = {} if sources is None else sources
+    m = OffsetMap.identity(len(text))
+    out, edits = normalize_chars(text)
+    m = m.compose(edits, len(out)) if edits else m
+    traditional = is_traditional(out)
+    for k, v in fields.items():
+        fields[k] = normalize_field(v, traditional)
+    if traditional:
+        for stage in (to_simplified, lambda t: _reclean(t, fields, sources)):
+            new, edits = stage(out)
+            m = m.compose(edits, len(new)) if edits else m
+            out = new
+    new, edits = normalize_lines(out)
+    m = m.compose(edits, len(new)) if edits else m
+    out = new
+    return (text, None) if out == text else (out, m)
+
+
+def normalize(doc: Document) -> Document:
+    """The document with `text` normalized for analysis and `original` the reader's text."""
+    if doc.offsets is not None:
+        return doc  # already normalized
+    fields, sources = dict(doc.fields), dict(doc.field_sources)
+    text, offsets = normalize_text(doc.text, fields, sources)
+    if offsets is None and fields == doc.fields:
+        return doc
+    return dataclasses.replace(doc, text=text, original=doc.text, offsets=offsets, fields=fields,
+                               field_sources=sources)
