@@ -1,0 +1,304 @@
+"""Text normalization (checker/normalize.py): what it removes and joins, that a report reads the
+same with invisible characters, hard wraps, page chrome or traditional characters as without,
+and that every quote and offset still points into the reader's own text."""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+import re
+from pathlib import Path
+
+import opencc
+import pytest
+from conftest import CORPUS, ROOT, SAMPLES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checker.api import Checker
+from checker.model import Document, ReportResult
+from checker.normalize import OffsetMap, apply_edits, is_traditional, normalize, normalize_chars, normalize_lines
+from checker.read import SUFFIXES, read_bytes, read_document
+from checker.render.context import RenderContext
+from checker.render.jsonout import report_dict
+
+SAMPLE = SAMPLES / "yunxi-county-2024.txt"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _read(text: str, name: str = "r.txt") -> Document:
+    return read_bytes(text.encode("utf-8"), name, suffix=".txt")
+
+
+def _verdicts(r: ReportResult) -> tuple[dict[int, str], dict[str, bool]]:
+    return {i.id: i.status.value for i in r.items}, {p.id: p.present for p in r.parts}
+
+
+def _assert_quotes_original(r: ReportResult) -> None:
+    """Every evidence, promise and part offset indexes the reader's text and quotes it exactly."""
+    original = r.document.original
+    for item in r.items:
+        for e in (*item.evidence, *(e for c in item.checkpoints for e in c.evidence)):
+            assert 0 <= e.start <= e.end <= len(original)
+            assert original[e.start:e.end] == e.quote
+    for e in r.promises:
+        assert original[e.start:e.end] == e.quote
+    for p in r.parts:
+        if p.start is not None and p.end is not None:
+            assert 0 <= p.start <= p.end <= len(original)
+            if p.heading:
+                assert p.heading in original[p.start:p.end]
+
+
+# --- the offset map ---------------------------------------------------------------------------
+
+
+def test_identity_map() -> None:
+    m = OffsetMap.identity(10)
+    assert m.span(2, 5) == (2, 5) and m.span(0, 10) == (0, 10) and len(m) == 1
+
+
+def test_deletions_are_left_out_of_a_span() -> None:
+    text = "不\u00ad足\u200d之处"
+    out, edits = normalize_chars(text)
+    assert out == "不足之处"
+    m = OffsetMap.identity(len(text)).compose(edits, len(out))
+    a, b = m.span(0, 2)
+    assert text[a:b] == "不\u00ad足"  # the inner soft hyphen stays inside the quote
+    a, b = m.span(1, 4)
+    assert text[a:b] == "足\u200d之处"
+    assert m.span(2, 2)[0] == m.span(2, 2)[1]
+
+
+def test_a_replacement_that_changes_length_maps_as_a_whole() -> None:
+    text = "abcXYZdef"
+    out, edits = apply_edits(text, [(3, 6, "Q")])
+    m = OffsetMap.identity(len(text)).compose(edits, len(out))
+    assert out == "abcQdef"
+    assert m.span(3, 4) == (3, 6)
+    assert m.span(2, 5) == (2, 7)
+    assert m.span(0, 3) == (0, 3) and m.span(4, 7) == (6, 9)
+
+
+def test_composed_maps_and_pickling() -> None:
+    text = "一\u200b二\n\n三四五"
+    a, e1 = normalize_chars(text)
+    b, e2 = apply_edits(a, [(2, 4, "")])
+    m = OffsetMap.identity(len(text)).compose(e1, len(a)).compose(e2, len(b))
+    assert b == "一二三四五"
+    for i in range(len(b)):
+        s, t = m.span(i, i + 1)
+        assert text[s:t] == b[i]
+    again = pickle.loads(pickle.dumps(m))
+    assert [again.span(i, i + 1) for i in range(len(b))] == [m.span(i, i + 1) for i in range(len(b))]
+
+
+# --- characters -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dirty, clean", [
+    ("\u200f二、存在的问题", "二、存在的问题"),
+    ("\u202e二、存在的问题\u202c", "二、存在的问题"),
+    ("\u2066二、存在的问题\u2069", "二、存在的问题"),
+    ("\u2f06、存在的问题", "二、存在的问题"),  # Kangxi radical two
+    ("不\u00ad足", "不足"),
+    ("不\u200d足", "不足"),
+    ("不\u200b\u2060\ufeff足", "不足"),
+    ("不\ufe00足", "不足"),  # variation selector
+    ("\uf9fb法治", "炙法治"),  # a CJK compatibility ideograph
+    ("２０２４年办理３２件", "2024年办理32件"),  # full-width digits
+])
+def test_invisible_and_lookalike_characters(dirty: str, clean: str) -> None:
+    assert normalize_chars(dirty)[0] == clean
+
+
+def test_full_width_chinese_punctuation_is_left_alone() -> None:
+    text = "一、主要举措：依法（依规）办理，全年完成；是否到位？到位！"
+    assert normalize_chars(text) == (text, [])
+
+
+# --- lines ------------------------------------------------------------------------------------
+
+
+def _wrap(text: str, width: int = 30, page_lines: int = 20, chrome: tuple[str, ...] = ("— {n} —",)) -> str:
+    """A PDF copy: every paragraph cut every `width` characters, page chrome between pages."""
+    out: list[str] = []
+    page = count = 0
+    for para in text.split("\n"):
+        while para:
+            out.append(para[:width])
+            para = para[width:]
+            count += 1
+            if count % page_lines == 0:
+                page += 1
+                out += [c.format(n=page) for c in chrome]
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("chrome", ["— 3 —", "- 3 -", "—3—", "第3页", "第 3 页 共 12 页", "3/12", "Page 3 of 12"])
+def test_page_numbers_are_dropped(chrome: str) -> None:
+    body = "\n".join(["这是正文内容第一行的文字，用来测试页码是否会被删除掉了。"] * 4)
+    out, _ = normalize_lines(body + "\n" + chrome + "\n" + body)
+    assert chrome not in out
+    assert out.count("这是正文") == 8
+
+
+def test_lines_that_look_like_numbers_but_are_text_stay() -> None:
+    text = "一、主要工作\n12月\n全年办理案件\n32\n2024年"
+    assert normalize_lines(text) == (text, [])
+
+
+def test_hard_wraps_are_joined_but_not_before_headings() -> None:
+    para = "全年共办理行政复议案件三十二件，依法纠正违法或者不当行政行为五件，纠错率为百分之十五点六，" * 3
+    text = "一、主要举措和成效\n" + para + "\n（一）严格规范执法\n" + para + "\n二、存在的问题\n" + para
+    out, edits = normalize_lines(_wrap(text))
+    assert edits
+    assert out.rstrip("\n") == text
+    assert "\n二、存在的问题\n" in out and "\n（一）严格规范执法\n" in out
+
+
+def test_text_that_is_not_wrapped_keeps_its_lines() -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    out, _ = normalize_lines(text)
+    assert out.count("\n") == text.count("\n")
+
+
+def test_running_headers_are_dropped_and_the_title_kept() -> None:
+    title = "云溪县人民政府关于2024年法治政府建设情况的报告"
+    para = "全年共办理行政复议案件三十二件，依法纠正违法或者不当行政行为五件，纠错率为百分之十五点六，" * 8
+    body = "\n".join([para] * 6)
+    out, _ = normalize_lines(title + "\n" + _wrap(body, chrome=(title, "第{n}页")))
+    assert out.count(title) == 1 and out.startswith(title)
+    assert "第1页" not in out
+
+
+# --- script -----------------------------------------------------------------------------------
+
+
+def test_simplified_text_with_an_odd_traditional_character_is_not_converted() -> None:
+    text = SAMPLE.read_text(encoding="utf-8") + "\n乾潭镇"
+    assert not is_traditional(text)
+    assert "乾潭镇" in _read(text).text
+
+
+def test_traditional_text_reads_as_simplified_and_quotes_the_original(checker: Checker) -> None:
+    plain = SAMPLE.read_text(encoding="utf-8")
+    trad = opencc.OpenCC("s2t").convert(plain)
+    assert is_traditional(trad)
+    doc = _read(trad, "trad.txt")
+    assert doc.original == read_bytes(trad.encode(), "t.txt", suffix=".txt").original
+    assert "法治政府建设" in doc.text and doc.fields.get("title", "").endswith("报告")
+    ref = checker.check_document(_read(plain))
+    got = checker.check_document(doc)
+    assert _verdicts(got) == _verdicts(ref)
+    assert (got.metadata.agency.value, got.metadata.year.value) == (ref.metadata.agency.value, ref.metadata.year.value)
+    _assert_quotes_original(got)
+    quotes = [e.quote for i in got.items for e in i.evidence]
+    assert quotes and any("縣" in q or "區" in q or "這" in q or "為" in q or "與" in q for q in quotes)
+
+
+# --- whole reports ----------------------------------------------------------------------------
+
+
+def _inject(text: str) -> str:
+    """Invisible characters and look-alikes where they hurt: before headings and inside terms."""
+    for heading, dirty in (("一、", "\u2f00、"), ("二、", "\u200f\u2f06、"), ("三、", "\u202e三、\u202c"),
+                           ("四、", "\u2066四、\u2069"), ("五、", "\u200d五、")):
+        text = re.sub(f"^{heading}", dirty, text, count=1, flags=re.M)
+    return text.replace("不足", "不\u00ad足").replace("问题", "问\u200d题").replace("法治", "法\u200b治")
+
+
+def test_invisible_characters_change_no_verdict_and_the_gate_passes(checker: Checker) -> None:
+    plain = SAMPLE.read_text(encoding="utf-8")
+    dirty = _inject(plain)
+    assert "\u2f06" in dirty and "\u00ad" in dirty and "\u200f" in dirty
+    ref = checker.check_document(_read(plain))
+    got = checker.check_document(_read(dirty))
+    assert _verdicts(got) == _verdicts(ref)
+    assert all(p.present for p in got.parts if p.id in ("measures", "shortcomings", "first_responsible", "next_year"))
+    _assert_quotes_original(got)
+
+
+def test_a_pdf_copy_reads_like_the_text(checker: Checker) -> None:
+    plain = SAMPLE.read_text(encoding="utf-8")
+    wrapped = _wrap(plain, width=36, page_lines=25, chrome=("— {n} —", "云溪县人民政府"))
+    ref = checker.check_document(_read(plain))
+    got = checker.check_document(_read(wrapped))
+    assert _verdicts(got) == _verdicts(ref)
+    _assert_quotes_original(got)
+
+
+def _files() -> list[Path]:
+    found = [p for p in sorted(SAMPLES.iterdir()) if p.suffix.lower() in SUFFIXES]
+    found += [p for p in sorted(FIXTURES.rglob("*")) if p.suffix.lower() in SUFFIXES and p.is_file()]
+    return found
+
+
+@pytest.mark.parametrize("path", _files(), ids=lambda p: p.name)
+def test_every_quote_is_the_slice_of_the_source_text(checker: Checker, path: Path) -> None:
+    try:
+        doc = read_document(path)
+    except Exception as exc:  # fixtures that exist to be refused
+        pytest.skip(f"not a readable report: {exc}")
+    r = checker.check_document(doc)
+    _assert_quotes_original(r)
+    out = report_dict(r, RenderContext(results=[r], errors=[], ruleset=checker.ruleset, lang="zh"))
+    for item in out["items"]:
+        for e in item["evidence"]:
+            assert doc.original[e["start"]:e["end"]] == e["quote"]
+
+
+def test_corpus_quotes_are_slices_of_the_source_text(checker: Checker) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present beside the repository")
+    for path in sorted(CORPUS.glob("*.txt")):
+        for text in (path.read_text(encoding="utf-8-sig"), opencc.OpenCC("s2t").convert(
+                path.read_text(encoding="utf-8-sig"))):
+            _assert_quotes_original(checker.check_document(_read(_inject(_wrap(text)), path.name)))
+
+
+def test_a_normalized_document_is_not_normalized_twice() -> None:
+    doc = _read(SAMPLE.read_text(encoding="utf-8").replace("二、", "\u200f二、"))
+    assert doc.offsets is not None and normalize(doc) is doc
+
+
+# --- property ---------------------------------------------------------------------------------
+
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202e", "\u2066", "\u2069", "\u2060",
+             "\ufeff", "\u00ad", "\ufe0f"]
+PIECES = ["一、", "二、", "（三）", "不足", "存在的问题", "法治政府建设", "全年办理32件", "。", "，", " ", "2024年",
+          "行政复议", "\u2f06", "\uff12", "縣", "為", "這", "\n", "— 2 —", "第3页"]
+pieces = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=5)), max_size=120)
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(pieces.map("".join), st.data())
+def test_every_span_maps_into_the_original(text: str, data: st.DataObject) -> None:
+    doc = normalize(Document(source="p.txt", text=text, format="txt", encoding="utf-8"))
+    n = len(doc.text)
+    assert doc.original == text
+    cuts = sorted(data.draw(st.lists(st.integers(0, n), min_size=2, max_size=6)))
+    prev_end = 0
+    for a, b in itertools.pairwise(cuts):
+        s, e, quote = doc.quote(a, b)
+        assert 0 <= s <= e <= len(text) and quote == text[s:e]
+        assert s >= prev_end or a == b  # consecutive spans never overlap in the original
+        prev_end = max(prev_end, e)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([p for p in PIECES if p.isascii() or ("\u4e00" <= p[0] <= "\u9fff" and p not in
+                                 ("縣", "為", "這"))]), max_size=60).map("".join), st.data())
+def test_inserted_invisible_characters_are_removed_and_spans_quote_around_them(base: str, data: st.DataObject) -> None:
+    chars = list(base)
+    for _ in range(data.draw(st.integers(0, 20))):
+        chars.insert(data.draw(st.integers(0, len(chars))), data.draw(st.sampled_from(INVISIBLE)))
+    text = "".join(chars)
+    doc = normalize(Document(source="p.txt", text=text, format="txt", encoding="utf-8"))
+    assert doc.text == base
+    a = data.draw(st.integers(0, len(base)))
+    b = data.draw(st.integers(a, len(base)))
+    s, e, quote = doc.quote(a, b)
+    assert quote == text[s:e]
+    assert normalize_chars(quote)[0] == base[a:b]
