@@ -197,7 +197,14 @@ def _compat_table() -> tuple[dict[int, str], re.Pattern[str]]:
             nf = unicodedata.normalize("NFKC", ch)
             if nf != ch and len(nf) == 1:
                 table[cp] = nf
-    cls = "".join(re.escape(chr(cp)) for cp in sorted(table))
+    # The class as ranges of code points: a class of single characters makes `search` slow.
+    ranges: list[list[int]] = []
+    for cp in sorted(table):
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    cls = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
     return table, re.compile(f"[{cls}]")
 
 
@@ -248,29 +255,39 @@ def _page_number(line: str) -> bool:
     return True
 
 
-def _chrome_lines(lines: list[str]) -> set[int]:
-    """Indexes of page numbers and running headers/footers among stripped `lines`."""
+def _page_numbers(lines: list[str]) -> set[int]:
+    """Indexes of page-number lines among stripped `lines`."""
     drop = {i for i, ln in enumerate(lines) if ln and _page_number(ln)}
     # Bare numbers are page numbers only as a rising series of at least three.
     bare = [i for i, ln in enumerate(lines) if _BARE_NUMBER.fullmatch(ln)]
     if len(bare) >= 3 and all(int(lines[a]) < int(lines[b]) for a, b in itertools.pairwise(bare)):
         drop.update(bare)
-    # Running headers and footers: a short line (digits aside) that comes back at intervals.
+    return drop
+
+
+def _running_heads(lines: list[str], drop: set[int]) -> set[int]:
+    """Indexes of running headers and footers among stripped `lines`.
+
+    A running header is a short line (digits aside) that comes back at regular intervals, as
+    it does once a page. Only called for a text that shows other signs of a PDF copy (page
+    numbers, hard wraps), so a sub-heading repeated in each section stays.
+    """
     keyed: dict[str, list[int]] = {}
     for i, ln in enumerate(lines):
         if 2 <= len(ln) <= _SHORT_CHROME and i not in drop and not ln.endswith(_ENDS) and "。" not in ln:
             keyed.setdefault(re.sub(r"\d+", "#", ln), []).append(i)
+    first_text = next((i for i, ln in enumerate(lines) if ln), 0)
+    found: set[int] = set()
     for key, at in keyed.items():
         if len(at) < 3 or _HEADING_START.match(key):
             continue
+        # The title often comes back as a running header: its first occurrence stays.
+        repeats = at[1:] if at[0] <= first_text + 2 else at
         gaps = [b - a for a, b in itertools.pairwise(at)]
-        if min(gaps) < 8:
-            continue  # table cells and lists repeat close together, page chrome does not
-        first_text = next((i for i, ln in enumerate(lines) if ln), 0)
-        # The title often comes back as a running header: keep its first occurrence.
-        keep_first = at[0] <= first_text + 2
-        drop.update(at[1:] if keep_first else at)
-    return drop
+        # Table cells and lists repeat close together; pages are of similar length.
+        if len(repeats) >= 2 and min(gaps) >= 8 and max(gaps) <= 2 * min(gaps) + 4:
+            found.update(repeats)
+    return found
 
 
 def _full_lines(lines: list[str]) -> list[bool]:
@@ -294,6 +311,10 @@ def _full_lines(lines: list[str]) -> list[bool]:
     n_full = sum(flags)
     if n_full < _MIN_WRAPPED or n_full < 0.5 * len(long_lines):
         return none
+    # A wrap cuts sentences anywhere: most full lines end inside one. Lines of one length
+    # that all end a sentence are a list, not a wrapped paragraph.
+    if sum(1 for ln, f in zip(lines, flags, strict=True) if f and ln.endswith(_ENDS)) > 0.5 * n_full:
+        return none
     return flags
 
 
@@ -308,8 +329,11 @@ def normalize_lines(text: str) -> tuple[str, list[Edit]]:
     for i, ln in enumerate(raw):
         starts[i] = pos
         pos += len(ln) + 1
-    drop = _chrome_lines(lines)
+    drop = _page_numbers(lines)
     full = _full_lines([ln if i not in drop else "" for i, ln in enumerate(lines)])
+    if drop or any(full):
+        drop |= _running_heads(lines, drop)
+        full = _full_lines([ln if i not in drop else "" for i, ln in enumerate(lines)])
     # Chrome lines go with their line break (the one before, for the last line).
     dels: list[tuple[int, int, str]] = [
         (starts[j], starts[j] + len(raw[j]) + 1, "") if j + 1 < len(raw) else (max(starts[j] - 1, 0), len(text), "")
