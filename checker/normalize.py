@@ -457,12 +457,12 @@ def _subsequence_edits(old: str, new: str) -> list[Edit] | None:
 
 
 def _reclean(text: str, fields: dict[str, str], sources: dict[str, str]) -> tuple[str, list[Edit]]:
-    """Run the reader's page cleaning again on a text that was traditional.
+    """Run the reader's page cleaning again on a text normalization changed.
 
-    The reader looks for 发布日期, 索引号 and a title with 报告 in simplified characters; in a
-    traditional page it found none of them, so the fields are read and the page chrome is
-    removed again on the simplified text (`fields` and `sources` are updated in place; the
-    fields the reader found keep precedence).
+    The reader looks for 发布日期, 索引号 and a title with 报告 in simplified characters and on
+    one line; in a traditional page, or a PDF copy whose title wraps, it found none of them.
+    The fields are read and the page chrome removed again on the normalized text (`fields` and
+    `sources` are updated in place; the fields the reader found keep precedence).
     """
     from checker.read.clean import Fields, clean_text  # here: checker.read imports this module
 
@@ -492,8 +492,13 @@ def normalize_text(text: str, fields: dict[str, str] | None = None,
             m = m.compose(edits, len(new)) if edits else m
             out = new
     new, edits = normalize_lines(out)
-    m = m.compose(edits, len(new)) if edits else m
-    out = new
+    if edits:
+        m = m.compose(edits, len(new))
+        out = new
+        # A title or a field line cut in two by a hard wrap is whole now: read it again.
+        new, edits = _reclean(out, fields, sources)
+        m = m.compose(edits, len(new)) if edits else m
+        out = new
     return (text, None) if out == text else (out, m)
 
 
