@@ -225,12 +225,20 @@ def test_invisible_characters_change_no_verdict_and_the_gate_passes(checker: Che
     _assert_quotes_original(got)
 
 
-def test_a_pdf_copy_reads_like_the_text(checker: Checker) -> None:
+@pytest.mark.parametrize("width, chrome", [
+    (36, ("— {n} —", "云溪县人民政府")),
+    (20, ("", "{n}", "")),  # a title cut in two, bare page numbers between blank lines
+    (28, ("第{n}页 共99页",)),
+])
+def test_a_pdf_copy_reads_like_the_text(checker: Checker, width: int, chrome: tuple[str, ...]) -> None:
     plain = SAMPLE.read_text(encoding="utf-8")
-    wrapped = _wrap(plain, width=36, page_lines=25, chrome=("— {n} —", "云溪县人民政府"))
+    # A PDF holds the report, not the portal page around it.
+    plain = "云溪县人民政府关于2024年法治政府建设情况的报告\n" + plain[plain.index("江州市人民政府："):plain.index("打印本页")]
+    wrapped = _wrap(plain, width=width, page_lines=25, chrome=chrome)
     ref = checker.check_document(_read(plain))
     got = checker.check_document(_read(wrapped))
     assert _verdicts(got) == _verdicts(ref)
+    assert got.metadata == ref.metadata
     _assert_quotes_original(got)
 
 
