@@ -258,9 +258,10 @@ def _page_number(line: str) -> bool:
 def _page_numbers(lines: list[str]) -> set[int]:
     """Indexes of page-number lines among stripped `lines`."""
     drop = {i for i, ln in enumerate(lines) if ln and _page_number(ln)}
-    # Bare numbers are page numbers only as a rising series of at least three.
+    # Bare numbers are page numbers only as a rising series of at least three, a page apart
+    # (the numbers of a table's rows are close together).
     bare = [i for i, ln in enumerate(lines) if _BARE_NUMBER.fullmatch(ln)]
-    if len(bare) >= 3 and all(int(lines[a]) < int(lines[b]) for a, b in itertools.pairwise(bare)):
+    if len(bare) >= 3 and all(int(lines[a]) < int(lines[b]) and b - a >= 8 for a, b in itertools.pairwise(bare)):
         drop.update(bare)
     return drop
 
@@ -390,6 +391,15 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
+# Frequent characters that only traditional text uses (in general and in these reports). Fewer
+# than five of them in the sample: the text is simplified, and OpenCC is not even loaded.
+TRADITIONAL_HINTS = (
+    "們這個來為國會發與關對時學過後動還種經當點從業現進實體開機無長問題"
+    "縣區鎮級務規準設議書執辦總標條據權責審統構應協調導領黨員幹練護範項資監環許證"
+)
+_HINT = re.compile(f"[{TRADITIONAL_HINTS}]")
+
+
 def is_traditional(text: str) -> bool:
     """True when the text is written in traditional characters (not one odd character).
 
@@ -397,6 +407,8 @@ def is_traditional(text: str) -> bool:
     character), while it changes a fifth or more of a traditional one's characters.
     """
     sample = text[:_SAMPLE]
+    if len(_HINT.findall(sample)) < 5:
+        return False
     changed = sum(map(str.__ne__, sample, _t2s().convert(sample)))
     return changed >= 5 and changed >= TRADITIONAL_SHARE * len(_CJK.findall(sample))
 

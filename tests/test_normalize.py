@@ -17,7 +17,15 @@ from hypothesis import strategies as st
 
 from checker.api import Checker
 from checker.model import Document, ReportResult
-from checker.normalize import OffsetMap, apply_edits, is_traditional, normalize, normalize_chars, normalize_lines
+from checker.normalize import (
+    TRADITIONAL_HINTS,
+    OffsetMap,
+    apply_edits,
+    is_traditional,
+    normalize,
+    normalize_chars,
+    normalize_lines,
+)
 from checker.read import SUFFIXES, read_bytes, read_document
 from checker.render.context import RenderContext
 from checker.render.jsonout import report_dict
@@ -146,6 +154,8 @@ def test_page_numbers_are_dropped(chrome: str) -> None:
 def test_lines_that_look_like_numbers_but_are_text_stay() -> None:
     text = "一、主要工作\n12月\n全年办理案件\n32\n2024年"
     assert normalize_lines(text) == (text, [])
+    rows = "\n".join(f"{i}\n第{i}项工作" for i in range(1, 6))  # a table's row numbers
+    assert normalize_lines(rows) == (rows, [])
 
 
 def test_hard_wraps_are_joined_but_not_before_headings() -> None:
@@ -185,6 +195,11 @@ def test_simplified_text_with_an_odd_traditional_character_is_not_converted() ->
     text = SAMPLE.read_text(encoding="utf-8") + "\n乾潭镇"
     assert not is_traditional(text)
     assert "乾潭镇" in _read(text).text
+
+
+def test_the_traditional_hints_are_all_traditional_only() -> None:
+    t2s = opencc.OpenCC("t2s")
+    assert all(t2s.convert(ch) != ch for ch in TRADITIONAL_HINTS)
 
 
 def test_traditional_text_reads_as_simplified_and_quotes_the_original(checker: Checker) -> None:
@@ -233,7 +248,8 @@ def test_invisible_characters_change_no_verdict_and_the_gate_passes(checker: Che
 def test_a_pdf_copy_reads_like_the_text(checker: Checker, width: int, chrome: tuple[str, ...]) -> None:
     plain = SAMPLE.read_text(encoding="utf-8")
     # A PDF holds the report, not the portal page around it.
-    plain = "云溪县人民政府关于2024年法治政府建设情况的报告\n" + plain[plain.index("江州市人民政府："):plain.index("打印本页")]
+    body = plain[plain.index("江州市人民政府："):plain.index("打印本页")]
+    plain = "云溪县人民政府关于2024年法治政府建设情况的报告\n" + body
     wrapped = _wrap(plain, width=width, page_lines=25, chrome=chrome)
     ref = checker.check_document(_read(plain))
     got = checker.check_document(_read(wrapped))
