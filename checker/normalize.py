@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import operator
 import re
 import unicodedata
 from array import array
@@ -45,52 +46,65 @@ from checker.model import Document
 Edit = tuple[int, int, int]
 
 
-class OffsetMap:
-    """Maps offsets of a normalized text to offsets of the text it was made from.
+_SPAN = operator.methodcaller("span")
 
-    Stored as segments, one per run of characters that came through unchanged (linear: the
-    n-th character of the segment is the n-th of its source run) or per replacement whose
-    length changed (atomic: any part of it maps to the whole source run). Deleted characters
-    are the gaps between segments. A lookup is a binary search, so the map stays small (one
-    segment per edit) and fast on a 20 MB report.
+
+class _Stage:
+    """How one stage's output maps to its input.
+
+    Segments: one per run of characters that came through unchanged (linear: the n-th
+    character of the segment is the n-th of its source run) or per replacement whose length
+    changed (atomic: any part of it maps to the whole source run). Deleted characters are the
+    gaps between segments. A lookup is a binary search.
     """
 
-    __slots__ = ("_lin", "_nlen", "_norm", "_olen", "_orig")
+    __slots__ = ("_lin", "_norm", "_olen", "_orig")
 
-    def __init__(self) -> None:
-        self._norm = array("q")  # where each segment starts in the normalized text
-        self._orig = array("q")  # where its source run starts in the original text
-        self._olen = array("q")  # length of its source run
-        self._lin = bytearray()  # 1: linear, 0: atomic
-        self._nlen = 0  # length of the normalized text
+    def __init__(self, norm: array, orig: array, olen: array, lin: bytearray) -> None:
+        self._norm = norm  # where each segment starts in the output
+        self._orig = orig  # where its source run starts in the input
+        self._olen = olen  # length of its source run
+        self._lin = lin  # 1: linear, 0: atomic
 
     @classmethod
-    def identity(cls, length: int) -> OffsetMap:
-        """The map of a text that was not changed."""
-        m = cls()
-        m._add(0, 0, length, length, True)
-        m._nlen = length
-        return m
+    def from_edits(cls, edits: Sequence[Edit], in_length: int) -> _Stage:
+        """The stage that applied `edits` to a text of `in_length` characters."""
+        norm, orig, olen, lin = array("i"), array("i"), array("i"), bytearray()
+        pos_in = pos_out = 0
+        for s, e, n in edits:
+            if s > pos_in:
+                norm.append(pos_out), orig.append(pos_in), olen.append(s - pos_in), lin.append(1)
+                pos_out += s - pos_in
+            if n > 0:
+                norm.append(pos_out), orig.append(s), olen.append(e - s), lin.append(0)
+                pos_out += n
+            pos_in = e
+        if in_length > pos_in:
+            norm.append(pos_out), orig.append(pos_in), olen.append(in_length - pos_in), lin.append(1)
+        return cls(norm, orig, olen, lin)
+
+    @classmethod
+    def from_deletions(cls, pattern: re.Pattern[str], text: str) -> _Stage:
+        """The stage that deleted every match of `pattern` from `text`.
+
+        Built with C-level iteration only (no Python loop or object kept per match), so a
+        text with an invisible character after every character stays fast and small.
+        """
+        spans = array("i", itertools.chain.from_iterable(map(_SPAN, pattern.finditer(text))))
+        starts, ends = spans[0::2], spans[1::2]
+        del spans
+        starts.append(len(text))
+        orig = array("i", [0]) + ends  # each kept run starts where a deletion ended
+        kept = array("i", map(operator.sub, starts, orig))
+        del starts, ends
+        norm = array("i", itertools.accumulate(kept[:-1], initial=0))
+        return cls(norm, orig, kept, bytearray(b"\x01") * len(kept))
 
     def __len__(self) -> int:
-        """Number of segments (one more than the number of edits, at most)."""
         return len(self._norm)
 
-    def _add(self, norm: int, orig: int, nlen: int, olen: int, linear: bool) -> None:
-        if nlen <= 0:
-            return
-        if self._norm and linear and self._lin[-1]:
-            k = len(self._norm) - 1
-            if self._norm[k] + self._olen[k] == norm and self._orig[k] + self._olen[k] == orig:
-                self._olen[k] += olen  # continues the previous linear run
-                return
-        self._norm.append(norm)
-        self._orig.append(orig)
-        self._olen.append(olen)
-        self._lin.append(1 if linear else 0)
-
     def start(self, i: int) -> int:
-        """Original offset where a span starting at normalized offset `i` starts."""
+        """Input offset where a span starting at output offset `i` starts."""
         k = bisect_right(self._norm, i) - 1
         if k < 0:
             return self._orig[0] if self._norm else 0
@@ -99,7 +113,7 @@ class OffsetMap:
         return self._orig[k] + min(i - self._norm[k], self._olen[k])
 
     def end(self, j: int) -> int:
-        """Original offset where a span ending at normalized offset `j` ends."""
+        """Input offset where a span ending at output offset `j` ends."""
         k = bisect_left(self._norm, j) - 1
         if k < 0:
             return self._orig[0] if self._norm else 0
@@ -107,51 +121,52 @@ class OffsetMap:
             return self._orig[k] + self._olen[k]
         return self._orig[k] + min(j - self._norm[k], self._olen[k])
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Stage, (self._norm, self._orig, self._olen, self._lin))
+
+
+class OffsetMap:
+    """Maps spans of a normalized text to spans of the text it was made from.
+
+    A chain of stages (one per normalization step that changed offsets), each mapping its
+    output to its input; a span is mapped through them from the last to the first. The map
+    is as small as the edits (one segment each) and a lookup is a binary search per stage, so
+    building and using it stays linear on a 20 MB report.
+    """
+
+    __slots__ = ("_stages",)
+
+    def __init__(self, stages: tuple[_Stage, ...] = ()) -> None:
+        self._stages = stages
+
+    @classmethod
+    def identity(cls, length: int) -> OffsetMap:
+        """The map of a text that was not changed (`length` is kept for symmetry)."""
+        return cls()
+
+    def __len__(self) -> int:
+        """Number of segments over all stages."""
+        return sum(map(len, self._stages))
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span that normalized text[start:end] came from (never reversed)."""
-        a = self.start(start)
-        b = self.end(end) if end > start else a
-        return a, max(a, b)
+        a, b = start, end
+        for stage in reversed(self._stages):
+            a, b = stage.start(a), (stage.end(b) if b > a else stage.start(a))
+            b = max(a, b)
+        return a, b
+
+    def then(self, stage: _Stage) -> OffsetMap:
+        """The map with one more stage after the others."""
+        return OffsetMap((*self._stages, stage))
 
     def compose(self, edits: Sequence[Edit], new_length: int) -> OffsetMap:
         """The map of the text made by applying `edits` to the text this map describes."""
-        out = OffsetMap()
-        pos = shift = 0
-        for s, e, n in edits:
-            self._copy(out, pos, s, shift)
-            a, b = self.span(s, e) if e > s else (self.start(s), self.start(s))
-            out._add(s + shift, a, n, b - a, False)
-            shift += n - (e - s)
-            pos = e
-        self._copy(out, pos, self._nlen, shift)
-        out._nlen = new_length
-        return out
-
-    def _copy(self, out: OffsetMap, a: int, b: int, shift: int) -> None:
-        """Append this map's segments restricted to normalized [a, b), moved by `shift`."""
-        if b <= a:
-            return
-        k = max(bisect_right(self._norm, a) - 1, 0)
-        n = len(self._norm)
-        while k < n and self._norm[k] < b:
-            seg_end = self._norm[k + 1] if k + 1 < n else self._nlen
-            lo, hi = max(self._norm[k], a), min(seg_end, b)
-            if hi > lo:
-                if self._lin[k]:
-                    off = lo - self._norm[k]
-                    out._add(lo + shift, self._orig[k] + off, hi - lo, hi - lo, True)
-                else:
-                    out._add(lo + shift, self._orig[k], hi - lo, self._olen[k], False)
-            k += 1
+        in_length = new_length - sum(n - (e - s) for s, e, n in edits)
+        return self.then(_Stage.from_edits(edits, in_length))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self._norm, self._orig, self._olen, bytes(self._lin), self._nlen))
-
-
-def _rebuild(norm: array, orig: array, olen: array, lin: bytes, nlen: int) -> OffsetMap:
-    m = OffsetMap()
-    m._norm, m._orig, m._olen, m._lin, m._nlen = norm, orig, olen, bytearray(lin), nlen
-    return m
+        return (OffsetMap, (self._stages,))
 
 
 def apply_edits(text: str, edits: Sequence[tuple[int, int, str]]) -> tuple[str, list[Edit]]:
@@ -208,14 +223,20 @@ def _compat_table() -> tuple[dict[int, str], re.Pattern[str]]:
     return table, re.compile(f"[{cls}]")
 
 
-def normalize_chars(text: str) -> tuple[str, list[Edit]]:
-    """Delete invisible characters and map compatibility forms (same length) to plain ones."""
-    dels = [(m.start(), m.end(), "") for m in INVISIBLE.finditer(text)]
-    out, edits = apply_edits(text, dels) if dels else (text, [])
+def normalize_chars(text: str) -> tuple[str, _Stage | None]:
+    """Delete invisible characters and map compatibility forms (same length) to plain ones.
+
+    Returns the text and the stage map of the deletions (None when there were none).
+    """
+    stage = None
+    out = text
+    if INVISIBLE.search(text):
+        stage = _Stage.from_deletions(INVISIBLE, text)
+        out = INVISIBLE.sub("", text)
     table, compat = _compat_table()
     if compat.search(out):
         out = out.translate(table)
-    return out, edits
+    return out, stage
 
 
 # --- 2. lines -----------------------------------------------------------------------------
@@ -492,9 +513,8 @@ def normalize_text(text: str, fields: dict[str, str] | None = None,
     """
     fields = {} if fields is None else fields
     sources = {} if sources is None else sources
-    m = OffsetMap.identity(len(text))
-    out, edits = normalize_chars(text)
-    m = m.compose(edits, len(out)) if edits else m
+    out, stage = normalize_chars(text)
+    m = OffsetMap((stage,) if stage else ())
     traditional = is_traditional(out)
     for k, v in fields.items():
         fields[k] = normalize_field(v, traditional)
