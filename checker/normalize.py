@@ -262,9 +262,7 @@ _MIN_WRAPPED = 5  # full lines needed before a text is taken as hard-wrapped
 
 def _width(line: str) -> float:
     """Printed width in em: Chinese and full-width characters 1, others (digits, Latin) 0.5."""
-    wide = len(line.encode("utf-16-le")) // 2  # surrogate pairs count twice, close enough
-    narrow = len(line.encode("latin-1", "ignore"))
-    return wide - narrow / 2
+    return len(line) - len(line.encode("latin-1", "ignore")) / 2
 
 
 def _page_number(line: str) -> bool:
@@ -312,30 +310,31 @@ def _running_heads(lines: list[str], drop: set[int]) -> set[int]:
     return found
 
 
-def _full_lines(lines: list[str]) -> list[bool]:
-    """Which lines are full (as long as the page's text lines), when the text is hard-wrapped."""
-    long_lines = [ln for ln in lines if len(ln) > 8]
+def _full_lines(lines: list[str], widths: list[float], drop: set[int]) -> list[bool]:
+    """Which lines are full (as wide as the page's text lines), when the text is hard-wrapped.
+
+    `widths` are the lines' widths; lines in `drop` (page chrome) do not count.
+    """
+    long = [i for i, ln in enumerate(lines) if len(ln) > 8 and i not in drop]
     none = [False] * len(lines)
-    if len(long_lines) < _MIN_WRAPPED:
+    if len(long) < _MIN_WRAPPED:
         return none
     # The wrap width: (nearly) the widest line; in a hard-wrapped text most lines reach it.
-    widths = sorted(_width(ln) for ln in long_lines)
-    ref_w = widths[int(0.95 * (len(widths) - 1))]
-    ref_len = Counter(len(ln) for ln in long_lines).most_common(1)[0][0]
+    ws = sorted(widths[i] for i in long)
+    ref_w = ws[int(0.95 * (len(ws) - 1))]
+    ref_len = Counter(len(lines[i]) for i in long).most_common(1)[0][0]
     if ref_w > 120:
         return none
-
-    def full(ln: str) -> bool:
-        w = _width(ln)
-        return w <= ref_w + 1 and (w >= ref_w - 2.5 or ref_len - 2 <= len(ln) <= ref_len + 1)
-
-    flags = [full(ln) if len(ln) > 8 else False for ln in lines]
+    flags = none.copy()
+    for i in long:
+        w = widths[i]
+        flags[i] = w <= ref_w + 1 and (w >= ref_w - 2.5 or ref_len - 2 <= len(lines[i]) <= ref_len + 1)
     n_full = sum(flags)
-    if n_full < _MIN_WRAPPED or n_full < 0.5 * len(long_lines):
+    if n_full < _MIN_WRAPPED or n_full < 0.5 * len(long):
         return none
     # A wrap cuts sentences anywhere: most full lines end inside one. Lines of one length
     # that all end a sentence are a list, not a wrapped paragraph.
-    if sum(1 for ln, f in zip(lines, flags, strict=True) if f and ln.endswith(_ENDS)) > 0.5 * n_full:
+    if sum(1 for i in long if flags[i] and lines[i].endswith(_ENDS)) > 0.5 * n_full:
         return none
     return flags
 
@@ -351,11 +350,14 @@ def normalize_lines(text: str) -> tuple[str, list[Edit]]:
     for i, ln in enumerate(raw):
         starts[i] = pos
         pos += len(ln) + 1
+    widths = list(map(_width, lines))
     drop = _page_numbers(lines)
-    full = _full_lines([ln if i not in drop else "" for i, ln in enumerate(lines)])
+    full = _full_lines(lines, widths, drop)
     if drop or any(full):
-        drop |= _running_heads(lines, drop)
-        full = _full_lines([ln if i not in drop else "" for i, ln in enumerate(lines)])
+        heads = _running_heads(lines, drop)
+        if heads:
+            drop |= heads
+            full = _full_lines(lines, widths, drop)
     # Chrome lines go with their line break (the one before, for the last line).
     dels: list[tuple[int, int, str]] = [
         (starts[j], starts[j] + len(raw[j]) + 1, "") if j + 1 < len(raw) else (max(starts[j] - 1, 0), len(text), "")
