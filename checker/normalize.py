@@ -16,7 +16,7 @@ segmentation and the rules. This module removes them, in three stages run once p
    line break after a full line that does not end a sentence, when the next line is not a
    heading);
 3. script: a report written in traditional characters is converted to simplified (OpenCC
-   t2s); a report in simplified characters is left as it is.
+   tw2s); a report in simplified characters is left as it is.
 
 Every stage reports its edits; `OffsetMap` composes them, so any span of the normalized text
 maps to the span of the reader's text it came from. `Document.text` is the normalized text
@@ -407,11 +407,16 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE = re.compile(r"[^，。；：、！？,.;:!?\s]+|[，。；：、！？,.;:!?\s]+")
 
 
+# Traditional to simplified, Taiwan variant characters (裡, 著 …) included; on standard
+# traditional text the same as plain t2s.
+OPENCC_CONFIG = "tw2s"
+
+
 @lru_cache(maxsize=1)
 def _t2s() -> Any:
     import opencc  # imported here: loading the dictionaries costs time only when needed
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC(OPENCC_CONFIG)
 
 
 # Frequent characters that only traditional text uses (in general and in these reports). Fewer

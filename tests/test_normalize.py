@@ -20,6 +20,7 @@ from checker.api import Checker
 from checker.errors import InputError
 from checker.model import Document, ReportResult
 from checker.normalize import (
+    OPENCC_CONFIG,
     TRADITIONAL_HINTS,
     OffsetMap,
     apply_edits,
@@ -233,13 +234,14 @@ def test_a_phrase_that_changes_length_maps_to_its_clause(monkeypatch: pytest.Mon
 
 
 def test_the_traditional_hints_are_all_traditional_only() -> None:
-    t2s = opencc.OpenCC("t2s")
+    t2s = opencc.OpenCC(OPENCC_CONFIG)
     assert all(t2s.convert(ch) != ch for ch in TRADITIONAL_HINTS)
 
 
-def test_traditional_text_reads_as_simplified_and_quotes_the_original(checker: Checker) -> None:
+@pytest.mark.parametrize("config", ["s2t", "s2tw", "s2hk"])
+def test_traditional_text_reads_as_simplified_and_quotes_the_original(checker: Checker, config: str) -> None:
     plain = SAMPLE.read_text(encoding="utf-8")
-    trad = opencc.OpenCC("s2t").convert(plain)
+    trad = opencc.OpenCC(config).convert(plain)
     assert is_traditional(trad)
     doc = _read(trad, "trad.txt")
     assert doc.original == read_bytes(trad.encode(), "t.txt", suffix=".txt").original
