@@ -5,22 +5,25 @@ cannot see but a pattern can: bidi controls and zero-width characters inside wor
 hyphens, Kangxi radicals that look exactly like 一二三, compatibility ideographs, full-width
 digits, page numbers and running headers between the lines of a hard-wrapped PDF copy, and
 whole reports in traditional characters. Each would hide a heading or a term from
-segmentation and the rules. This module removes them, in three stages run once per document:
+segmentation and the rules. This module removes them, once per document, in this order:
 
 1. characters: invisible format characters are deleted; Kangxi radicals, CJK compatibility
    ideographs and full-width letters and digits become the characters they stand for (NFKC,
    restricted to those classes: full-width Chinese punctuation such as ，：（） is left alone,
    segmentation and the rules read it as it is);
-2. lines: page numbers (— 3 —, 第3页, 3/12) and running headers or footers (a short line
+2. script: a report written in traditional characters is converted to simplified (OpenCC
+   tw2s), and the reader's page cleaning, which looks for simplified labels (发布日期, 报告),
+   runs again; a report in simplified characters is left as it is;
+3. lines: page numbers (— 3 —, 第3页, 3/12) and running headers or footers (a short line
    repeated at page intervals) are dropped, and a hard-wrapped paragraph is joined again (a
    line break after a full line that does not end a sentence, when the next line is not a
-   heading);
-3. script: a report written in traditional characters is converted to simplified (OpenCC
-   tw2s); a report in simplified characters is left as it is.
+   heading); the page cleaning runs again, for a title the wrap had cut in two.
 
-Every stage reports its edits; `OffsetMap` composes them, so any span of the normalized text
-maps to the span of the reader's text it came from. `Document.text` is the normalized text
-every stage reads; `Document.original` is the reader's text that quotes and offsets index.
+Each step that moves offsets yields a map from its output to its input; `OffsetMap` chains
+them, so any span of the normalized text maps to the span of the reader's text it came from.
+`Document.text` is the normalized text every stage reads; `Document.original` is the reader's
+text that quotes and offsets index.
+
 Everything here is linear in the text's length: regular expressions, slicing and joining per
 run or per line, never a Python loop over characters.
 """
@@ -526,8 +529,8 @@ def normalize_text(text: str, fields: dict[str, str] | None = None,
     for k, v in fields.items():
         fields[k] = normalize_field(v, traditional)
     if traditional:
-        for stage in (to_simplified, lambda t: _reclean(t, fields, sources)):
-            new, edits = stage(out)
+        for step in (to_simplified, lambda t: _reclean(t, fields, sources)):
+            new, edits = step(out)
             m = m.compose(edits, len(new)) if edits else m
             out = new
     new, edits = normalize_lines(out)
