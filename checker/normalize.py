@@ -10,7 +10,8 @@ segmentation and the rules. This module removes them, once per document, in this
 1. characters: invisible format characters are deleted; Kangxi radicals, CJK compatibility
    ideographs and full-width letters and digits become the characters they stand for (NFKC,
    restricted to those classes: full-width Chinese punctuation such as ，：（） is left alone,
-   segmentation and the rules read it as it is);
+   segmentation and the rules read it as it is); single-character enumerators (⑴ ㈠)
+   are spelled out as the numbering they stand for;
 2. script: a report written in traditional characters is converted to simplified (OpenCC
    tw2s), and the reader's page cleaning, which looks for simplified labels (发布日期, 报告),
    runs again; a report in simplified characters is left as it is;
@@ -240,6 +241,21 @@ def normalize_chars(text: str) -> tuple[str, _Stage | None]:
     if compat.search(out):
         out = out.translate(table)
     return out, stage
+
+
+# Enumerators a word processor's automatic numbering leaves as single characters: ⑴ … ⒇ and
+# ㈠ … ㈩. NFKC spells them out as (1) and (一), numbering segmentation reads as sub-headings.
+# Circled numbers (①) would become bare digits and ⒈ a "1." read as a third-level heading
+# wherever it stands: both are left alone.
+ENUMERATOR = re.compile("[\u2474-\u2487\u3220-\u3229]")
+
+
+def expand_enumerators(text: str) -> tuple[str, list[Edit]]:
+    """Spell out single-character enumerators (⑴ → (1), ㈠ → (一))."""
+    if not ENUMERATOR.search(text):
+        return text, []
+    reps = [(m.start(), m.end(), unicodedata.normalize("NFKC", m.group(0))) for m in ENUMERATOR.finditer(text)]
+    return apply_edits(text, reps)
 
 
 # --- 2. lines -----------------------------------------------------------------------------
@@ -525,6 +541,8 @@ def normalize_text(text: str, fields: dict[str, str] | None = None,
     sources = {} if sources is None else sources
     out, stage = normalize_chars(text)
     m = OffsetMap((stage,) if stage else ())
+    out, edits = expand_enumerators(out) if ENUMERATOR.search(out) else (out, [])
+    m = m.compose(edits, len(out)) if edits else m
     traditional = is_traditional(out)
     for k, v in fields.items():
         fields[k] = normalize_field(v, traditional)

@@ -32,6 +32,7 @@ from checker.normalize import (
 from checker.read import SUFFIXES, read_bytes, read_document
 from checker.render.context import RenderContext
 from checker.render.jsonout import report_dict
+from checker.segment import segment
 
 SAMPLE = SAMPLES / "yunxi-county-2024.txt"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -137,6 +138,28 @@ def test_invisible_and_lookalike_characters(dirty: str, clean: str) -> None:
 def test_full_width_chinese_punctuation_is_left_alone() -> None:
     text = "一、主要举措：依法（依规）办理，全年完成；是否到位？到位！"
     assert normalize_chars(text) == (text, None)
+
+
+def test_enumerators_are_spelled_out_and_quoted_as_written() -> None:
+    text = "㈠加强领导\n⑵规范执法①全年办理⒈"
+    doc = normalize(Document(source="e.txt", text=text, format="txt", encoding="utf-8"))
+    assert doc.text == "(一)加强领导\n(2)规范执法①全年办理⒈"
+    assert doc.quote(0, 3)[2] == "㈠"
+    assert doc.quote(0, 7)[2] == "㈠加强领导"
+    assert doc.quote(1, 2)[2] == "㈠"  # inside a spelled-out enumerator: the whole character
+
+
+def test_sub_headings_numbered_with_enumerators_read_like_the_text(checker: Checker) -> None:
+    plain = SAMPLE.read_text(encoding="utf-8")
+    numbers = "一二三四五六七八九十"
+    enumerated = re.sub("（([一二三四五六七八九十])）", lambda m: chr(0x3220 + numbers.index(m.group(1))), plain)
+    assert "㈠" in enumerated
+    ref = checker.check_document(_read(plain))
+    got = checker.check_document(_read(enumerated))
+    assert _verdicts(got) == _verdicts(ref)
+    sections = [[s.heading for s in p.sections] for p in segment(got.document).parts]
+    assert sections == [[s.heading for s in p.sections] for p in segment(ref.document).parts]
+    _assert_quotes_original(got)
 
 
 # --- lines ------------------------------------------------------------------------------------
