@@ -284,10 +284,8 @@ def _width(line: str) -> float:
     return len(line) - len(line.encode("latin-1", "ignore")) / 2
 
 
-def _page_number(line: str) -> bool:
-    m = _PAGE_NUMBER.fullmatch(line)
-    if not m:
-        return False
+def _page_number(m: re.Match[str]) -> bool:
+    """A page-number match is one when its "N/M" form has N ≤ M."""
     if m.group("n") is not None:
         return 0 < int(m.group("n")) <= int(m.group("of"))
     return True
@@ -295,10 +293,10 @@ def _page_number(line: str) -> bool:
 
 def _page_numbers(lines: list[str]) -> set[int]:
     """Indexes of page-number lines among stripped `lines`."""
-    drop = {i for i, ln in enumerate(lines) if ln and _page_number(ln)}
+    drop = {i for i, m in enumerate(map(_PAGE_NUMBER.fullmatch, lines)) if m and _page_number(m)}
     # Bare numbers are page numbers only as a rising series of at least three, a page apart
     # (the numbers of a table's rows are close together).
-    bare = [i for i, ln in enumerate(lines) if _BARE_NUMBER.fullmatch(ln)]
+    bare = [i for i, m in enumerate(map(_BARE_NUMBER.fullmatch, lines)) if m]
     if len(bare) >= 3 and all(int(lines[a]) < int(lines[b]) and b - a >= 8 for a, b in itertools.pairwise(bare)):
         drop.update(bare)
     return drop
@@ -364,11 +362,7 @@ def normalize_lines(text: str) -> tuple[str, list[Edit]]:
         return text, []
     raw = text.split("\n")
     lines = [ln.strip() for ln in raw]
-    starts = [0] * len(raw)
-    pos = 0
-    for i, ln in enumerate(raw):
-        starts[i] = pos
-        pos += len(ln) + 1
+    starts = list(itertools.accumulate(map(len, raw[:-1]), lambda a, n: a + n + 1, initial=0))
     widths = list(map(_width, lines))
     drop = _page_numbers(lines)
     full = _full_lines(lines, widths, drop)
