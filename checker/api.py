@@ -1,4 +1,4 @@
-"""The pipeline in one place: read → segment → extract facts → evaluate → judge → score.
+"""The pipeline in one place: read (and normalize) → segment → extract facts → evaluate → judge → score.
 
 `Checker` loads and compiles the rules once and then checks any number of reports; the CLI,
 the tests and (later) the audit and the service all go through it.
@@ -87,7 +87,7 @@ class Checker:
         date_known = meta.published.value is not None and isinstance(meta.year.value, int)
         result_score = score(self.ruleset, items, found, date_known, profile)
         promises = tuple(
-            quote(doc.text, h, h.rule) for h in hits
+            quote(doc, h, h.rule) for h in hits
             if h.part == "next_year" and h.rule in self._checkpoint_ids and not h.negated
         )
         return ReportResult(

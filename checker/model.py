@@ -1,8 +1,10 @@
 """Plain values passed between the pipeline stages.
 
 Every stage is a function from one of these to the next, so a stage can be tested, replaced or
-run in another process without touching its neighbours. All offsets are character offsets into
-`Document.text`, the cleaned text the reader produced; `text[start:end]` always quotes the source.
+run in another process without touching its neighbours. Stages read `Document.text`, the
+normalized text (checker/normalize.py), and their offsets index it; what the user is shown —
+evidence quotes and offsets, part offsets — indexes `Document.original`, the cleaned text the
+reader produced, through `Document.source_span`, so `original[start:end]` always is the quote.
 No stage changes a value it was given. Most classes are frozen to enforce that; the few made
 by the hundred per report (sentences, hits, evidence, checkpoint verdicts) are not, because a
 frozen dataclass takes five times as long to construct.
@@ -13,6 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from checker.normalize import OffsetMap
 
 # Report parts, in the order 《法治政府建设与责任落实督察工作规定》 lists them. `study` is the
 # leading part some provinces (Guangdong) ask for; `preamble` is the text before the first heading.
@@ -59,17 +65,40 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A report as read from disk: cleaned body text plus what the page said about itself."""
+    """A report as read from disk: its text for analysis plus what the page said about itself.
+
+    `text` is what every stage reads: the reader's cleaned text after normalization (invisible
+    characters removed, hard wraps joined, traditional characters simplified …). `original`
+    is the reader's cleaned text itself — what quotes and offsets shown to users index — and
+    `offsets` maps spans of `text` to spans of `original` (None: the two are the same).
+    """
 
     source: str
     text: str
     format: str
     encoding: str
     # Metadata the page carried outside the body (meta tags, 发布日期 fields), by key:
-    # title, published, publisher, written, index_no. Values are raw strings.
+    # title, published, publisher, written, index_no. Values are strings, normalized like text.
     fields: dict[str, str] = field(default_factory=dict)
     # Where each field came from, e.g. {"published": "meta:PubDate"}.
     field_sources: dict[str, str] = field(default_factory=dict)
+    original: str = ""  # "" when constructed without normalization: then the same as text
+    offsets: OffsetMap | None = None
+
+    def __post_init__(self) -> None:
+        if not self.original:
+            object.__setattr__(self, "original", self.text)
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of `original` that `text[start:end]` came from."""
+        if self.offsets is None:
+            return start, end
+        return self.offsets.span(start, end)
+
+    def quote(self, start: int, end: int) -> tuple[int, int, str]:
+        """Offsets into `original` and the quote there for the analysis span `text[start:end]`."""
+        a, b = self.source_span(start, end)
+        return a, b, self.original[a:b]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from checker.model import (
     PART_IDS,
     CheckpointVerdict,
+    Document,
     Evidence,
     Finding,
     Firing,
@@ -29,19 +30,24 @@ QUOTE_MAX = 120  # characters of a sentence quoted as evidence
 EVIDENCE_MAX = 3  # quotes kept per item
 
 
-def quote(text: str, hit: Hit, rule: str) -> Evidence:
-    """The hit's sentence, clipped around the term to at most QUOTE_MAX characters."""
+def quote(doc: Document, hit: Hit, rule: str) -> Evidence:
+    """The hit's sentence, clipped around the term to at most QUOTE_MAX characters.
+
+    The clip is chosen in the analysis text; the quote and its offsets are the span of the
+    report's own text (`doc.original`) it came from.
+    """
     a, b = hit.sentence_start, hit.sentence_end
     if b - a > QUOTE_MAX:
         half = (QUOTE_MAX - (hit.end - hit.start)) // 2
         a = max(hit.sentence_start, hit.start - half)
         b = min(hit.sentence_end, a + QUOTE_MAX)
         a = max(hit.sentence_start, b - QUOTE_MAX)
-    return Evidence(text[a:b], hit.part, a, b, rule, hit.quantified)
+    start, end, text = doc.quote(a, b)
+    return Evidence(text, hit.part, start, end, rule, hit.quantified)
 
 
 def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int, Hit],
-                mine: list[Hit], text: str) -> CheckpointVerdict:
+                mine: list[Hit], doc: Document) -> CheckpointVerdict:
     """The verdict of one checkpoint rule; `mine` are its hits, whatever their flags."""
     ev = fired.get((rule.id, EVIDENCE))
     if ev:
@@ -50,7 +56,7 @@ def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int
         status = Status.MET if any(h.quantified for h in used) else Status.PARTIAL
         reason = "reason.met" if status is Status.MET else "reason.partial"
         return CheckpointVerdict(rule.id, rule.item or 0, status, reason,
-                                 tuple(quote(text, h, rule.id) for h in used[:EVIDENCE_MAX]))
+                                 tuple(quote(doc, h, rule.id) for h in used[:EVIDENCE_MAX]))
     pl = fired.get((rule.id, PLANNED))
     if pl:
         used = [hits[i] for i in pl.hits]
@@ -64,7 +70,7 @@ def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int
         else:
             reason = "reason.planned_mixed"
         return CheckpointVerdict(rule.id, rule.item or 0, Status.PLANNED, reason,
-                                 tuple(quote(text, h, rule.id) for h in used[:EVIDENCE_MAX]))
+                                 tuple(quote(doc, h, rule.id) for h in used[:EVIDENCE_MAX]))
     if mine and all(h.negated for h in mine):
         reason = "reason.negated"
     elif mine and any(h.passing for h in mine):
@@ -74,7 +80,7 @@ def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int
     else:
         reason = "reason.missing"
     return CheckpointVerdict(rule.id, rule.item or 0, Status.MISSING, reason,
-                             tuple(quote(text, h, rule.id) for h in mine[:1]))
+                             tuple(quote(doc, h, rule.id) for h in mine[:1]))
 
 
 def judge_items(
@@ -89,7 +95,6 @@ def judge_items(
     A checkpoint that does not apply to the profile is `not_applicable`; so is an item that the
     outline marks inapplicable for the level, or whose checkpoints all are.
     """
-    text = seg.document.text
     by_id = {h.id: h for h in hits}
     by_rule: dict[str, list[Hit]] = {}
     for h in hits:
@@ -102,7 +107,7 @@ def judge_items(
             out.append(ItemVerdict(item_id, Status.INFORMATIONAL, "reason.informational"))
             continue
         cps = tuple(
-            _checkpoint(r, fired, by_id, by_rule.get(r.id, []), text)
+            _checkpoint(r, fired, by_id, by_rule.get(r.id, []), seg.document)
             if r.applies(profile)
             else CheckpointVerdict(r.id, item_id, Status.NOT_APPLICABLE, "reason.not_applicable")
             for r in ruleset.checkpoints(item_id)
@@ -128,6 +133,7 @@ def judge_parts(ruleset: RuleSet, seg: Segmented, firings: list[Firing], hits: l
                  if r.kind == "structure" and r.requirement and r.requirement.startswith("part.")}
     signals = {f.rule: f for f in firings if f.outcome == EVIDENCE}
     by_id = {h.id: h for h in hits}
+    doc = seg.document
     out: list[PartStatus] = []
     for pid in PART_IDS:
         if pid == "preamble":
@@ -142,14 +148,24 @@ def judge_parts(ruleset: RuleSet, seg: Segmented, firings: list[Firing], hits: l
         elif top or sub:
             p = top or sub
             assert p is not None
-            out.append(PartStatus(pid, True, "heading" if top else "section", p.heading, p.start, p.end))
+            a, b = doc.source_span(p.start, p.end)
+            out.append(PartStatus(pid, True, "heading" if top else "section", _source_heading(doc, p.heading, p.start),
+                                  a, b))
         else:
             # Present through content: a signal rule this part's structure rule relies on.
             ev = next((signals[r] for r in _signal_refs(rule) if r in signals), None) if rule else None
             h = by_id[ev.hits[0]] if ev and ev.hits else None
-            out.append(PartStatus(pid, True, "content", None,
-                                  h.sentence_start if h else None, h.sentence_end if h else None))
+            a, b = doc.source_span(h.sentence_start, h.sentence_end) if h else (None, None)
+            out.append(PartStatus(pid, True, "content", None, a, b))
     return tuple(out)
+
+
+def _source_heading(doc: Document, heading: str, start: int) -> str:
+    """A part's heading as the report itself writes it (e.g. in traditional characters)."""
+    if doc.offsets is None or not heading:
+        return heading
+    at = doc.text.find(heading, start, start + len(heading) + 80)
+    return doc.quote(at, at + len(heading))[2] if at >= 0 else heading
 
 
 def _signal_refs(rule: Rule) -> list[str]:

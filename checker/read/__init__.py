@@ -1,5 +1,8 @@
 """Readers: a file path in, a `Document` (cleaned text plus page metadata) out.
 
+`read_bytes` normalizes what a reader produced (checker/normalize.py), so `Document.text` is
+the analysis text and `Document.original` the reader's text that quotes index.
+
 One module per format; `read_document` picks one by file suffix. Readers raise `InputError`
 with a message key for anything they cannot read, never a bare exception.
 """
@@ -12,6 +15,7 @@ from pathlib import Path
 
 from checker.errors import InputError
 from checker.model import Document
+from checker.normalize import normalize
 from checker.read import docx, html, md, pdf, txt
 
 READERS: dict[str, Callable[[bytes, str], Document]] = {
@@ -74,7 +78,9 @@ def read_bytes(data: bytes, source: str, *, suffix: str) -> Document:
         raise InputError("input.empty", path=source)
     if suffix == ".pdf" and not data.lstrip().startswith(b"%PDF"):
         raise InputError("input.bad_pdf", path=source)
-    doc = reader(data, source)
+    # Every caller (check, audit, service) gets the normalized analysis text with its map
+    # back to what the reader produced.
+    doc = normalize(reader(data, source))
     if not doc.text.strip():
         raise InputError("input.no_text", path=source)
     if not _enough_chinese(doc.text):

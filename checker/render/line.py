@@ -29,7 +29,7 @@ def lines_for(r: ReportResult, ctx: RenderContext) -> list[str]:
     for f in r.findings:
         rule = rules[f.rule]
         out.append(f"{r.source}:1:1: {rule.severity.value}: {rule.id}: {fmt(rule.text('message', ctx.lang), f.args)}")
-    text = r.document.text
+    text = r.document.original  # evidence offsets index the report's own text
     for item in r.items:
         for c in item.checkpoints:
             if c.status not in (Status.MISSING, Status.PLANNED):
