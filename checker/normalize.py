@@ -345,7 +345,12 @@ def _full_lines(lines: list[str], widths: list[float], drop: set[int]) -> list[b
     flags = none.copy()
     for i in long:
         w = widths[i]
-        flags[i] = w <= ref_w + 1 and (w >= ref_w - 2.5 or ref_len - 2 <= len(lines[i]) <= ref_len + 1)
+        # Lines of the most common length are full too (digits and Latin letters make a full
+        # line narrower), but only when that length is a page's width, not that of a run of
+        # short headings of equal length.
+        flags[i] = w <= ref_w + 1 and (
+            w >= ref_w - 2.5 or (ref_len - 2 <= len(lines[i]) <= ref_len + 1 and w >= 0.75 * ref_w)
+        )
     n_full = sum(flags)
     if n_full < _MIN_WRAPPED or n_full < 0.5 * len(long):
         return none
