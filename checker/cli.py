@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import click
 
 from checker import __version__
-from checker.atomic import write_text
+from checker.atomic import write_output
 from checker.errors import CheckerError
 from checker.i18n import default_lang, t
 from checker.model import LEVELS, ReportError, ReportResult
@@ -60,6 +61,13 @@ def _fail(key: str, lang: str, **args: object) -> None:
     sys.exit(EXIT_USAGE)
 
 
+def os_reason(exc: OSError, lang: str) -> str:
+    """Why a write failed, in words: a full disk in the user's language, else the system's text."""
+    if exc.errno == errno.ENOSPC:
+        return t("output.disk_full", lang)
+    return exc.strerror or str(exc)
+
+
 def _checker(lang: str, rule_dirs: tuple[Path, ...] = ()):  # type: ignore[no-untyped-def]
     from checker.api import Checker  # imported late: keeps `fzzf --help` fast
 
@@ -82,7 +90,10 @@ def cli() -> None:
               default="text", show_default=True,
               help="Output format: gap report (text, markdown, html), JSON contract, one finding per "
               "line (file:line:col: severity: rule-id: message), or JUnit XML (one test case per checkpoint).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of standard output.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True),
+              help="Write to this file instead of standard output ('-': standard output). A symlink's target is "
+              "written and the link kept; a FIFO or character device is written in place, never replaced; "
+              "a folder or block device is refused.")
 @LANG_OPTION
 @click.option("--agency", help="Reporting body's name (overrides what the report says).")
 @click.option("--level", type=click.Choice(LEVELS), help="Level of the reporting body.")
@@ -154,11 +165,13 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
             click.echo(t("gate.failed", lang, path=res.source, reasons=sep.join(reasons)), err=True)
     ctx = RenderContext(tuple(results), tuple(errors), checker.ruleset, lang, gates)
     text = FORMATS[fmt](ctx)
-    if output:
+    if output is not None and str(output) != "-":
         try:
-            write_text(output, text)
+            write_output(output, text.encode("utf-8"))
+        except CheckerError as exc:
+            _fail(exc.key, lang, **exc.args_map)
         except OSError as exc:
-            _fail("usage.bad_output", lang, path=str(output), reason=exc.strerror or str(exc))
+            _fail("usage.bad_output", lang, path=str(output), reason=os_reason(exc, lang))
     else:
         click.echo(text, nl=False)
     sys.exit(EXIT_USAGE if errors else EXIT_GATE if failed else EXIT_OK)
