@@ -235,6 +235,8 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
             result = run_audit(opts, rules=rules)
     except OSError as exc:
         _fail("usage.bad_output", lang, path=str(outdir), reason=exc.strerror or str(exc))
+    if result.damaged:
+        click.echo(t("cache.damaged", lang, n=result.damaged), err=True)
     if result.filtered:
         click.echo(t("audit.filtered", lang, n=result.filtered), err=True)
     click.echo(t("audit.done", lang, files=result.files + result.filtered, checked=result.checked,

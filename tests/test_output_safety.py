@@ -139,3 +139,99 @@ def test_a_new_path_and_a_regular_file_are_replaced_atomically(tmp_path: Path) -
     assert out.read_bytes() == b"one"
     write_output(out, b"two")
     assert out.read_bytes() == b"two" and sorted(p.name for p in out.parent.iterdir()) == ["r.json"]
+
+
+# --- the audit's cache -------------------------------------------------------------------
+
+
+def _audit_in_process(src: Path, out: Path, **kw: object):  # type: ignore[no-untyped-def]
+    from checker.batch.audit import AuditOptions, run_audit
+
+    return run_audit(AuditOptions(paths=[str(src)], outdir=out, jobs=1, **kw))  # type: ignore[arg-type]
+
+
+def _keys(out: Path) -> list[str]:
+    import sqlite3
+
+    db = sqlite3.connect(out / ".cache" / "entries.sqlite")
+    try:
+        return [k for (k,) in db.execute("SELECT key FROM entries")]
+    finally:
+        db.close()
+
+
+def test_a_file_changed_between_lookup_and_check_is_cached_as_what_was_checked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    from checker.batch import audit as audit_mod
+
+    src = tmp_path / "in"
+    src.mkdir()
+    report = src / "r.txt"
+    first, second = SAMPLE.read_bytes(), (SAMPLES / "yunxi-county-2023.txt").read_bytes()
+    report.write_bytes(first)
+    real = audit_mod.file_digest
+
+    def hash_then_change(path: str) -> str | None:
+        digest = real(path)
+        Path(path).write_bytes(second)  # replaced after the lookup, before the check
+        return digest
+
+    monkeypatch.setattr(audit_mod, "file_digest", hash_then_change)
+    out = tmp_path / "out"
+    _audit_in_process(src, out)
+    keys = _keys(out)
+    assert len(keys) == 1 and keys[0].startswith(hashlib.sha256(second).hexdigest())
+    monkeypatch.setattr(audit_mod, "file_digest", real)
+    report.write_bytes(first)  # the first content was never checked: it must not come from the cache
+    result = _audit_in_process(src, out)
+    assert (result.checked, result.cached) == (1, 0)
+
+
+def test_the_same_bytes_as_another_file_type_are_checked_again(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "r.txt").write_bytes(SAMPLE.read_bytes())
+    (src / "r.html").write_bytes(SAMPLE.read_bytes())
+    out = tmp_path / "out"
+    result = _audit_in_process(src, out)
+    assert (result.checked, result.cached) == (2, 0)
+    assert len(_keys(out)) == 2
+    result = _audit_in_process(src, out)
+    assert (result.checked, result.cached) == (0, 2)
+
+
+def test_damaged_cache_entries_are_dropped_with_one_warning_and_checked_again(tmp_path: Path) -> None:
+    import json
+    import sqlite3
+    import zlib
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in SAMPLES.glob("*"):
+        if p.suffix in (".txt", ".html"):
+            (src / p.name).write_bytes(p.read_bytes())
+    out = tmp_path / "out"
+    assert fzzf("audit", str(src), "-o", str(out), "-j", "1").returncode == 0
+    good = json.loads(zlib.decompress(sqlite3.connect(out / ".cache" / "entries.sqlite").execute(
+        "SELECT entry FROM entries").fetchone()[0]))
+    no_report = {k: v for k, v in good.items() if k != "report"}
+    bad_score = {**good, "report": {**good["report"], "score": "high"}}
+    no_detail = {**good, "report": {k: v for k, v in good["report"].items() if k != "score_detail"}}
+    damages = [b"not zlib at all", zlib.compress(b"[1, 2, 3]"),
+               zlib.compress(json.dumps(no_report).encode()), zlib.compress(json.dumps(bad_score).encode()),
+               zlib.compress(json.dumps(no_detail).encode()),
+               zlib.compress(b" " * (80 << 20))]  # 80 MB of padding in 80 KB: never unpacked whole
+    db = sqlite3.connect(out / ".cache" / "entries.sqlite")
+    keys = [k for (k,) in db.execute("SELECT key FROM entries ORDER BY key")]
+    assert len(keys) == 6
+    for key, blob in zip(keys, damages, strict=True):
+        db.execute("UPDATE entries SET entry = ? WHERE key = ?", (blob, key))
+    db.commit()
+    db.close()
+    r = fzzf("audit", str(src), "-o", str(out), "-j", "1")
+    assert "6 条记录已损坏" in one_line(r, 0)
+    assert "新检查 6，沿用缓存 0" in r.stdout
+    r = fzzf("audit", str(src), "-o", str(out), "-j", "1")
+    assert r.returncode == 0 and r.stderr == "" and "新检查 0，沿用缓存 6" in r.stdout

@@ -25,9 +25,9 @@ from checker.api import Overrides
 from checker.atomic import replacing
 from checker.batch import worker
 from checker.batch.agencies import AgencyLink
-from checker.batch.cache import Cache, file_digest, run_salt
+from checker.batch.cache import Cache, file_digest, file_kind, run_salt
 from checker.batch.discover import discover
-from checker.batch.record import error_entry, summary_row
+from checker.batch.record import error_entry, summary_row, usable
 from checker.batch.rows import RowStore
 from checker.compiled import Compiled, compiled
 from checker.limits import DEFAULT_TIME_LIMIT
@@ -66,6 +66,7 @@ class AuditResult:
     errors: int
     filtered: int
     agencies: int
+    damaged: int = 0  # cache entries that could not be used: dropped, their files checked again
 
 
 def _settings(opts: AuditOptions) -> dict[str, Any]:
@@ -253,7 +254,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
     ruleset = rules.ruleset
     weights = {r.id: r.weight for r in ruleset.rules}
     opts.outdir.mkdir(parents=True, exist_ok=True)
-    cache = Cache(opts.outdir / ".cache", run_salt(ruleset.version, opts.lang, _settings(opts)))
+    cache = Cache(opts.outdir / ".cache", run_salt(ruleset.version, opts.lang, _settings(opts)), usable)
     init_args = (rules, opts.lang, opts.overrides, str(cache.folder), cache.salt, opts.max_bytes, opts.time_limit)
     jobs = opts.jobs or os.cpu_count() or 1
     counts = {"cached": 0, "checked": 0}
@@ -270,7 +271,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
         if len(found) > SMALL:
             workers.warm()  # workers start up while this process hashes the first files
 
-        def to_check() -> Iterator[tuple[str, str | None]]:
+        def to_check() -> Iterator[tuple[str]]:
             """Files that need checking; cached and unreadable ones become rows on the way."""
             for f in found:
                 error = f.error
@@ -281,15 +282,16 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
                 if error:
                     keep(summary_row(error_entry(f.path, error, {"path": f.path, "reason": f.reason}), weights))
                     continue
-                digest = file_digest(f.path)
-                entry = cache.get(digest) if (digest and opts.use_cache) else None
+                # A lookup only: what is stored is keyed by the bytes the worker checks.
+                digest = file_digest(f.path) if opts.use_cache else None
+                entry = cache.get(digest, file_kind(f.path)) if digest else None
                 if entry is not None:
                     entry["source"] = f.path
                     keep(summary_row(entry, weights))
                     counts["cached"] += 1
                 else:
                     counts["checked"] += 1
-                    yield f.path, digest
+                    yield (f.path,)
 
         def crashed(task: tuple[Any, ...]) -> None:
             path = task[0]
@@ -316,7 +318,8 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
         if failed:
             _write_summary(rows, ruleset, opts)
         return AuditResult(files=len(rows), checked=counts["checked"], cached=counts["cached"],
-                           errors=rows.count(False), filtered=filtered, agencies=rows.link_count())
+                           errors=rows.count(False), filtered=filtered, agencies=rows.link_count(),
+                           damaged=cache.damaged)
 
 
 def slug(name: str, taken: set[str]) -> str:
