@@ -4,7 +4,8 @@ Exit statuses (README, "Exit status"):
   0  every file was checked (and, for `check`, passed the gate)
   1  `check`: a file failed the gate; `audit`: some files could not be checked
   2  usage error, invalid rules, or (for `check`) a file could not be read (the others are
-     still reported)
+     still reported); for `audit` also an output folder that may not be used or written
+  130  interrupted (Ctrl-C); 143  `audit` terminated by SIGTERM (stopped the same way)
 Expected failures print one line in the user's language; there is never a traceback for them.
 """
 
@@ -13,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,7 @@ from checker.model import LEVELS, ReportError, ReportResult
 EXIT_OK = 0
 EXIT_GATE = 1
 EXIT_USAGE = 2
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process ended by it
 
 LANG_OPTION = click.option(
     "--lang", type=click.Choice(["zh", "en"]), default=None,
@@ -66,6 +70,14 @@ def os_reason(exc: OSError, lang: str) -> str:
     if exc.errno == errno.ENOSPC:
         return t("output.disk_full", lang)
     return exc.strerror or str(exc)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: stops an audit the way Ctrl-C does (exit 143 instead of 130)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def _checker(lang: str, rule_dirs: tuple[Path, ...] = ()):  # type: ignore[no-untyped-def]
@@ -202,18 +214,26 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
     are taken from the cache on a re-run (.cache/ in OUTDIR); Ctrl-C stops cleanly and the next
     run resumes.
 
+    OUTDIR must not be, lie inside, or contain an input, and must be new, empty, or an earlier
+    audit's output folder (marked by .fzzf-audit.json): the audit never overwrites a file it did
+    not write. The four summaries are replaced together or not at all.
+
     \b
     Exit status:
       0  every file was checked
       1  some files could not be checked (they are error rows in the outputs)
-      2  usage error or invalid rules
+      2  usage error, invalid rules, an output folder that may not be used,
+         or one that cannot be written (a full disk: the earlier summaries stay)
       130  interrupted (Ctrl-C)
+      143  terminated (SIGTERM), stopped as cleanly as by Ctrl-C
     """
     from checker.api import Overrides
     from checker.batch.audit import AuditOptions, run_audit, show_progress
     from checker.compiled import compiled
 
     lang = lang or default_lang()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)  # stop as Ctrl-C does
     try:
         rules = compiled(list(rule_dirs))
     except CheckerError as exc:
@@ -233,8 +253,10 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
                 result = run_audit(opts, progress=lambda n: bars[0].update(n), on_start=start, rules=rules)
         else:
             result = run_audit(opts, rules=rules)
+    except CheckerError as exc:
+        _fail(exc.key, lang, **exc.args_map)
     except OSError as exc:
-        _fail("usage.bad_output", lang, path=str(outdir), reason=exc.strerror or str(exc))
+        _fail("outdir.write_failed", lang, out=str(outdir), reason=os_reason(exc, lang))
     if result.damaged:
         click.echo(t("cache.damaged", lang, n=result.damaged), err=True)
     if result.filtered:
@@ -368,7 +390,10 @@ def main() -> None:
         cli.main(standalone_mode=False, prog_name="fzzf")
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except (click.Abort, KeyboardInterrupt):
+    except (click.Abort, KeyboardInterrupt) as exc:
+        if isinstance(exc, Terminated) or isinstance(exc.__cause__, Terminated):
+            click.echo(t("terminated", lang), err=True)
+            sys.exit(EXIT_TERMINATED)
         click.echo(t("interrupted", lang), err=True)
         sys.exit(130)
     except click.ClickException as exc:

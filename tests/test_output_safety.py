@@ -235,3 +235,259 @@ def test_damaged_cache_entries_are_dropped_with_one_warning_and_checked_again(tm
     assert "新检查 6，沿用缓存 0" in r.stdout
     r = fzzf("audit", str(src), "-o", str(out), "-j", "1")
     assert r.returncode == 0 and r.stderr == "" and "新检查 0，沿用缓存 6" in r.stdout
+
+
+# --- the audit's output folder -------------------------------------------------------------
+
+
+def _inputs(folder: Path, copies: int = 1) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for p in SAMPLES.glob("*"):
+        if p.suffix in (".txt", ".html"):
+            for k in range(copies):
+                (folder / (p.name if k == 0 else f"{p.stem}-{k}{p.suffix}")).write_bytes(p.read_bytes())
+    return folder
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_an_output_folder_that_is_an_input_is_refused_and_nothing_is_touched(tmp_path: Path) -> None:
+    src = _inputs(tmp_path / "in")
+    (src / "summary.html").write_text("<p>一份名为 summary.html 的输入报告</p>", encoding="utf-8")
+    before = _tree(src)
+    assert "重叠" in one_line(fzzf("audit", str(src), "-o", str(src), "-j", "1"), 2)
+    assert "重叠" in one_line(fzzf("audit", str(src), "-o", str(src / "out"), "-j", "1"), 2)
+    assert _tree(src) == before and not (src / "out").exists()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x.txt").write_bytes(SAMPLE.read_bytes())
+    (tmp_path / "link").symlink_to(src)  # the same folder by another name
+    assert "重叠" in one_line(fzzf("audit", str(tmp_path / "link"), "-o", str(src / "sub"), "-j", "1"), 2)
+    assert "重叠" in one_line(fzzf("audit", str(out / "x.txt"), "-o", str(out), "-j", "1"), 2)
+
+
+def test_a_folder_holding_other_files_is_refused(tmp_path: Path) -> None:
+    src = _inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    line = one_line(fzzf("audit", str(src), "-o", str(out), "-j", "1"), 2)
+    assert "不是空文件夹" in line and ".fzzf-audit.json" in line
+    assert _tree(out) == {"notes.txt": b"mine"}
+
+
+def test_a_file_the_audit_did_not_write_is_never_overwritten(tmp_path: Path) -> None:
+    import json
+
+    src = _inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    (out / "agencies").mkdir(parents=True)
+    (out / ".fzzf-audit.json").write_text('{"files": []}')  # a marker that claims nothing
+    (out / "agencies" / "云溪县.html").write_text("someone else's page")
+    result = _audit_in_process(src, out)
+    assert (out / "agencies" / "云溪县.html").read_text() == "someone else's page"
+    assert (out / "agencies" / "云溪县_2.html").is_file()
+    assert "agencies/云溪县_2.html" in (out / "summary.html").read_text(encoding="utf-8")
+    owned = set(json.loads((out / ".fzzf-audit.json").read_text())["files"])
+    assert "agencies/云溪县_2.html" in owned and "agencies/云溪县.html" not in owned
+    assert result.agencies == 4
+    (out / "summary.csv").unlink()
+    (out / "summary.csv").write_text("my own table")  # listed, but replaced by the user: …
+    (out / ".fzzf-audit.json").write_text('{"files": ["agencies/云溪县_2.html"]}')  # … and no longer listed
+    line = one_line(fzzf("audit", str(src), "-o", str(out), "-j", "1"), 2)
+    assert "summary.csv" in line and "不会覆盖" in line
+    assert (out / "summary.csv").read_text() == "my own table"
+
+
+def test_rerunning_into_the_same_folder_gives_the_same_rows(tmp_path: Path) -> None:
+    import json
+
+    src = _inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    counts = []
+    for _ in range(3):
+        _audit_in_process(src, out)
+        counts.append(len(json.loads((out / "summary.json").read_text(encoding="utf-8"))["rows"]))
+    assert counts == [6, 6, 6]
+
+
+# --- leftovers, full disks, signals -------------------------------------------------------
+
+
+def _dead_pid() -> int:
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+def test_leftovers_of_dead_runs_are_swept_and_only_those(tmp_path: Path) -> None:
+    src = _inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    _audit_in_process(src, out)
+    dead, alive = _dead_pid(), os.getpid()
+    stale = [out / ".cache" / f".rows-{dead}-abcd_123.sqlite", out / f".summary.csv.{dead}.k2j4h5g6.tmp",
+             out / "agencies" / f".云溪县.html.{dead}.zz9_aa0b.tmp", out / f".swap.{dead}.q1w2e3r4" / "summary.csv"]
+    kept = [out / ".cache" / f".rows-{alive}-abcd_123.sqlite", out / ".cache" / ".rows-notes.sqlite",
+            out / "agencies" / "notes.tmp"]
+    for p in stale + kept:
+        p.parent.mkdir(exist_ok=True)
+        p.write_bytes(b"x")
+    _audit_in_process(src, out)
+    assert [p for p in stale if p.exists()] == [] and not (out / f".swap.{dead}.q1w2e3r4").exists()
+    assert all(p.exists() for p in kept)
+
+
+def _run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    import signal
+
+    from checker import cli
+
+    monkeypatch.setattr(sys, "argv", ["fzzf", *args])
+    monkeypatch.setenv("CI", "1")
+    monkeypatch.delenv("FZZF_LANG", raising=False)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit) as exc:
+            cli.main()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return int(exc.value.code or 0), err.strip()
+
+
+def _summaries_agree(out: Path) -> int:
+    import csv
+    import io
+    import json
+
+    n_json = len(json.loads((out / "summary.json").read_text(encoding="utf-8"))["rows"])
+    n_csv = len(list(csv.reader(io.StringIO((out / "summary.csv").read_text(encoding="utf-8-sig"))))) - 1
+    n_html = (out / "summary.html").read_text(encoding="utf-8").count("<tr data-level=")  # checked reports
+    assert n_json == n_csv == n_html, (n_json, n_csv, n_html)  # (every input here can be checked)
+    return n_json
+
+
+def test_a_full_disk_while_writing_the_summaries_leaves_the_old_ones_all_alike(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from checker.render import audit as render
+
+    src = _inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    _audit_in_process(src, out)
+    before = {n: (out / n).read_bytes() for n in ("summary.csv", "summary.xlsx", "summary.html", "summary.json")}
+    assert _summaries_agree(out) == 6
+    (src / "extra.txt").write_bytes((SAMPLES / "yunxi-county-2023.txt").read_bytes() + "\n补充。\n".encode())
+
+    def html_then_full(rows: object, ruleset: object, lang: str, fh: object) -> None:
+        fh.write("<html>")  # type: ignore[attr-defined]
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(render, "summary_html", html_then_full)  # the CSV is already written by then
+    status, err = _run_cli(monkeypatch, capsys, "audit", str(src), "-o", str(out), "-j", "1")
+    assert status == 2 and len(err.splitlines()) == 1
+    assert "磁盘空间已满" in err and "原有的汇总文件保持不变" in err
+    assert {n: (out / n).read_bytes() for n in before} == before
+    assert not list(out.glob(".swap.*")) and not list(out.rglob("*.tmp"))
+    monkeypatch.undo()
+    _audit_in_process(src, out)
+    assert _summaries_agree(out) == 7
+
+
+def test_a_full_disk_under_the_scratch_database_is_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from checker.batch import audit as audit_mod
+    from checker.batch.rows import RowStore
+
+    class TinyRowStore(RowStore):
+        """A scratch database that fills up as it would on a full disk (SQLITE_FULL)."""
+
+        def __init__(self, folder: Path) -> None:
+            super().__init__(folder)
+            pages = self._db.execute("PRAGMA page_count").fetchone()[0]
+            self._db.execute(f"PRAGMA max_page_count = {pages}")
+
+    src = _inputs(tmp_path / "in", copies=4)
+    out = tmp_path / "out"
+    monkeypatch.setattr(audit_mod, "RowStore", TinyRowStore)
+    status, err = _run_cli(monkeypatch, capsys, "audit", str(src), "-o", str(out), "-j", "1")
+    assert status == 2 and len(err.splitlines()) == 1, err
+    assert "磁盘空间已满" in err
+    assert not list((out / ".cache").glob(".rows-*"))
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                kids.append(int(entry.name))
+    return kids
+
+
+def _running(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _start_long_audit(tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
+    import time
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from synth import make
+
+    make(tmp_path / "in", 300)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "checker", "audit", str(tmp_path / "in"), "-o", str(out),
+                             "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "CI": "1"})
+    deadline = time.time() + 60
+    while time.time() < deadline and not list((out / ".cache").glob(".rows-*.sqlite")):
+        time.sleep(0.05)
+    while time.time() < deadline and len(_children(proc.pid)) < 2:
+        time.sleep(0.05)
+    time.sleep(0.5)  # some files under way
+    return proc, out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers die with their parent via prctl (Linux)")
+def test_kill_9_takes_the_workers_along_and_the_next_run_sweeps_the_scratch_file(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    proc, out = _start_long_audit(tmp_path)
+    workers = _children(proc.pid)
+    assert len(workers) >= 2
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    deadline = time.time() + 20
+    while time.time() < deadline and any(_running(w) for w in workers):
+        time.sleep(0.05)
+    assert not any(_running(w) for w in workers), "workers outlived their parent"
+    assert list((out / ".cache").glob(".rows-*.sqlite"))  # left behind by the killed run …
+    r = fzzf("audit", str(tmp_path / "in"), "-o", str(out), "-j", "2", timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert not list((out / ".cache").glob(".rows-*.sqlite"))  # … and swept by the next
+
+
+def test_sigterm_stops_an_audit_like_ctrl_c(tmp_path: Path) -> None:
+    import signal
+
+    proc, out = _start_long_audit(tmp_path)
+    workers = _children(proc.pid)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err and err.strip().splitlines() == [err.strip().splitlines()[-1]]
+    assert "已终止" in err
+    assert not (out / "summary.csv").exists() and not list(out.rglob("*.tmp"))
+    assert not list((out / ".cache").glob(".rows-*.sqlite"))
+    assert not any(_running(w) for w in workers)
