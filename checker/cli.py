@@ -223,7 +223,7 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
       0  every file was checked
       1  some files could not be checked (they are error rows in the outputs)
       2  usage error, invalid rules, an output folder that may not be used,
-         or one that cannot be written (a full disk: the earlier summaries stay)
+         or one that cannot be written (a full disk: the summaries never disagree)
       130  interrupted (Ctrl-C)
       143  terminated (SIGTERM), stopped as cleanly as by Ctrl-C
     """

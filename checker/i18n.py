@@ -294,8 +294,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "choose another output folder or move the file",
     },
     "outdir.write_failed": {
-        "zh": "无法写入输出文件夹 {out}（{reason}）；原有的汇总文件保持不变",
-        "en": "cannot write to the output folder {out} ({reason}); the earlier summaries are unchanged",
+        "zh": "无法写入输出文件夹 {out}（{reason}）；四个汇总文件或全部更新，或全部保持原样，不会互相矛盾",
+        "en": "cannot write to the output folder {out} ({reason}); "
+        "the four summaries are all new or all as before, never a mix",
     },
     "outdir.scratch_failed": {
         "zh": "无法写入审查的临时数据库 {path}（{reason}）",

@@ -388,7 +388,7 @@ def test_a_full_disk_while_writing_the_summaries_leaves_the_old_ones_all_alike(
     monkeypatch.setattr(render, "summary_html", html_then_full)  # the CSV is already written by then
     status, err = _run_cli(monkeypatch, capsys, "audit", str(src), "-o", str(out), "-j", "1")
     assert status == 2 and len(err.splitlines()) == 1
-    assert "磁盘空间已满" in err and "原有的汇总文件保持不变" in err
+    assert "磁盘空间已满" in err and "全部保持原样" in err
     assert {n: (out / n).read_bytes() for n in before} == before
     assert not list(out.glob(".swap.*")) and not list(out.rglob("*.tmp"))
     monkeypatch.undo()
