@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import os
 import signal
 import sys
 import threading
@@ -70,6 +71,14 @@ def os_reason(exc: OSError, lang: str) -> str:
     if exc.errno == errno.ENOSPC:
         return t("output.disk_full", lang)
     return exc.strerror or str(exc)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Both paths name one existing file (through symlinks and hard links too)."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
 
 
 class Terminated(KeyboardInterrupt):
@@ -149,6 +158,8 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
             published = dt.date.fromisoformat(published).isoformat()
         except ValueError:
             _fail("usage.bad_date", lang, value=published)
+    if output is not None and str(output) != "-" and any(_same_file(output, f) for f in files):
+        _fail("output.is_input", lang, path=str(output))  # the report would replace what it reports on
     checker = _checker(lang, rule_dirs)
     checker.max_bytes = int(max_size_mb * 1024 * 1024)
     checker.time_limit = time_limit

@@ -277,6 +277,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{path} is a folder or a block device, not an output file "
         "(-o takes a file, a new path, a character device, a FIFO or -)",
     },
+    "output.is_input": {
+        "zh": "{path} 是要检查的文件之一，不能作为输出文件",
+        "en": "{path} is one of the files being checked; it cannot be the output",
+    },
     "output.disk_full": {"zh": "磁盘空间已满", "en": "no space left on device"},
     "outdir.overlaps": {
         "zh": "输出文件夹 {out} 与输入 {input} 重叠；请另选一个不在输入之内、也不包含输入的输出文件夹",

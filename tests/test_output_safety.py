@@ -127,6 +127,15 @@ def test_folders_and_block_devices_are_refused(tmp_path: Path) -> None:
     assert "不能作为输出文件" in line
 
 
+def test_an_input_is_never_the_output(tmp_path: Path) -> None:
+    report = tmp_path / "r.txt"
+    report.write_bytes(SAMPLE.read_bytes())
+    (tmp_path / "link.txt").symlink_to(report)
+    for target in (report, tmp_path / "link.txt"):
+        assert "不能作为输出文件" in one_line(fzzf("check", str(report), "--no-fail", "-o", str(target)), 2)
+    assert report.read_bytes() == SAMPLE.read_bytes()
+
+
 def test_dash_is_standard_output(tmp_path: Path) -> None:
     r = fzzf("check", str(SAMPLE), "--format", "json", "--no-fail", "-o", "-")
     assert r.returncode == 0 and r.stdout.lstrip().startswith("{"), r.stderr
