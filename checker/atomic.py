@@ -143,9 +143,13 @@ def swapping(folder: Path, names: tuple[str, ...]) -> Iterator[Path]:
         missing = [n for n in names if not (tmpdir / n).is_file()]
         if missing:
             raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(tmpdir / missing[0]))
+        in_the_way = [n for n in names if (folder / n).is_dir() and not (folder / n).is_symlink()]
+        if in_the_way:  # a rename onto it would fail after the others had succeeded
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(folder / in_the_way[0]))
         with _signals_held():
             for name in names:
                 os.replace(tmpdir / name, folder / name)
+            shutil.rmtree(tmpdir, ignore_errors=True)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 

@@ -150,6 +150,29 @@ def test_a_new_path_and_a_regular_file_are_replaced_atomically(tmp_path: Path) -
     assert out.read_bytes() == b"two" and sorted(p.name for p in out.parent.iterdir()) == ["r.json"]
 
 
+def test_swapped_files_move_together_or_not_at_all(tmp_path: Path) -> None:
+    from checker.atomic import swapping
+
+    names = ("a.csv", "b.json")
+    for n in names:
+        (tmp_path / n).write_text("old")
+    with pytest.raises(OSError), swapping(tmp_path, names) as tmp:
+        (tmp / "a.csv").write_text("new")
+        raise OSError(errno.ENOSPC, "full")  # before b.json is written
+    (tmp_path / "b.json").unlink()
+    (tmp_path / "b.json").mkdir()  # something the second rename would fail on
+    with pytest.raises(IsADirectoryError), swapping(tmp_path, names) as tmp:
+        for n in names:
+            (tmp / n).write_text("new")
+    assert (tmp_path / "a.csv").read_text() == "old"
+    (tmp_path / "b.json").rmdir()
+    with swapping(tmp_path, names) as tmp:
+        for n in names:
+            (tmp / n).write_text("new")
+    assert [(tmp_path / n).read_text() for n in names] == ["new", "new"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+
+
 # --- the audit's cache -------------------------------------------------------------------
 
 

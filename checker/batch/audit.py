@@ -252,7 +252,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
 
     `on_start` hears how many files were found, `progress` each file done (a progress bar).
     Raises CheckerError when the output folder may not be used (`outdir.*`), OSError when it
-    cannot be written (a full disk: the earlier summaries stay as they were, all four alike).
+    cannot be written (a full disk: the four summaries are all new or all as before).
     """
     folder = OutputFolder.claim(opts.outdir, opts.paths)
     try:
