@@ -476,7 +476,7 @@ def _start_long_audit(tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     from synth import make
 
-    make(tmp_path / "in", 300)
+    make(tmp_path / "in", 200)
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "checker", "audit", str(tmp_path / "in"), "-o", str(out),
                              "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
