@@ -103,8 +103,8 @@ def stages(files: list[Path], scratch: Path) -> dict[str, float]:
         entry = {"ok": True, "source": str(f), "sha256": str(i),
                  "report": timed("JSON report", report_dict, result, ctx),
                  "sentences": timed("reuse fingerprints", fingerprints, doc.text)}
-        timed("cache entry written", cache.put, str(i), entry)
-        h = timed("agency pages", history, "x", None, [cache.get(str(i))], titles)
+        timed("cache entry written", cache.put, str(i), "txt", entry)
+        h = timed("agency pages", history, "x", None, [cache.get(str(i), "txt")], titles)
         timed("agency pages", out.agency_html, h, ruleset, "zh")
         timed("agency pages", out.agency_markdown, h, ruleset, "zh")
         timed("agency pages", out.agency_json, h)

@@ -6,6 +6,7 @@ the tests and (later) the audit and the service all go through it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,11 +55,15 @@ class Checker:
         active = self.ruleset.rules
         self._engine = engine_for(self.ruleset.version, lambda: compile_rules(active))
 
-    def check_path(self, path: str | Path, overrides: Overrides | None = None) -> ReportResult:
-        """Read and check one file; raises InputError when it cannot be read or takes too long."""
+    def check_path(self, path: str | Path, overrides: Overrides | None = None, *,
+                   seen: Callable[[bytes], object] | None = None) -> ReportResult:
+        """Read and check one file; raises InputError when it cannot be read or takes too long.
+
+        `seen` gets the file's bytes as read, before they are parsed (see `read_document`).
+        """
         try:
             with bounded(self.time_limit, str(path)):
-                return self.check_document(read_document(path, max_bytes=self.max_bytes), overrides)
+                return self.check_document(read_document(path, max_bytes=self.max_bytes, seen=seen), overrides)
         except InputError as exc:
             if exc.key == "input.timeout":  # may surface from inside the engine without a path
                 raise InputError("input.timeout", path=str(path), seconds=f"{self.time_limit:g}") from exc

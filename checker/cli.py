@@ -4,7 +4,8 @@ Exit statuses (README, "Exit status"):
   0  every file was checked (and, for `check`, passed the gate)
   1  `check`: a file failed the gate; `audit`: some files could not be checked
   2  usage error, invalid rules, or (for `check`) a file could not be read (the others are
-     still reported)
+     still reported); for `audit` also an output folder that may not be used or written
+  130  interrupted (Ctrl-C); 143  `audit` terminated by SIGTERM (stopped the same way)
 Expected failures print one line in the user's language; there is never a traceback for them.
 """
 
@@ -12,14 +13,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 import click
 
 from checker import __version__
-from checker.atomic import write_text
+from checker.atomic import write_output
 from checker.errors import CheckerError
 from checker.i18n import default_lang, t
 from checker.model import LEVELS, ReportError, ReportResult
@@ -27,6 +32,7 @@ from checker.model import LEVELS, ReportError, ReportResult
 EXIT_OK = 0
 EXIT_GATE = 1
 EXIT_USAGE = 2
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process ended by it
 
 LANG_OPTION = click.option(
     "--lang", type=click.Choice(["zh", "en"]), default=None,
@@ -60,6 +66,29 @@ def _fail(key: str, lang: str, **args: object) -> None:
     sys.exit(EXIT_USAGE)
 
 
+def os_reason(exc: OSError, lang: str) -> str:
+    """Why a write failed, in words: a full disk in the user's language, else the system's text."""
+    if exc.errno == errno.ENOSPC:
+        return t("output.disk_full", lang)
+    return exc.strerror or str(exc)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Both paths name one existing file (through symlinks and hard links too)."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: stops an audit the way Ctrl-C does (exit 143 instead of 130)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def _checker(lang: str, rule_dirs: tuple[Path, ...] = ()):  # type: ignore[no-untyped-def]
     from checker.api import Checker  # imported late: keeps `fzzf --help` fast
 
@@ -82,7 +111,10 @@ def cli() -> None:
               default="text", show_default=True,
               help="Output format: gap report (text, markdown, html), JSON contract, one finding per "
               "line (file:line:col: severity: rule-id: message), or JUnit XML (one test case per checkpoint).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of standard output.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True),
+              help="Write to this file instead of standard output ('-': standard output). A symlink's target is "
+              "written and the link kept; a FIFO or character device is written in place, never replaced; "
+              "a folder or block device is refused.")
 @LANG_OPTION
 @click.option("--agency", help="Reporting body's name (overrides what the report says).")
 @click.option("--level", type=click.Choice(LEVELS), help="Level of the reporting body.")
@@ -126,6 +158,8 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
             published = dt.date.fromisoformat(published).isoformat()
         except ValueError:
             _fail("usage.bad_date", lang, value=published)
+    if output is not None and str(output) != "-" and any(_same_file(output, f) for f in files):
+        _fail("output.is_input", lang, path=str(output))  # the report would replace what it reports on
     checker = _checker(lang, rule_dirs)
     checker.max_bytes = int(max_size_mb * 1024 * 1024)
     checker.time_limit = time_limit
@@ -154,11 +188,13 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
             click.echo(t("gate.failed", lang, path=res.source, reasons=sep.join(reasons)), err=True)
     ctx = RenderContext(tuple(results), tuple(errors), checker.ruleset, lang, gates)
     text = FORMATS[fmt](ctx)
-    if output:
+    if output is not None and str(output) != "-":
         try:
-            write_text(output, text)
+            write_output(output, text.encode("utf-8"))
+        except CheckerError as exc:
+            _fail(exc.key, lang, **exc.args_map)
         except OSError as exc:
-            _fail("usage.bad_output", lang, path=str(output), reason=exc.strerror or str(exc))
+            _fail("usage.bad_output", lang, path=str(output), reason=os_reason(exc, lang))
     else:
         click.echo(text, nl=False)
     sys.exit(EXIT_USAGE if errors else EXIT_GATE if failed else EXIT_OK)
@@ -189,18 +225,26 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
     are taken from the cache on a re-run (.cache/ in OUTDIR); Ctrl-C stops cleanly and the next
     run resumes.
 
+    OUTDIR must not be, lie inside, or contain an input, and must be new, empty, or an earlier
+    audit's output folder (marked by .fzzf-audit.json): the audit never overwrites a file it did
+    not write. The four summaries are replaced together or not at all.
+
     \b
     Exit status:
       0  every file was checked
       1  some files could not be checked (they are error rows in the outputs)
-      2  usage error or invalid rules
+      2  usage error, invalid rules, an output folder that may not be used,
+         or one that cannot be written (a full disk: the summaries never disagree)
       130  interrupted (Ctrl-C)
+      143  terminated (SIGTERM), stopped as cleanly as by Ctrl-C
     """
     from checker.api import Overrides
     from checker.batch.audit import AuditOptions, run_audit, show_progress
     from checker.compiled import compiled
 
     lang = lang or default_lang()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)  # stop as Ctrl-C does
     try:
         rules = compiled(list(rule_dirs))
     except CheckerError as exc:
@@ -220,8 +264,12 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
                 result = run_audit(opts, progress=lambda n: bars[0].update(n), on_start=start, rules=rules)
         else:
             result = run_audit(opts, rules=rules)
+    except CheckerError as exc:
+        _fail(exc.key, lang, **exc.args_map)
     except OSError as exc:
-        _fail("usage.bad_output", lang, path=str(outdir), reason=exc.strerror or str(exc))
+        _fail("outdir.write_failed", lang, out=str(outdir), reason=os_reason(exc, lang))
+    if result.damaged:
+        click.echo(t("cache.damaged", lang, n=result.damaged), err=True)
     if result.filtered:
         click.echo(t("audit.filtered", lang, n=result.filtered), err=True)
     click.echo(t("audit.done", lang, files=result.files + result.filtered, checked=result.checked,
@@ -353,7 +401,10 @@ def main() -> None:
         cli.main(standalone_mode=False, prog_name="fzzf")
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except (click.Abort, KeyboardInterrupt):
+    except (click.Abort, KeyboardInterrupt) as exc:
+        if isinstance(exc, Terminated) or isinstance(exc.__cause__, Terminated):
+            click.echo(t("terminated", lang), err=True)
+            sys.exit(EXIT_TERMINATED)
         click.echo(t("interrupted", lang), err=True)
         sys.exit(130)
     except click.ClickException as exc:

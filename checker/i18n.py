@@ -273,6 +273,49 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "检查服务已启动：http://{host}:{port}/ （Ctrl-C 退出）",
         "en": "check service on http://{host}:{port}/ (Ctrl-C to stop)",
     },
+    # outputs, the audit's output folder and its cache (docs/security.md, "Outputs and the batch audit")
+    "output.not_a_file": {
+        "zh": "{path} 是文件夹或块设备，不能作为输出文件（-o 可以是文件、新路径、字符设备、命名管道或 -）",
+        "en": "{path} is a folder or a block device, not an output file "
+        "(-o takes a file, a new path, a character device, a FIFO or -)",
+    },
+    "output.is_input": {
+        "zh": "{path} 是要检查的文件之一，不能作为输出文件",
+        "en": "{path} is one of the files being checked; it cannot be the output",
+    },
+    "output.disk_full": {"zh": "磁盘空间已满", "en": "no space left on device"},
+    "outdir.overlaps": {
+        "zh": "输出文件夹 {out} 与输入 {input} 重叠；请另选一个不在输入之内、也不包含输入的输出文件夹",
+        "en": "the output folder {out} overlaps the input {input}; "
+        "choose an output folder that is neither inside an input nor contains one",
+    },
+    "outdir.foreign": {
+        "zh": "输出文件夹 {out} 不是空文件夹，也不是本工具以前的审查输出（没有 {marker}）；请另选一个新的或空的文件夹",
+        "en": "the output folder {out} is not empty and holds no earlier audit's outputs (no {marker}); "
+        "choose a new or empty folder",
+    },
+    "outdir.not_ours": {
+        "zh": "{path} 已存在且不是本工具生成的，不会覆盖；请另选输出文件夹或移走该文件",
+        "en": "{path} exists and was not written by the audit; it is never overwritten: "
+        "choose another output folder or move the file",
+    },
+    "outdir.write_failed": {
+        "zh": "无法写入输出文件夹 {out}（{reason}）；四个汇总文件或全部更新，或全部保持原样，不会互相矛盾",
+        "en": "cannot write to the output folder {out} ({reason}); "
+        "the four summaries are all new or all as before, never a mix",
+    },
+    "outdir.scratch_failed": {
+        "zh": "无法写入审查的临时数据库 {path}（{reason}）",
+        "en": "cannot write the audit's scratch database {path} ({reason})",
+    },
+    "cache.damaged": {
+        "zh": "缓存中有 {n} 条记录已损坏，已丢弃并重新检查相应文件",
+        "en": "{n} damaged cache entries were dropped and their files checked again",
+    },
+    "terminated": {
+        "zh": "已终止（SIGTERM）：已完成的检查结果保存在缓存中，再次运行将从中断处继续",
+        "en": "terminated (SIGTERM): finished checks are cached; running again resumes from there",
+    },
 }
 
 

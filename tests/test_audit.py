@@ -187,12 +187,12 @@ def test_summary_links_only_pages_that_were_written(inputs: Path, tmp_path: Path
     assert result.agencies == len(list((out / "agencies").glob("*.html")))
 
 
-def _crash_on_poison(path: str, digest: str | None) -> dict:
+def _crash_on_poison(path: str) -> dict:
     from checker.batch import worker
 
     if "poison" in path:
         os._exit(1)  # a worker killed mid-file (the OS, a crash in a C library)
-    return worker._REAL_CHECK_ONE(path, digest)  # type: ignore[attr-defined]
+    return worker._REAL_CHECK_ONE(path)  # type: ignore[attr-defined]
 
 
 def test_a_crashing_worker_costs_only_its_file(inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,19 +11,20 @@ ENTRY = {"ok": True, "source": "a.txt", "report": {"score": 61.5, "chapters": {1
 
 
 def test_entries_survive_the_process_and_the_salt_separates_runs(tmp_path: Path) -> None:
-    Cache(tmp_path, "run-a").put("d1", ENTRY)
+    Cache(tmp_path, "run-a").put("d1", "txt", ENTRY)
     again = Cache(tmp_path, "run-a")
-    assert again.get("d1") == {**ENTRY, "report": {"score": 61.5, "chapters": {"1": 50.0}}}
-    assert again.get("d2") is None
-    assert Cache(tmp_path, "run-b").get("d1") is None  # other rules, language or overrides
+    assert again.get("d1", "txt") == {**ENTRY, "report": {"score": 61.5, "chapters": {"1": 50.0}}}
+    assert again.get("d2", "txt") is None
+    assert again.get("d1", "html") is None  # the same bytes read by another reader
+    assert Cache(tmp_path, "run-b").get("d1", "txt") is None  # other rules, language or overrides
 
 
 def test_a_damaged_database_is_set_aside(tmp_path: Path) -> None:
     (tmp_path / "entries.sqlite").write_bytes(b"this is not a database" * 100)
     cache = Cache(tmp_path, "s")
-    assert cache.get("d1") is None
-    assert cache.put("d1", ENTRY)
-    assert cache.get("d1") is not None
+    assert cache.get("d1", "txt") is None
+    assert cache.put("d1", "txt", ENTRY)
+    assert cache.get("d1", "txt") is not None
     assert list(tmp_path.glob("entries.damaged-*.sqlite"))
 
 
@@ -31,14 +32,14 @@ def test_an_unwritable_cache_only_costs_speed(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     cache = Cache(blocker / "cache", "s")  # a folder under a file cannot exist
-    assert cache.put("d1", ENTRY) is False
-    assert cache.get("d1") is None
+    assert cache.put("d1", "txt", ENTRY) is False
+    assert cache.get("d1", "txt") is None
 
 
 def _put_many(folder: str, start: int) -> None:
     cache = Cache(Path(folder), "s")
     for i in range(start, start + 50):
-        assert cache.put(f"d{i}", {**ENTRY, "source": f"{i}.txt"})
+        assert cache.put(f"d{i}", "txt", {**ENTRY, "source": f"{i}.txt"})
 
 
 def test_workers_write_concurrently(tmp_path: Path) -> None:
@@ -50,13 +51,13 @@ def test_workers_write_concurrently(tmp_path: Path) -> None:
         p.join(60)
         assert p.exitcode == 0
     cache = Cache(tmp_path, "s")
-    assert all(cache.get(f"d{i}")["source"] == f"{i}.txt" for i in range(200))
+    assert all(cache.get(f"d{i}", "txt")["source"] == f"{i}.txt" for i in range(200))
 
 
 def _put_and_vanish(folder: str) -> None:
     import os
 
-    Cache(Path(folder), "s").put("d1", ENTRY)
+    Cache(Path(folder), "s").put("d1", "txt", ENTRY)
     os._exit(0)  # as a pool worker ends: its connection is never closed
 
 
@@ -67,4 +68,4 @@ def test_tidy_leaves_one_file(tmp_path: Path) -> None:
     assert "entries.sqlite-wal" in {p.name for p in tmp_path.iterdir()}
     Cache(tmp_path, "s").tidy()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["entries.sqlite"]
-    assert Cache(tmp_path, "s").get("d1") is not None
+    assert Cache(tmp_path, "s").get("d1", "txt") is not None

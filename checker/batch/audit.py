@@ -1,17 +1,21 @@
 """`fzzf audit`: check every report under some paths, in parallel, and write the outputs.
 
-Flow: discover files → skip those whose cached entry is current → check the rest in worker
-processes (each stores its entry in the cache) → summary rows → filters → per-agency histories
-(read back from the cache one agency at a time) → summary and agency outputs, each written
-atomically. A file that cannot be read becomes an error row; nothing else stops the batch.
+Flow: claim the output folder (never an input, never another's files: `outdir`) → discover
+files → skip those whose cached entry is current → check the rest in worker processes (each
+stores its entry in the cache) → summary rows → filters → per-agency histories (read back from
+the cache one agency at a time) → agency pages, each written atomically, and the four
+summaries, swapped in together. A file that cannot be read becomes an error row; nothing else
+stops the batch.
 """
 
 from __future__ import annotations
 
+import errno
 import itertools
 import multiprocessing as mp
 import os
 import re
+import sqlite3
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -22,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from checker.api import Overrides
-from checker.atomic import replacing
+from checker.atomic import swapping
 from checker.batch import worker
 from checker.batch.agencies import AgencyLink
-from checker.batch.cache import Cache, file_digest, run_salt
+from checker.batch.cache import Cache, file_digest, file_kind, run_salt
 from checker.batch.discover import discover
-from checker.batch.record import error_entry, summary_row
+from checker.batch.outdir import AGENCIES, CACHE, SUMMARIES, OutputFolder
+from checker.batch.record import error_entry, summary_row, usable
 from checker.batch.rows import RowStore
 from checker.compiled import Compiled, compiled
 from checker.limits import DEFAULT_TIME_LIMIT
@@ -66,6 +71,7 @@ class AuditResult:
     errors: int
     filtered: int
     agencies: int
+    damaged: int = 0  # cache entries that could not be used: dropped, their files checked again
 
 
 def _settings(opts: AuditOptions) -> dict[str, Any]:
@@ -245,6 +251,21 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
     """Run the audit and write every output under `opts.outdir` (`rules`: already loaded).
 
     `on_start` hears how many files were found, `progress` each file done (a progress bar).
+    Raises CheckerError when the output folder may not be used (`outdir.*`), OSError when it
+    cannot be written (a full disk: the four summaries are all new or all as before).
+    """
+    folder = OutputFolder.claim(opts.outdir, opts.paths)
+    try:
+        return _run_audit(opts, folder, progress, rules, on_start)
+    except sqlite3.Error as exc:  # the scratch row database (the cache never raises)
+        full = getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL"
+        code = errno.ENOSPC if full else errno.EIO
+        raise OSError(code, os.strerror(code) if full else str(exc), str(opts.outdir / CACHE)) from exc
+
+
+def _run_audit(opts: AuditOptions, folder: OutputFolder, progress: Callable[[int], Any] | None,
+               rules: Compiled | None, on_start: Callable[[int], Any] | None) -> AuditResult:
+    """The audit proper, in a folder already claimed.
 
     Nothing here grows with the number of reports but the list of files found: results go to
     the cache database, summary rows to a scratch database, and both are read back as streams.
@@ -252,8 +273,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
     rules = rules or compiled(opts.packs)
     ruleset = rules.ruleset
     weights = {r.id: r.weight for r in ruleset.rules}
-    opts.outdir.mkdir(parents=True, exist_ok=True)
-    cache = Cache(opts.outdir / ".cache", run_salt(ruleset.version, opts.lang, _settings(opts)))
+    cache = Cache(opts.outdir / CACHE, run_salt(ruleset.version, opts.lang, _settings(opts)), usable)
     init_args = (rules, opts.lang, opts.overrides, str(cache.folder), cache.salt, opts.max_bytes, opts.time_limit)
     jobs = opts.jobs or os.cpu_count() or 1
     counts = {"cached": 0, "checked": 0}
@@ -270,7 +290,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
         if len(found) > SMALL:
             workers.warm()  # workers start up while this process hashes the first files
 
-        def to_check() -> Iterator[tuple[str, str | None]]:
+        def to_check() -> Iterator[tuple[str]]:
             """Files that need checking; cached and unreadable ones become rows on the way."""
             for f in found:
                 error = f.error
@@ -281,15 +301,16 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
                 if error:
                     keep(summary_row(error_entry(f.path, error, {"path": f.path, "reason": f.reason}), weights))
                     continue
-                digest = file_digest(f.path)
-                entry = cache.get(digest) if (digest and opts.use_cache) else None
+                # A lookup only: what is stored is keyed by the bytes the worker checks.
+                digest = file_digest(f.path) if opts.use_cache else None
+                entry = cache.get(digest, file_kind(f.path)) if digest else None
                 if entry is not None:
                     entry["source"] = f.path
                     keep(summary_row(entry, weights))
                     counts["cached"] += 1
                 else:
                     counts["checked"] += 1
-                    yield f.path, digest
+                    yield (f.path,)
 
         def crashed(task: tuple[Any, ...]) -> None:
             path = task[0]
@@ -299,14 +320,13 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
         workers.run(worker.check_one, to_check(), keep, crashed, expected=len(found))
         cache.close()  # this process's connection; workers have their own
         filtered = rows.keep_only(opts.levels, opts.years)
-        folder = opts.outdir / "agencies"
-        folder.mkdir(parents=True, exist_ok=True)
-        _plan_agencies(rows, folder)
+        pages = folder.subdir(AGENCIES)
+        _plan_agencies(rows, pages, folder)
         failed: list[tuple[str, str | None]] = []
         # The summaries are written while the workers write the agency pages: the links and
         # heat map they need follow from the rows. Should a page not get written after all,
         # the summaries are written again without it.
-        workers.run(worker.write_agency, _agency_tasks(rows, folder),
+        workers.run(worker.write_agency, _agency_tasks(rows, pages),
                     lambda r: None if r[2] else failed.append((r[0], r[1])),
                     lambda task: failed.append((task[0], task[1])),
                     expected=rows.count(True), meanwhile=lambda: _write_summary(rows, ruleset, opts))
@@ -316,31 +336,47 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
         if failed:
             _write_summary(rows, ruleset, opts)
         return AuditResult(files=len(rows), checked=counts["checked"], cached=counts["cached"],
-                           errors=rows.count(False), filtered=filtered, agencies=rows.link_count())
+                           errors=rows.count(False), filtered=filtered, agencies=rows.link_count(),
+                           damaged=cache.damaged)
 
 
-def slug(name: str, taken: set[str]) -> str:
-    """A file name for an agency: its own letters only (never a path), unique in the folder."""
+def slug(name: str, taken: set[str], free: Callable[[str], bool] = lambda stem: True) -> str:
+    """A file name for an agency: its own letters only (never a path), unique in the folder.
+
+    `free` says whether a candidate may be used (its files are absent or the audit's own).
+    """
     name = unicodedata.normalize("NFKC", name)
     base = re.sub(r"[^\w\u4e00-\u9fff]+", "_", name).strip("._")[:60] or "agency"
     candidate, n = base, 2
-    while candidate.lower() in taken:
+    while candidate.lower() in taken or not free(candidate):
         candidate, n = f"{base}_{n}", n + 1
     taken.add(candidate.lower())
     return candidate
 
 
-def _plan_agencies(rows: RowStore, folder: Path) -> None:
+PAGE_TYPES = ("md", "html", "json")
+
+
+def _plan_agencies(rows: RowStore, pages: Path, folder: OutputFolder) -> None:
     """Give every agency (name and level) a file name of its own and record its page's link.
 
     The link carries the latest report's chapter scores, chosen as `agencies.history` orders
-    reports. Done before any page is written, so the summaries can link them all.
+    reports. Done before any page is written, so the summaries can link them all; a name
+    whose files exist but were not written by the audit is passed over, and the names chosen
+    are entered in the output folder's marker before any page is written.
     """
     taken: set[str] = set()
+    planned: list[str] = []
+
+    def free(stem: str) -> bool:
+        return all(folder.free(f"{pages.name}/{stem}.{ext}") for ext in PAGE_TYPES)
+
     for name, level, members in rows.groups():
-        stem = slug(name, taken)
+        stem = slug(name, taken, free)
+        planned += [f"{pages.name}/{stem}.{ext}" for ext in PAGE_TYPES]
         latest = max(members, key=lambda m: (m["year"] is None, m["year"] or 0, m["source"]))
-        rows.add_link(AgencyLink(name, level, f"{folder.name}/{stem}.html", latest["year"], latest["chapters"]))
+        rows.add_link(AgencyLink(name, level, f"{pages.name}/{stem}.html", latest["year"], latest["chapters"]))
+    folder.record(planned)
 
 
 def _agency_tasks(rows: RowStore, folder: Path) -> Iterator[tuple[Any, ...]]:
@@ -352,15 +388,25 @@ def _agency_tasks(rows: RowStore, folder: Path) -> Iterator[tuple[Any, ...]]:
 
 
 def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions) -> None:
-    """The four summaries, each streamed to a temporary file and renamed into place."""
-    with replacing(opts.outdir / "summary.csv") as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
-        out.summary_csv(rows, opts.lang, fh)
-    with replacing(opts.outdir / "summary.xlsx") as tmp:
-        out.summary_xlsx(rows, opts.lang, tmp)
-    with replacing(opts.outdir / "summary.html") as tmp, tmp.open("w", encoding="utf-8") as fh:
-        out.summary_html(rows, ruleset, opts.lang, fh)
-    with replacing(opts.outdir / "summary.json") as tmp, tmp.open("w", encoding="utf-8") as fh:
-        out.summary_json(rows, fh)
+    """The four summaries, streamed into a temporary folder and moved into place together.
+
+    One at a time, a full disk left the CSV from this run beside the JSON and HTML of the last
+    (310 rows against 300); now either all four are replaced or none is.
+    """
+    from xlsxwriter.exceptions import FileCreateError
+
+    with swapping(opts.outdir, SUMMARIES) as tmp:
+        with (tmp / "summary.csv").open("w", encoding="utf-8", newline="") as fh:
+            out.summary_csv(rows, opts.lang, fh)
+        try:
+            out.summary_xlsx(rows, opts.lang, tmp / "summary.xlsx")
+        except FileCreateError as exc:  # xlsxwriter's wrapper of the OSError
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+            raise cause from exc
+        with (tmp / "summary.html").open("w", encoding="utf-8") as fh:
+            out.summary_html(rows, ruleset, opts.lang, fh)
+        with (tmp / "summary.json").open("w", encoding="utf-8") as fh:
+            out.summary_json(rows, fh)
 
 
 def show_progress() -> bool:

@@ -1,10 +1,14 @@
 """A content-keyed store of checked reports, so a re-run skips what has not changed.
 
-The key is the SHA-256 of the file's bytes together with everything else that changes the
-result: the tool and rules versions (rule packs included), the output language, and the
-metadata overrides. Entries are the JSON contract's report plus reuse fingerprints, stored in
-one SQLite database under `OUTDIR/.cache/`; an interrupted run leaves only complete entries,
-and the next run resumes from them.
+The key is the SHA-256 of the bytes that were checked (hashed by the worker from the very
+bytes it parsed, not from an earlier read: a file changed in between is stored under its new
+content), the file type (which reader parses it: the same bytes as `.txt` and as `.html` are
+two different reports), and everything else that changes the result: the tool and rules
+versions (rule packs included), the output language, the metadata overrides and the limits.
+Entries are the JSON contract's report plus reuse fingerprints, stored in one SQLite database
+under `OUTDIR/.cache/`; an interrupted run leaves only complete entries, and the next run
+resumes from them. An entry that cannot be used (damaged bytes, not JSON, a field missing or of
+the wrong type) is deleted and counted, and its file is checked again.
 """
 
 from __future__ import annotations
@@ -15,14 +19,21 @@ import os
 import sqlite3
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from checker import __version__
+from checker.read import READERS
 
-FORMAT = 1  # bump when the entry layout changes
+FORMAT = 2  # bump when the entry layout or the key changes
+
+
+def content_digest(data: bytes) -> str:
+    """The key of some content: its SHA-256 (what `file_digest` gives for a file holding it)."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def file_digest(path: str) -> str | None:
@@ -35,6 +46,25 @@ def file_digest(path: str) -> str | None:
     except OSError:
         return None
     return h.hexdigest()
+
+
+MAX_ENTRY = 64 << 20  # bytes an entry may unpack to (a real one is well under a megabyte)
+
+
+def _inflate(blob: bytes) -> bytes:
+    """Unpack an entry, bounded: a planted blob that unpacks to gigabytes is damaged, not read."""
+    d = zlib.decompressobj()
+    data = d.decompress(blob, MAX_ENTRY)
+    if d.unconsumed_tail or not d.eof:
+        raise ValueError("cache entry too large or truncated")
+    return data
+
+
+def file_kind(path: str) -> str:
+    """The file type as far as the result is concerned: the reader that parses it."""
+    suffix = os.path.splitext(path)[1].lower()
+    reader = READERS.get(suffix)
+    return reader.__module__.rsplit(".", 1)[-1] if reader is not None else suffix
 
 
 def run_salt(rules_version: str, lang: str, settings: dict[str, Any]) -> str:
@@ -56,9 +86,11 @@ class Cache:
     that cannot be written is skipped, and a damaged database is set aside and started afresh.
     """
 
-    def __init__(self, folder: Path, salt: str) -> None:
+    def __init__(self, folder: Path, salt: str, usable: Callable[[Any], bool] | None = None) -> None:
         self.folder = folder
         self.salt = salt
+        self.usable = usable  # what an entry must satisfy to be returned (default: a JSON object)
+        self.damaged = 0  # entries dropped by `get` in this process
         self._con: sqlite3.Connection | None = None
         self._pid = 0
 
@@ -108,16 +140,36 @@ class Cache:
             self._con.close()
         self._con = None
 
-    def get(self, digest: str) -> dict[str, Any] | None:
-        """The cached entry, or None (missing or unreadable entries are simply recomputed)."""
-        try:
-            row = self._db().execute("SELECT entry FROM entries WHERE key = ?", (f"{digest}-{self.salt}",)).fetchone()
-            found = orjson.loads(zlib.decompress(row[0])) if row else None
-        except (sqlite3.Error, OSError, ValueError, zlib.error):
-            return None
-        return found if isinstance(found, dict) else None
+    def _key(self, digest: str, kind: str) -> str:
+        return f"{digest}-{kind}-{self.salt}"
 
-    def put(self, digest: str, entry: dict[str, Any]) -> bool:
+    def get(self, digest: str, kind: str) -> dict[str, Any] | None:
+        """The cached entry of content `digest` read as `kind` (`file_kind`), or None.
+
+        None when there is none or the database cannot be read (the file is simply checked
+        again). An entry that is there but cannot be used is deleted and counted in `damaged`.
+        """
+        key = self._key(digest, kind)
+        try:
+            row = self._db().execute("SELECT entry FROM entries WHERE key = ?", (key,)).fetchone()
+        except (sqlite3.Error, OSError):
+            return None
+        if row is None:
+            return None
+        try:
+            found = orjson.loads(_inflate(row[0])) if isinstance(row[0], bytes) else None
+        except (ValueError, zlib.error):
+            found = None
+        if isinstance(found, dict) and (self.usable is None or self.usable(found)):
+            return found
+        self.damaged += 1
+        try:
+            self._db().execute("DELETE FROM entries WHERE key = ?", (key,))
+        except (sqlite3.Error, OSError):
+            pass
+        return None
+
+    def put(self, digest: str, kind: str, entry: dict[str, Any]) -> bool:
         """Store an entry (one transaction); False when the cache could not take it.
 
         orjson, not the standard library: every entry is written once and read back once per
@@ -129,7 +181,7 @@ class Cache:
         try:
             blob = zlib.compress(orjson.dumps(entry, option=orjson.OPT_NON_STR_KEYS), 1)
             self._db().execute("INSERT OR REPLACE INTO entries (key, entry) VALUES (?, ?)",
-                               (f"{digest}-{self.salt}", blob))
+                               (self._key(digest, kind), blob))
         except (sqlite3.Error, OSError):
             return False
         return True

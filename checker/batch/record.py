@@ -11,7 +11,7 @@ import hashlib
 import re
 from typing import Any
 
-from checker.batch.agencies import on_time, parts_missing
+from checker.batch.agencies import on_time, parts_missing, year_report
 from checker.model import PARTS_REQUIRED, ReportResult
 from checker.render.context import RenderContext
 from checker.render.jsonout import report_dict
@@ -85,3 +85,55 @@ def summary_row(entry: dict[str, Any], weights: dict[str, float]) -> dict[str, A
         "top_gaps": [f"{i}. {title}" for _, i, title in gaps[:3]],
         "digest": entry.get("sha256"),
     }
+
+
+def _is(value: Any, *types: type) -> bool:
+    """Like isinstance, but a bool is not taken for a number."""
+    return isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+
+
+def _items_usable(items: Any) -> bool:
+    return isinstance(items, list) and all(
+        isinstance(i, dict) and _is(i.get("id"), int) and all(_is(i.get(k), str) for k in ("title", "status", "reason"))
+        and isinstance(i.get("checkpoints"), list)
+        and all(isinstance(c, dict) and all(_is(c.get(k), str) for k in ("rule", "status", "severity"))
+                for c in i["checkpoints"])
+        for i in items)
+
+
+def usable(entry: Any) -> bool:
+    """Whether a cached entry holds every field the summaries and agency pages read.
+
+    With the right types too: a damaged or hand-edited cache costs a re-check, never a traceback.
+    """
+    if not isinstance(entry, dict) or entry.get("ok") is not True or not _is(entry.get("source"), str):
+        return False
+    r = entry.get("report")
+    if not isinstance(r, dict) or not isinstance(r.get("agency"), dict):
+        return False
+    detail = r.get("score_detail")
+    chapters = detail.get("chapters") if isinstance(detail, dict) else None
+    scalars = (_is(r["agency"].get("name"), str, type(None)) and _is(r["agency"].get("level"), str, type(None))
+               and _is(r.get("year"), int, type(None)) and _is(r.get("published"), str, type(None))
+               and _is(r.get("score"), int, float) and isinstance(r.get("parts"), dict)
+               and all(v is None or isinstance(v, dict) for v in r["parts"].values()))
+    if not scalars or not isinstance(chapters, dict):
+        return False
+    if not all(k.isdigit() and _is(v, int, float, type(None)) for k, v in chapters.items()):
+        return False
+    findings, promises, sentences = r.get("findings"), r.get("promises", []), entry.get("sentences", [])
+    if not (_items_usable(r.get("items")) and isinstance(findings, list) and isinstance(promises, list)
+            and isinstance(sentences, list)):
+        return False
+    if not all(isinstance(f, dict) and _is(f.get("rule"), str) and _is(f.get("message"), str) for f in findings):
+        return False
+    if not all(isinstance(p, dict) and _is(p.get("rule"), str) and _is(p.get("quote"), str) for p in promises):
+        return False
+    if not all(_is(x, int) for x in sentences):
+        return False
+    try:  # the readers themselves, for anything the checks above do not name
+        summary_row(entry, {})
+        year_report(entry)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
+    return True

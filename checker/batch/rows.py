@@ -4,12 +4,14 @@ An audit of ten thousand reports used to hold ten thousand summary rows in the m
 because the summary table is ranked across all of them. The rows now go to a SQLite table in
 a temporary file as the workers report them; the summaries read them back ranked, one at a
 time, and the agency tasks are read back grouped. The file is private to one run and removed
-when it ends (it is not the result cache, which lives on between runs).
+when it ends (it is not the result cache, which lives on between runs); its name carries the
+run's process id, so a run killed before it could remove it is tidied by the next one.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -20,13 +22,15 @@ import orjson
 
 from checker.batch.agencies import AgencyLink
 
+STRAY_ROWS = re.compile(r"^\.rows-(\d+)-[a-z0-9_]{8}\.sqlite$")  # .rows-PID-XXXXXXXX.sqlite
+
 
 class RowStore:
     """Summary rows (one per input file) and the links to the agency pages, on disk."""
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".rows-", suffix=".sqlite", dir=folder)
+        fd, name = tempfile.mkstemp(prefix=f".rows-{os.getpid()}-", suffix=".sqlite", dir=folder)
         os.close(fd)
         self.path = Path(name)
         self._db = sqlite3.connect(name, isolation_level=None)

@@ -9,8 +9,11 @@ functions run in the main process when the batch is too small to be worth a pool
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
+import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -19,8 +22,8 @@ from typing import Any
 from checker.api import Checker, Overrides
 from checker.atomic import write_text
 from checker.batch.agencies import history
-from checker.batch.cache import Cache
-from checker.batch.record import entry_for, error_entry, summary_row
+from checker.batch.cache import Cache, content_digest, file_kind
+from checker.batch.record import entry_for, error_entry, summary_row, usable
 from checker.compiled import Compiled
 from checker.errors import CheckerError
 from checker.limits import DEFAULT_TIME_LIMIT
@@ -28,6 +31,26 @@ from checker.read import DEFAULT_MAX_BYTES
 from checker.render.context import RenderContext
 
 _STATE: dict[str, Any] = {}
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this worker when the audit that started it ends, even by kill -9.
+
+    Without it, orphaned workers wait forever for tasks from a parent that is gone. Linux only
+    (prctl); the signal follows the thread that forked the worker, which for the audit's pool
+    is the main thread. If the parent died before this ran, the worker leaves at once.
+    """
+    parent = mp.parent_process()
+    if parent is None or not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent.pid:
+        os._exit(1)
 
 
 def init(rules: Compiled, lang: str, overrides: Overrides, cache_dir: str, salt: str,
@@ -35,15 +58,19 @@ def init(rules: Compiled, lang: str, overrides: Overrides, cache_dir: str, salt:
     """Pool initializer: set up the checker once per process."""
     if threading.current_thread() is threading.main_thread() and mp.parent_process() is not None:
         # A worker process: Ctrl-C is the parent's to handle (it stops the pool), so a worker
-        # finishes or abandons its file quietly instead of printing a traceback.
+        # finishes or abandons its file quietly instead of printing a traceback. SIGTERM gets
+        # its default back (the parent's handler is inherited through fork): the pool ends
+        # broken workers with it.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        die_with_parent()
     checker = Checker(rules=rules, max_bytes=max_bytes, time_limit=time_limit)
     _STATE.update(
         checker=checker,
         ctx=RenderContext((), (), checker.ruleset, lang),
         lang=lang,
         overrides=overrides,
-        cache=Cache(Path(cache_dir), salt),
+        cache=Cache(Path(cache_dir), salt, usable),
         weights={r.id: r.weight for r in checker.ruleset.rules},
         titles={r.id: r.text("title", lang) for r in checker.ruleset.rules},
     )
@@ -61,18 +88,25 @@ def run_chunk(fn: Callable[..., Any], tasks: list[tuple[Any, ...]]) -> list[Any]
     return [fn(*task) for task in tasks]
 
 
-def check_one(path: str, digest: str | None) -> dict[str, Any]:
-    """Check `path`, cache its entry (when its content could be hashed), return its summary row."""
+def check_one(path: str) -> dict[str, Any]:
+    """Check `path`, cache its entry under the bytes that were checked, return its summary row.
+
+    The digest is taken from the very bytes the reader parses, not from the parent's earlier
+    read for the cache lookup: a file changed in between is stored under its new content.
+    """
     checker: Checker = _STATE["checker"]
+    digests: list[str] = []
+    digest: str | None = None
     try:
-        result = checker.check_path(path, _STATE["overrides"])
+        result = checker.check_path(path, _STATE["overrides"], seen=lambda data: digests.append(content_digest(data)))
+        digest = digests[-1] if digests else None
         entry = entry_for(result, _STATE["ctx"], digest)
     except CheckerError as exc:
         entry = error_entry(path, exc.key, {k: str(v) for k, v in exc.args_map.items()})
     except Exception as exc:
         entry = error_entry(path, "input.internal", {"path": path, "reason": f"{type(exc).__name__}: {exc}"})
     if entry["ok"] and digest is not None:
-        _STATE["cache"].put(digest, entry)
+        _STATE["cache"].put(digest, file_kind(path), entry)
     return summary_row(entry, _STATE["weights"])
 
 
@@ -88,7 +122,7 @@ def write_agency(name: str, level: str | None, members: list[tuple[str, str]], f
     cache: Cache = _STATE["cache"]
     entries = []
     for digest, source in members:
-        entry = cache.get(digest)
+        entry = cache.get(digest, file_kind(source))
         if entry is not None:
             entry["source"] = source
             entries.append(entry)

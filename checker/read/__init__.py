@@ -38,8 +38,13 @@ MIN_CHINESE = 10  # Chinese characters below which a file is not a report
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one report file; `path` is kept as given for `Document.source`."""
+def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  seen: Callable[[bytes], object] | None = None) -> Document:
+    """Read one report file; `path` is kept as given for `Document.source`.
+
+    `seen` is given the bytes that are about to be parsed (the audit's cache hashes exactly
+    those, so a file changed between its lookup and its check is stored under what was checked).
+    """
     source = str(path)
     p = Path(path)
     reader = READERS.get(p.suffix.lower())
@@ -58,6 +63,8 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
         raise
     except OSError as exc:
         raise InputError("input.unreadable", path=source, reason=exc.strerror or str(exc)) from exc
+    if seen is not None:
+        seen(data)
     return read_bytes(data, source, suffix=p.suffix.lower())
 
 
