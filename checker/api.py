@@ -14,6 +14,7 @@ from checker.compiled import Compiled, compiled
 from checker.engine import engine_for
 from checker.errors import InputError
 from checker.facts import build_matchers, deadline_for, extract_hits, to_facts
+from checker.i18n import t
 from checker.limits import DEFAULT_TIME_LIMIT, bounded
 from checker.model import Document, ReportResult
 from checker.quality import measure
@@ -81,10 +82,14 @@ class Checker:
         if isinstance(meta.year.value, int):
             args["deadline"] = deadline_for(meta.year.value, self.ruleset.outline).isoformat()
             args["year"] = meta.year.value
-        if meta.published.value:
-            args["published"] = str(meta.published.value)
+        date, basis = meta.timeliness_date
+        if date and basis:
+            args["published"] = date.isoformat()  # the date timeliness was judged on …
+            args["date_basis"] = basis  # … and which one: "published", or "written" when no page date
+            args["date_basis_zh"] = t(f"meta.basis.{basis}", "zh")
+            args["date_basis_en"] = t(f"meta.basis.{basis}", "en")
         found = findings(self.ruleset, firings, args, profile)
-        date_known = meta.published.value is not None and isinstance(meta.year.value, int)
+        date_known = date is not None and isinstance(meta.year.value, int)
         result_score = score(self.ruleset, items, found, date_known, profile)
         promises = tuple(
             quote(doc.text, h, h.rule) for h in hits

@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 _DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
 
 # Page field labels, in order of preference for the publication date (LABELING.md §8).
-DATE_LABELS = ("发布日期", "发布时间", "日期", "时间", "发文日期", "生成日期", "成文日期")
+DATE_LABELS = ("发布日期", "发布时间", "日期", "时间", "发文日期", "生成日期", "更新时间", "成文日期")
+# Labels stand before their value with a colon, a table pipe, a bracket ("[ 发布日期 ] 2024-…")
+# or nothing at all ("发布日期2024-01-27").
 _DATE_FIELD = re.compile(
-    r"(发布日期|发布时间|发文日期|生成日期|成文日期|(?<![成发布文生])日期|(?<![发布])时间)\s*[:：|]?\s*\|?\s*" + _DATE
+    r"(发布日期|发布时间|发文日期|生成日期|成文日期|更新时间|(?<![成发布文生])日期|(?<![发布新])时间)"
+    r"\s*[\]】]?\s*[:：|]?\s*\|?\s*" + _DATE
 )
 _PUBLISHER_FIELD = re.compile(
-    r"(发布机构|发文机关|信息来源|来源)\s*[:：|]\s*\|?\s*([^\s|:：]{2,40})"
+    r"(发布机构|发文机关)\s*[\]】]?\s*[:：|]?\s*\|?\s*([^\s|:：\[\]【】]{2,40})"
+    r"|(信息来源|文章来源|来源)\s*[\]】]?\s*[:：|]\s*\|?\s*([^\s|:：\[\]【】]{2,40})"
 )
 _INDEX_FIELD = re.compile(r"索引号\s*[:：|]\s*\|?\s*([0-9A-Za-z/\-_.]{4,60})")
 
@@ -31,7 +35,7 @@ _CHROME_LINE = re.compile(
 )
 # Lines that are mostly field labels (索引号/发布机构/发布日期 …) are metadata, not body text.
 _FIELD_LINE = re.compile(
-    r"(索引号|发布机构|发布日期|发布时间|生成日期|成文日期|信息来源|浏览次数|文号|日期|时间[:：]\s*\d)"
+    r"(索引号|发布机构|发布日期|发布时间|生成日期|成文日期|更新时间|信息来源|文章来源|浏览次数|文号|日期|时间[:：]\s*\d)"
 )
 
 
@@ -77,12 +81,12 @@ def scan_fields(text: str, fields: Fields) -> None:
         date = iso_date(m.group(2), m.group(3), m.group(4))
         if not date:
             continue
+        # 成文日期 is when the report was signed, not when the public could read it.
         key = "written" if label == "成文日期" else "published"
         fields.offer(key, date, f"page:{label}")
-        if key == "written":
-            fields.offer("published", date, f"page:{label}")
     for m in _PUBLISHER_FIELD.finditer(text):
-        fields.offer("publisher", m.group(2), f"page:{m.group(1)}")
+        label, value = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        fields.offer("publisher", value, f"page:{label}")
     for m in _INDEX_FIELD.finditer(text):
         fields.offer("index_no", m.group(1), "page:索引号")
 
