@@ -35,6 +35,7 @@ class Overrides:
     year: int | None = None
     published: str | None = None
     profile: str | None = None  # level whose applicability and weights apply; default: detected level
+    source: str = "cli"  # where the values came from, as metadata records it: "cli" or "manifest"
 
 
 class Checker:
@@ -69,7 +70,8 @@ class Checker:
         """Check a document already read."""
         o = overrides or Overrides()
         seg = segment(doc)
-        meta = meta_mod.extract(doc, agency=o.agency, level=o.level, year=o.year, published=o.published)
+        meta = meta_mod.extract(doc, agency=o.agency, level=o.level, year=o.year, published=o.published,
+                                override_source=o.source)
         hits = extract_hits(seg, self._matchers)
         quality = measure(seg, meta, hits, self._checkpoint_ids)
         facts = to_facts(seg, meta, hits, self.ruleset.outline, quality)

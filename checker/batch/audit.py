@@ -27,6 +27,7 @@ from checker.batch import worker
 from checker.batch.agencies import AgencyLink
 from checker.batch.cache import Cache, file_digest, run_salt
 from checker.batch.discover import discover
+from checker.batch.manifest import Manifest
 from checker.batch.record import error_entry, summary_row
 from checker.batch.rows import RowStore
 from checker.compiled import Compiled, compiled
@@ -54,6 +55,7 @@ class AuditOptions:
     use_cache: bool = True
     max_bytes: int = DEFAULT_MAX_BYTES
     time_limit: float = DEFAULT_TIME_LIMIT
+    manifest: Manifest | None = None  # --manifest: per-file metadata that wins over the text
 
 
 @dataclass
@@ -66,6 +68,7 @@ class AuditResult:
     errors: int
     filtered: int
     agencies: int
+    unmatched: tuple[Any, ...] = ()  # manifest rows that named no audited file
 
 
 def _settings(opts: AuditOptions) -> dict[str, Any]:
@@ -265,12 +268,15 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
                 progress(1)
 
         found = discover(opts.paths)
+        unmatched = tuple(opts.manifest.unmatched(f.path for f in found)) if opts.manifest else ()
+        extra = {"manifest": {"file": opts.manifest.path, "unmatched": [
+            {"line": r.line, "file": r.file} for r in unmatched]}} if opts.manifest else None
         if on_start:
             on_start(len(found))
         if len(found) > SMALL:
             workers.warm()  # workers start up while this process hashes the first files
 
-        def to_check() -> Iterator[tuple[str, str | None]]:
+        def to_check() -> Iterator[tuple[Any, ...]]:
             """Files that need checking; cached and unreadable ones become rows on the way."""
             for f in found:
                 error = f.error
@@ -282,6 +288,9 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
                     keep(summary_row(error_entry(f.path, error, {"path": f.path, "reason": f.reason}), weights))
                     continue
                 digest = file_digest(f.path)
+                row = opts.manifest.match(f.path) if opts.manifest else None
+                if row is not None and digest:
+                    digest = f"{digest}+{row.key()}"  # the same file under other manifest values is another entry
                 entry = cache.get(digest) if (digest and opts.use_cache) else None
                 if entry is not None:
                     entry["source"] = f.path
@@ -289,7 +298,8 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
                     counts["cached"] += 1
                 else:
                     counts["checked"] += 1
-                    yield f.path, digest
+                    # A manifest row's values go with its file; other tasks stay (path, digest).
+                    yield (f.path, digest, row.overrides(opts.overrides)) if row else (f.path, digest)
 
         def crashed(task: tuple[Any, ...]) -> None:
             path = task[0]
@@ -309,14 +319,15 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
         workers.run(worker.write_agency, _agency_tasks(rows, folder),
                     lambda r: None if r[2] else failed.append((r[0], r[1])),
                     lambda task: failed.append((task[0], task[1])),
-                    expected=rows.count(True), meanwhile=lambda: _write_summary(rows, ruleset, opts))
+                    expected=rows.count(True), meanwhile=lambda: _write_summary(rows, ruleset, opts, extra))
         cache.tidy()
         for name, level in failed:
             rows.drop_link(name, level)
         if failed:
-            _write_summary(rows, ruleset, opts)
+            _write_summary(rows, ruleset, opts, extra)
         return AuditResult(files=len(rows), checked=counts["checked"], cached=counts["cached"],
-                           errors=rows.count(False), filtered=filtered, agencies=rows.link_count())
+                           errors=rows.count(False), filtered=filtered, agencies=rows.link_count(),
+                           unmatched=unmatched)
 
 
 def slug(name: str, taken: set[str]) -> str:
@@ -351,7 +362,7 @@ def _agency_tasks(rows: RowStore, folder: Path) -> Iterator[tuple[Any, ...]]:
             yield name, level, [(m["digest"], m["source"]) for m in members], str(folder), Path(link).stem
 
 
-def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions) -> None:
+def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions, extra: dict[str, Any] | None = None) -> None:
     """The four summaries, each streamed to a temporary file and renamed into place."""
     with replacing(opts.outdir / "summary.csv") as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         out.summary_csv(rows, opts.lang, fh)
@@ -360,7 +371,7 @@ def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions) -> None
     with replacing(opts.outdir / "summary.html") as tmp, tmp.open("w", encoding="utf-8") as fh:
         out.summary_html(rows, ruleset, opts.lang, fh)
     with replacing(opts.outdir / "summary.json") as tmp, tmp.open("w", encoding="utf-8") as fh:
-        out.summary_json(rows, fh)
+        out.summary_json(rows, fh, extra)
 
 
 def show_progress() -> bool:

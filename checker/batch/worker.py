@@ -61,11 +61,14 @@ def run_chunk(fn: Callable[..., Any], tasks: list[tuple[Any, ...]]) -> list[Any]
     return [fn(*task) for task in tasks]
 
 
-def check_one(path: str, digest: str | None) -> dict[str, Any]:
-    """Check `path`, cache its entry (when its content could be hashed), return its summary row."""
+def check_one(path: str, digest: str | None, overrides: Overrides | None = None) -> dict[str, Any]:
+    """Check `path`, cache its entry (when its content could be hashed), return its summary row.
+
+    `overrides`: this file's own (a manifest row's), instead of the run's.
+    """
     checker: Checker = _STATE["checker"]
     try:
-        result = checker.check_path(path, _STATE["overrides"])
+        result = checker.check_path(path, overrides or _STATE["overrides"])
         entry = entry_for(result, _STATE["ctx"], digest)
     except CheckerError as exc:
         entry = error_entry(path, exc.key, {k: str(v) for k, v in exc.args_map.items()})
