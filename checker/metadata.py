@@ -292,7 +292,7 @@ def find_title(text: str) -> tuple[str, int, int] | None:
         for e in re.finditer(r"报告|情况|总结", head[m.end():m.end() + 40]):
             pos = m.end() + e.end()
             between = head[m.end():m.end() + e.start()]
-            if any(c in _SEP for c in between):
+            if any(c in _SEP or c.isspace() for c in between):
                 break
             nxt = head[pos:pos + 2]
             if nxt[:1] in ("的", "和") or nxt in ("报告", "总结"):
@@ -420,6 +420,14 @@ def _valid_years(text: str) -> Iterator[tuple[int, int, int]]:
 def _year_near(text: str) -> int | None:
     for y, _, _ in _valid_years(text):
         return y
+    return None
+
+
+def _first_year_clause(head: str) -> int | None:
+    """A clause near the top that starts with the year ("……。2019 年以来，我镇……")."""
+    for y, _, end in _valid_years(head):
+        if re.match(r"\s*(?:度|以来)?\s*[，,]", head[end:end + 6]):
+            return y
     return None
 
 
@@ -590,6 +598,7 @@ def extract(
         (_year_near(intro.group(0)) if intro else None, "text:现将"),
         (int(opening.group(1)) if opening else None, "text:opening"),
         (_heading_year(body), "text:heading"),
+        (_first_year_clause(body[:400]), "text:opening"),
         (_year_near(stem) if stem else None, "file name"),
     ]
     if year is not None:

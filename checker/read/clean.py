@@ -145,8 +145,8 @@ def clean_text(raw: str, fields: Fields) -> str:
         if _is_field_line(line):
             scan_fields(raw_line, fields)
             continue
-        if _CHROME_LINE.match(line):
-            continue
+        if len(line) <= 120 and _CHROME_LINE.match(line):
+            continue  # (a longer line is text that starts like chrome: a whole page on one line)
         if i == title_at:
             fields.offer("title", line, "text:title")
         elif title_at is not None and i < title_at and len(line) <= 12 and not re.search(r"[。，,；;]", line):
