@@ -66,6 +66,8 @@ _VERBS = ("坚持", "认真", "深入", "全面", "始终", "紧紧", "紧扣", 
 # (The lookahead lets the engine skip to candidate characters: twice as fast on a long report.)
 _SELF = re.compile(r"(?=[我本全街])(?:[我本](街道|镇|乡|县|区|市|省|局|委|办|厅|部门)|全(街道|镇|乡|县|区|市|省)"
                    r"|(街道)(?:党工委|办事处))")
+_GOV_SUBJECT = re.compile(r"(?:^|[，,。：:\n])\s*(省|市|州|县|区|旗|镇|乡|街道)(?:人民政府|政府|办事处)"
+                          r"(?:坚持|认真|深入|全面|始终|高度|积极|不断|持续|紧紧|扎实|严格|以习)")
 _SELF_LEVEL = {"街道": "street", "镇": "township", "乡": "township", "县": "county", "区": "county",
                "市": "city", "省": "province", "局": "department", "委": "department", "办": "department",
                "厅": "department", "部门": "department"}
@@ -85,6 +87,8 @@ _DATE_AFTER_TITLE = re.compile(
 )
 # Last characters of a name as written (a unit, a department, 人民政府, 办事处 …): a cheap first test.
 _NAME_LAST = set("省市州盟区县旗乡镇木街道局委厅办室署心部府处会")
+# The second line of a hard-wrapped title: a short rest that ends the line with 报告/情况/总结.
+_TITLE_TAIL = re.compile(r"\s*([^\n，。,：:；;\s]{0,14}?(?:报告|情况|总结))[ \t]*(?=\n|$)")
 _PLAN_HEADING = re.compile(r"安排|打算|计划|思路|展望|下一|目标|要点")
 _REPORT_INTRO = re.compile(r"现[将就把][^。！？\n]{0,60}?报告如下|特此报告")
 _CHROME_TAIL = re.compile(r"(?:[\s|【】]|打印本页|关闭窗口|分享(?:文章)?到[:：]?|返回顶部|打印|关闭)+$")
@@ -301,9 +305,20 @@ def find_title(text: str) -> tuple[str, int, int] | None:
                 break
             end = pos
             break
+        title = head[start:end].strip() if end is not None else ""
         if end is None:
-            continue
-        title = head[start:end].strip()
+            # A title hard-wrapped onto a second line (a PDF copy): "……法治政府建设情\n况的报告".
+            nl = head.find("\n", m.end())
+            rest = head[m.end():nl] if nl != -1 else ""
+            cont = _TITLE_TAIL.match(head, nl + 1) if nl != -1 and len(rest) <= 40 else None
+            if cont is None or any(c in _SEP or c.isspace() for c in rest):
+                continue
+            title, end = head[start:nl].strip() + cont.group(1), cont.end()
+        # The name on a line of its own above "关于……的报告" (a PDF's or a letter's heading).
+        above = re.search(r"(?:^|\n)\s*([\u4e00-\u9fff]{2,30}(?:人民政府|政府|办事处|局|委员会|办公室|厅))\s*\n\s*$",
+                          head[:start])
+        if above and title.startswith("关于") and parse_name(above.group(1)):
+            title, start = above.group(1) + title, above.start(1)
         if len(title) >= 8:
             found.append((title, start, end))
     # A chrome cell ("组配分类 | 法治政府建设报告") may come first: prefer a title with a year or a name.
@@ -376,6 +391,11 @@ def _self_level(text: str) -> tuple[str | None, str | None]:
     """The level the report speaks of itself at (我镇, 本局, 全县 …) and the words that say so."""
     counts: Counter[str] = Counter()
     words: dict[str, Counter[str]] = {}
+    for m in _GOV_SUBJECT.finditer(text[:3000]):
+        # "2023年，省政府坚持……": the government as the subject of its own report.
+        lv = _SELF_LEVEL.get(m.group(1), "city" if m.group(1) == "州" else "county")
+        counts[lv] += 3
+        words.setdefault(lv, Counter())[m.group(0)[:-2]] += 1
     for m in _SELF.finditer(text):
         key = next(g for g in m.groups() if g)
         lv = _SELF_LEVEL[key]
