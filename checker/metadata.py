@@ -89,6 +89,8 @@ _DATE_AFTER_TITLE = re.compile(
 _NAME_LAST = set("省市州盟区县旗乡镇木街道局委厅办室署心部府处会")
 # The second line of a hard-wrapped title: a short rest that ends the line with 报告/情况/总结.
 _TITLE_TAIL = re.compile(r"\s*([^\n，。,：:；;\s]{0,14}?(?:报告|情况|总结))[ \t]*(?=\n|$)")
+# A bare 日期/时间 label counts in the text only near the top and with a numeric date (2023-01-09).
+_BARE_DATE_FIELD = re.compile(r"(?<![成发布文生新])(?:日期|时间)\s*[:：|]?\s*\|?\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _PLAN_HEADING = re.compile(r"安排|打算|计划|思路|展望|下一|目标|要点")
 _REPORT_INTRO = re.compile(r"现[将就把][^。！？\n]{0,60}?报告如下|特此报告")
 _CHROME_TAIL = re.compile(r"(?:[\s|【】]|打印本页|关闭窗口|分享(?:文章)?到[:：]?|返回顶部|打印|关闭)+$")
@@ -563,7 +565,10 @@ def extract(
     scan_fields(text[:600], page)
     scan_fields(text[-300:], page)
     for key, value in page.values.items():
-        fields.offer(key, value, page.sources[key].replace("page:", "text:", 1))
+        label = page.sources[key].removeprefix("page:")
+        if label in ("日期", "时间") and not _BARE_DATE_FIELD.search(text[:300]):
+            continue  # a bare 日期/时间 in prose ("会议时间：2023年5月8日") is no page field
+        fields.offer(key, value, f"text:{label}")
 
     found = find_title(text)
     title = doc.fields.get("title")
