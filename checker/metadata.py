@@ -45,7 +45,6 @@ _NOT_IN_CORE = set("的之委、，,。；;：: 0123456789")
 _BAD_FIRST = set("在对把向为以按据经被让使我该此每现就委度年的是了之其各局厅办部党")
 # Substrings that make a candidate a phrase rather than a name.
 _BANNED = re.compile(r"关于|现将|现就|我|报告|年度|法治|依法|如下|以来|坚持|领导|的|本级|有关|情况|工作|推进|全面")
-_MUNICIPALITY_FALLBACK = ("北京市", "天津市", "上海市", "重庆市")
 
 # A year in a title (quality.title_form asks whether the title names one).
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
@@ -57,11 +56,12 @@ _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 
 _DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _CN_DATE = re.compile(r"(二[〇○零][一二三四五六七八九〇○零]{2})\s*年\s*([一二三四五六七八九十]{1,2})\s*月"
                       r"\s*([一二三四五六七八九十]{1,3})\s*日")
+# What follows the subject of an opening sentence ("清河县人民政府坚持……", "××镇在县委……").
 _VERBS = ("坚持", "认真", "深入", "全面", "始终", "紧紧", "紧扣", "持续", "聚焦", "牢固", "围绕", "积极",
           "不断", "高度", "扎实", "按照", "贯彻", "立足", "着力", "严格", "全力", "切实", "紧密", "大力",
           "进一步", "在", "以", "把", "主动", "强化", "加强", "锚定", "狠抓", "秉持", "落实", "继续", "对标",
-          "根据", "结合", "围绕", "统筹", "着眼", "树牢", "坚定", "认真", "法治", "依法", "党委", "党工委",
-          "（以下", "(以下", "，", ",", "始终", "全年", "共", "先后", "以习近平")
+          "根据", "结合", "统筹", "着眼", "树牢", "坚定", "法治", "依法", "党委", "党工委",
+          "（以下", "(以下", "，", ",", "全年", "共", "先后")
 # How a report speaks of itself, by level: 我镇, 本街道, 全县 ….
 # (The lookahead lets the engine skip to candidate characters: twice as fast on a long report.)
 _SELF = re.compile(r"(?=[我本全街])(?:[我本](街道|镇|乡|县|区|市|省|局|委|办|厅|部门)|全(街道|镇|乡|县|区|市|省)"
@@ -116,8 +116,7 @@ def _grammar() -> _Grammar:
                 pairs.append((s, lv))
     pairs.sort(key=lambda p: -len(p[0]))
     dept = tuple(sorted(o.level_suffixes.get("department", ()), key=len, reverse=True))
-    names = frozenset(o.level_names.get("province", ()) or _MUNICIPALITY_FALLBACK)
-    return _Grammar(tuple(pairs), dept or ("局", "委员会", "委", "办公室", "办", "厅", "署"), names)
+    return _Grammar(tuple(pairs), dept, frozenset(o.level_names.get("province", ())))
 
 
 def _unit_ends(name: str, pos: int) -> Iterator[int]:
