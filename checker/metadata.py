@@ -91,6 +91,7 @@ _NAME_LAST = set("省市州盟区县旗乡镇木街道局委厅办室署心部�
 _TITLE_TAIL = re.compile(r"\s*([^\n，。,：:；;\s]{0,14}?(?:报告|情况|总结))[ \t]*(?=\n|$)")
 # A bare 日期/时间 label counts in the text only near the top and with a numeric date (2023-01-09).
 _BARE_DATE_FIELD = re.compile(r"(?<![成发布文生新])(?:日期|时间)\s*[:：|]?\s*\|?\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+_DATE_UNDER_TITLE = re.compile(r"(?:[^\d\n。]{0,12}?)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?![\d])")
 _PLAN_HEADING = re.compile(r"安排|打算|计划|思路|展望|下一|目标|要点")
 _REPORT_INTRO = re.compile(r"现[将就把][^。！？\n]{0,60}?报告如下|特此报告")
 _CHROME_TAIL = re.compile(r"(?:[\s|【】]|打印本页|关闭窗口|分享(?:文章)?到[:：]?|返回顶部|打印|关闭)+$")
@@ -570,6 +571,13 @@ def extract(
         fields.offer(key, value, f"text:{label}")
 
     found = find_title(text)
+    if found and "published" not in fields.values:
+        # A portal's date line under the title with no label: "2024-03-26 10:30 来源：××县司法局".
+        line = text[found[2]:found[2] + 100].lstrip(" \t|").split("\n", 2)
+        under = line[1] if len(line) > 1 and not line[0].strip(" |") else line[0]
+        m = _DATE_UNDER_TITLE.match(under.strip(" |"))
+        if m and (d := iso_date(*m.groups())):
+            fields.offer("published", d, "text:date under title")
     title = doc.fields.get("title")
     title_mv = MetaValue(title, doc.field_sources.get("title")) if title else MetaValue(None)
     if found and not title:

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 _DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
 
 # Page field labels, in order of preference for the publication date (LABELING.md §8).
-DATE_LABELS = ("发布日期", "发布时间", "日期", "时间", "发文日期", "生成日期", "更新时间", "成文日期")
+DATE_LABELS = ("发布日期", "发布时间", "日期", "时间", "发文日期", "生成日期", "更新时间", "成文日期", "无标签日期")
+# A numeric date on a line of page fields with no label of its own ("2024-03-26 10:30 来源：…").
+_BARE_DATE = re.compile(r"(?<![\d/-])(20\d\d)[-/](\d{1,2})[-/](\d{1,2})(?![\d/-])")
 # Labels stand before their value with a colon, a table pipe, a bracket ("[ 发布日期 ] 2024-…")
 # or nothing at all ("发布日期2024-01-27").
 _DATE_FIELD = re.compile(
@@ -144,9 +146,12 @@ def clean_text(raw: str, fields: Fields) -> str:
             continue
         if _is_field_line(line):
             scan_fields(raw_line, fields)
+            m = None if _DATE_FIELD.search(raw_line) else _BARE_DATE.search(raw_line)
+            if m and (date := iso_date(*m.groups())):
+                fields.offer("published", date, "page:无标签日期")  # last in rank: a labelled date wins
             continue
-        if len(line) <= 120 and _CHROME_LINE.match(line):
-            continue  # (a longer line is text that starts like chrome: a whole page on one line)
+        if len(line) <= 120 and "。" not in line and _CHROME_LINE.match(line):
+            continue  # (a longer line, or one with a sentence, is text that starts like chrome)
         if i == title_at:
             fields.offer("title", line, "text:title")
         elif title_at is not None and i < title_at and len(line) <= 12 and not re.search(r"[。，,；;]", line):
