@@ -132,8 +132,8 @@ def _unit_ends(name: str, pos: int) -> Iterator[int]:
             # 和/与/及 inside a core join two words (住房和城乡建设局), at its edge they are a name (政和县).
             if not core or any(c in _NOT_IN_CORE for c in core) or any(c in "和与及" for c in core[1:-1]):
                 continue
-            if len(core) == 1 and core in _GENERIC_CORE:
-                continue
+            if (len(core) == 1 and core in _GENERIC_CORE) or core.endswith("自治"):
+                continue  # 自治区 is a suffix, not a unit named 自治
             nxt = name[end:end + 1]
             if suffix == "州" and nxt in ("市", "县", "区"):
                 continue  # 杭州市, 通州区: 州 is part of the name
@@ -330,20 +330,36 @@ def find_title(text: str) -> tuple[str, int, int] | None:
 Named = tuple[str, str]  # (own name, level)
 
 
-def _agency_in_title(title: str) -> Named | None:
-    """The reporting body named in a title, validated ("中共××市委 ××市人民政府关于…": the government)."""
+def _agency_in_title(title: str, text: str = "") -> Named | None:
+    """The reporting body named in a title, validated ("中共××市委 ××市人民政府关于…": the government).
+
+    A doc site's name glued to the title ("范文网湖北省人民政府关于……") makes the first unit too
+    long; of the name's tails that parse, the one the report's text uses most wins (ties: the
+    longest), so the site's name falls away when the body names the body.
+    """
     m = _KEY.search(title)
     prefix = title[: m.start()] if m else title
     prefix = re.sub(r"20\d\d\s*年度?|[（(【\[]\s*\d{4}\s*年?\s*[）)】\]]", " ", prefix)
     # A joint report written without a space: 中共汉中市委汉中市人民政府 → 中共汉中市委 汉中市人民政府.
     prefix = re.sub(r"^(中共[\u4e00-\u9fff]+?委(?:员会)?)(?=[\u4e00-\u9fff]{2,20}?(?:人民政府|政府))", r"\1 ", prefix)
     pieces = [p for p in re.split(r"[^\u4e00-\u9fff]+|关于|推进|全面|加强|年度|本级", prefix) if p]
-    found = [(p, n) for p in pieces if (n := parse_name(p))]
+    found = [(p, n) for p in pieces if (n := _best_tail(p, text))]
     if not found:
         return None
     govs = [n for p, n in found if not p.endswith("委")]
     # Prefer a government over a party committee, and the last name (nearest the subject).
     return (govs or [n for _, n in found])[-1]
+
+
+def _best_tail(piece: str, text: str) -> Named | None:
+    parsed = parse_name(piece)
+    if parsed is None or not text or parsed[1] == "department":
+        return parsed
+    own = text.count(parsed[0])
+    tails = [(c, len(n[0]), n) for i in range(1, len(piece) - 2)
+             if (n := parse_name(piece[i:])) and len(n[0]) >= 3 and n[1] == parsed[1]
+             and (c := text.count(n[0])) > own]
+    return max(tails)[2] if tails else parsed
 
 
 def _opening_agency(body: str) -> Named | None:
@@ -594,7 +610,7 @@ def extract(
     # --- agency: the most trusted place that names the body ----------------------------------
     candidates: list[tuple[Named | None, str]] = []
     for t in titles:
-        candidates.append((_agency_in_title(t), "title"))
+        candidates.append((_agency_in_title(t, text), "title"))
     candidates += [(sig_name, "text:signature"), (_opening_agency(body), "text:opening"),
                    (_intro_agency(body), "text:现将")]
     for key in ("publisher",):
