@@ -92,6 +92,18 @@ _TITLE_TAIL = re.compile(r"\s*([^\n，。,：:；;\s]{0,14}?(?:报告|情况|总
 # A bare 日期/时间 label counts in the text only near the top and with a numeric date (2023-01-09).
 _BARE_DATE_FIELD = re.compile(r"(?<![成发布文生新])(?:日期|时间)\s*[:：|]?\s*\|?\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _DATE_UNDER_TITLE = re.compile(r"(?:[^\d\n。]{0,12}?)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?![\d])")
+# A township's or street's name in running text: after a word boundary (在下太镇, 、石门镇) and
+# before its organs, a verb or punctuation (……镇人民政府, ……镇坚持, ……镇落地生根).
+_BOUNDARY = set(" \t\n在对和与及、，,。；;：:“（(为将把让是了到于从向由的至")
+_AFTER_NAME = "|".join(re.escape(w) for w in (*_VERBS, "人民政府", "党委", "政府", "党工委", "办事处", "落地",
+                                               "召开", "组建", "聘请", "推进", "开展"))
+_BODY_NAME = {
+    "township": re.compile(rf"(?:镇|乡)(?=[^\u4e00-\u9fff]|{_AFTER_NAME})"),
+    "street": re.compile(rf"街道(?=[^\u4e00-\u9fff]|{_AFTER_NAME})"),
+}
+# Words shaped like a township's name that name no township.
+_COMMON_PLACE_NOUNS = frozenset({"集镇", "小城镇", "特色小镇", "重点镇", "中心镇", "建制镇", "各乡镇", "全乡镇",
+                                 "所在镇", "本乡镇", "农村乡镇", "边境乡镇"})
 _PLAN_HEADING = re.compile(r"安排|打算|计划|思路|展望|下一|目标|要点")
 _REPORT_INTRO = re.compile(r"现[将就把][^。！？\n]{0,60}?报告如下|特此报告")
 _CHROME_TAIL = re.compile(r"(?:[\s|【】]|打印本页|关闭窗口|分享(?:文章)?到[:：]?|返回顶部|打印|关闭)+$")
@@ -255,7 +267,7 @@ def parse_name(raw: str) -> tuple[str, str] | None:
     raw = re.sub(r"^中共", "", re.sub(r"\s+", "", raw))
     if not (2 <= len(raw) <= 40) or raw[0] in _BAD_FIRST or _BANNED.search(raw):
         return None
-    if not re.fullmatch(r"[\u4e00-\u9fff（）()]+", raw):
+    if not re.fullmatch(r"[\u4e00-\u9fff]+", raw):
         return None
     name = own_name(raw)
     level = level_of(_stripped(raw)) if name else None
@@ -379,6 +391,32 @@ def _opening_agency(body: str) -> Named | None:
             if name:
                 return name
     return None
+
+
+def _named_in_body(text: str, level: str | None) -> Named | None:
+    """A township's or street's own name where the body uses it ("……在下太镇落地生根").
+
+    Only when the report speaks of itself as a township or street (我镇, 本街道) and names no
+    body anywhere else: the most frequent name of that level standing after a word boundary.
+    """
+    pattern = _BODY_NAME.get(level or "")
+    if pattern is None:
+        return None
+    counts: Counter[str] = Counter()
+    head = text[:30000]
+    for m in pattern.finditer(head):
+        for k in (2, 3, 4):  # the shortest core that starts after a word boundary
+            start = m.start() - k
+            if start < 0 or (start > 0 and head[start - 1] not in _BOUNDARY):
+                continue
+            name = head[start:m.end()]
+            if name not in _COMMON_PLACE_NOUNS and (parsed := parse_name(name)) and parsed[1] == level:
+                counts[parsed[0]] += 1
+            break
+    if not counts:
+        return None
+    name, _ = counts.most_common(1)[0]
+    return name, level or ""
 
 
 def _intro_agency(body: str) -> Named | None:
@@ -617,6 +655,8 @@ def extract(
         if fields.values.get(key):
             candidates.append((_from_publisher(fields.values[key], self_lv), fields.sources[key]))
     candidates.append((_agency_in_title(stem) if stem else None, "file name"))
+    if not any(n for n, _ in candidates):
+        candidates.append((_named_in_body(text, self_lv), "text:name in body"))
     named_level = None
     if agency:
         agency_mv = MetaValue(agency, override_source)
