@@ -34,6 +34,9 @@ GOV_LEVELS = ("province", "city", "county", "township", "street")
 _ONE_DOWN = {"province": "city", "city": "county", "county": "township"}
 
 # Suffixes the body's own name loses: its government, office or party organ.
+_WS = re.compile(r"\s+")
+_CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+_STREET_OFFICE = re.compile(r"街道办事处$|街道办$")
 _GOV_SUFFIX = re.compile(r"(?:人民政府|政府|办事处|管理委员会|管委会|党工委|党委|街道办)$")
 # A unit's core (the characters before its suffix) that is a single generic character is not
 # a place name: 市市场监管局, 城乡建设局, 全县 are no units.
@@ -233,9 +236,7 @@ def level_of(name: str) -> str | None:
 
 def own_name(raw: str) -> str | None:
     """The body's own name: drop 人民政府 and the units above the body's own government."""
-    name = re.sub(r"\s+", "", raw)
-    name = re.sub(r"^中共", "", name)
-    name = re.sub(r"街道办事处$|街道办$", "街道", name)
+    name = _STREET_OFFICE.sub("街道", _WS.sub("", raw).removeprefix("中共"))
     name = _GOV_SUFFIX.sub("", name)
     if not name:
         return None
@@ -252,8 +253,7 @@ def own_name(raw: str) -> str | None:
 
 
 def _stripped(raw: str) -> str:
-    name = re.sub(r"^中共", "", re.sub(r"\s+", "", raw))
-    return _GOV_SUFFIX.sub("", re.sub(r"街道办事处$|街道办$", "街道", name))
+    return _GOV_SUFFIX.sub("", _STREET_OFFICE.sub("街道", _WS.sub("", raw).removeprefix("中共")))
 
 
 @lru_cache(maxsize=4096)
@@ -264,10 +264,8 @@ def parse_name(raw: str) -> tuple[str, str] | None:
     name starts at a word boundary that is no function word and holds no phrase words. The
     level is read on the whole name, so a 市 under a city (苏州市昆山市) is a county-level city.
     """
-    raw = re.sub(r"^中共", "", re.sub(r"\s+", "", raw))
-    if not (2 <= len(raw) <= 40) or raw[0] in _BAD_FIRST or _BANNED.search(raw):
-        return None
-    if not re.fullmatch(r"[\u4e00-\u9fff]+", raw):
+    raw = _WS.sub("", raw).removeprefix("中共")
+    if not (2 <= len(raw) <= 40) or raw[0] in _BAD_FIRST or not _CJK_ONLY.fullmatch(raw) or _BANNED.search(raw):
         return None
     name = own_name(raw)
     level = level_of(_stripped(raw)) if name else None
@@ -365,8 +363,8 @@ def _agency_in_title(title: str, text: str = "") -> Named | None:
 
 def _best_tail(piece: str, text: str) -> Named | None:
     parsed = parse_name(piece)
-    if parsed is None or not text or parsed[1] == "department":
-        return parsed
+    if parsed is None or not text or parsed[1] == "department" or len(parsed[0]) < 5:
+        return parsed  # (a glued site name makes a long first unit: only then look for a tail)
     own = text.count(parsed[0])
     tails = [(c, len(n[0]), n) for i in range(1, len(piece) - 2)
              if (n := parse_name(piece[i:])) and len(n[0]) >= 3 and n[1] == parsed[1]
