@@ -158,17 +158,36 @@ def _unit_ends(name: str, pos: int) -> Iterator[int]:
             break
 
 
-def _split(name: str, pos: int, depth: int = 0) -> tuple[list[str], str] | None:
-    """Units from `pos` such that what is left is nothing or a department; None if impossible."""
-    if pos == len(name):
-        return [], ""
-    if depth > 6:
+def _split(name: str) -> tuple[list[str], str] | None:
+    """Units such that what is left is nothing or a department; None if impossible.
+
+    Solved from the end backwards, one answer per position (the end of its first unit, or -1
+    where a department starts), so the time stays linear in the name's length whatever it
+    holds: no backtracking over every way to cut it.
+    """
+    n = len(name)
+    # Whether name[pos:] is a department depends on pos only through its first character and
+    # any punctuation after it (see _is_dept).
+    dept_tail = _dept_ending(name)
+    last_punct = max(name.rfind(c) for c in "、，,。")
+    step = [-2] * (n + 1)  # -2: no way; -1: a department starts here; else the first unit's end
+    step[n] = n
+    for pos in range(n - 1, -1, -1):
+        for end in _unit_ends(name, pos):
+            if step[end] != -2:
+                step[pos] = end
+                break
+        else:
+            if dept_tail and n - pos >= 2 and pos > last_punct and name[pos] not in "全本我各该此其每":
+                step[pos] = -1
+    if step[0] == -2:
         return None
-    for end in _unit_ends(name, pos):
-        rest = _split(name, end, depth + 1)
-        if rest is not None:
-            return [name[pos:end], *rest[0]], rest[1]
-    return ([], name[pos:]) if _is_dept(name[pos:]) else None
+    units: list[str] = []
+    pos = 0
+    while pos < n and step[pos] >= 0:
+        units.append(name[pos:step[pos]])
+        pos = step[pos]
+    return units, name[pos:]
 
 
 def split_units(name: str) -> tuple[list[str], str]:
@@ -184,7 +203,7 @@ def _split_cached(name: str) -> tuple[tuple[str, ...], str]:
     The split that leaves nothing or a department wins (红旗镇 is one unit, not 红旗 + 镇);
     failing one, units are taken shortest first and the rest is returned as it is.
     """
-    found = _split(name, 0)
+    found = _split(name)
     if found is not None:
         return tuple(found[0]), found[1]
     units: list[str] = []
@@ -198,13 +217,16 @@ def _split_cached(name: str) -> tuple[tuple[str, ...], str]:
     return tuple(units), name[pos:]
 
 
+def _dept_ending(rest: str) -> bool:
+    """Ends like a department: a department suffix, but not 干部/内部/支部 … (部 only after a field)."""
+    if len(rest) < 2 or not rest.endswith(_grammar().dept):
+        return False
+    return not (rest.endswith("部") and rest[-2] in "干全内支本外局总中东西南北各党乐")
+
+
 def _is_dept(rest: str) -> bool:
     """A department name: ends with a department suffix, and is no phrase (全镇党员干部, 内部)."""
-    if len(rest) < 2 or not rest.endswith(_grammar().dept) or rest[0] in "全本我各该此其每":
-        return False
-    if rest.endswith("部") and rest[-2] in "干全内支本外局总中东西南北各党乐":
-        return False  # 干部, 内部, 支部 …: 部 names a ministry only after a field (水利部, 司法部)
-    return not any(c in "、，,。" for c in rest)
+    return _dept_ending(rest) and rest[0] not in "全本我各该此其每" and not any(c in "、，,。" for c in rest)
 
 
 def _unit_level(unit: str, above: str | None) -> str | None:

@@ -20,7 +20,7 @@ import io
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from checker.api import Overrides
@@ -83,10 +83,17 @@ class Manifest:
     path: str
     base: Path
     rows: tuple[Row, ...]
+    # Rows naming a bare file name, by that name (first row first): looked up, not scanned, so an
+    # audit of many files against a long manifest stays fast.
+    by_name: dict[str, Row] = field(default_factory=dict)
+    by_path: dict[str, Row] = field(default_factory=dict)  # rows naming a path, by the path resolved
 
     def match(self, path: str) -> Row | None:
         """The row for an audited file: one naming it exactly wins over a glob; then the first."""
-        exact = next((r for r in self.rows if not _GLOB.search(r.file) and _same(r.file, path, self.base)), None)
+        named = self.by_name.get(PurePosixPath(_posix(path)).name)
+        exact = self.by_path.get(_posix(path)) or self.by_path.get(_resolved(Path(path)))
+        if named is not None and (exact is None or named.line < exact.line):
+            return named
         if exact is not None:
             return exact
         return next((r for r in self.rows if _GLOB.search(r.file) and _globbed(r.file, path, self.base)), None)
@@ -103,19 +110,6 @@ class Manifest:
 
 def _posix(p: str) -> str:
     return p.replace("\\", "/")
-
-
-def _same(pattern: str, path: str, base: Path) -> bool:
-    pattern, path = _posix(pattern), _posix(path)
-    if "/" not in pattern:
-        return PurePosixPath(path).name == pattern
-    if PurePosixPath(path) == PurePosixPath(pattern):
-        return True
-    try:
-        target = Path(path).resolve()
-        return target in (Path(pattern).resolve(), (base / pattern).resolve())
-    except OSError:
-        return False
 
 
 def _globbed(pattern: str, path: str, base: Path) -> bool:
@@ -195,7 +189,24 @@ def parse(text: str, path: str, base: Path) -> Manifest:
             year=_year(values["year"], path, line) if values.get("year") else None,
             published=_published(values["published"], path, line) if values.get("published") else None,
         ))
-    return Manifest(path=path, base=base, rows=tuple(rows))
+    by_name: dict[str, Row] = {}
+    by_path: dict[str, Row] = {}
+    for r in rows:
+        if _GLOB.search(r.file):
+            continue
+        if "/" not in _posix(r.file):
+            by_name.setdefault(r.file, r)
+            continue
+        for key in (_posix(r.file), _resolved(Path(r.file)), _resolved(base / r.file)):
+            by_path.setdefault(key, r)
+    return Manifest(path=path, base=base, rows=tuple(rows), by_name=by_name, by_path=by_path)
+
+
+def _resolved(p: Path) -> str:
+    try:
+        return p.resolve().as_posix()
+    except (OSError, RuntimeError):
+        return p.as_posix()
 
 
 def _first_line(text: str) -> int:
