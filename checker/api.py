@@ -15,6 +15,7 @@ from checker.compiled import Compiled, compiled
 from checker.engine import engine_for
 from checker.errors import InputError
 from checker.facts import build_matchers, deadline_for, extract_hits, to_facts
+from checker.i18n import t
 from checker.limits import DEFAULT_TIME_LIMIT, bounded
 from checker.model import Document, ReportResult
 from checker.quality import measure
@@ -35,6 +36,7 @@ class Overrides:
     year: int | None = None
     published: str | None = None
     profile: str | None = None  # level whose applicability and weights apply; default: detected level
+    source: str = "cli"  # where the values came from, as metadata records it: "cli" or "manifest"
 
 
 class Checker:
@@ -73,7 +75,8 @@ class Checker:
         """Check a document already read."""
         o = overrides or Overrides()
         seg = segment(doc)
-        meta = meta_mod.extract(doc, agency=o.agency, level=o.level, year=o.year, published=o.published)
+        meta = meta_mod.extract(doc, agency=o.agency, level=o.level, year=o.year, published=o.published,
+                                override_source=o.source)
         hits = extract_hits(seg, self._matchers)
         quality = measure(seg, meta, hits, self._checkpoint_ids)
         facts = to_facts(seg, meta, hits, self.ruleset.outline, quality)
@@ -86,10 +89,14 @@ class Checker:
         if isinstance(meta.year.value, int):
             args["deadline"] = deadline_for(meta.year.value, self.ruleset.outline).isoformat()
             args["year"] = meta.year.value
-        if meta.published.value:
-            args["published"] = str(meta.published.value)
+        date, basis = meta.timeliness_date
+        if date and basis:
+            args["published"] = date.isoformat()  # the date timeliness was judged on …
+            args["date_basis"] = basis  # … and which one: "published", or "written" when no page date
+            args["date_basis_zh"] = t(f"meta.basis.{basis}", "zh")
+            args["date_basis_en"] = t(f"meta.basis.{basis}", "en")
         found = findings(self.ruleset, firings, args, profile)
-        date_known = meta.published.value is not None and isinstance(meta.year.value, int)
+        date_known = date is not None and isinstance(meta.year.value, int)
         result_score = score(self.ruleset, items, found, date_known, profile)
         promises = tuple(
             quote(doc, h, h.rule) for h in hits

@@ -212,18 +212,22 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
               help="Only reports on this year in the outputs (repeatable).")
 @click.option("--profile", type=click.Choice(LEVELS), help="Judge every report as this kind of body.")
 @click.option("--no-cache", is_flag=True, help="Check every file again even if its cached result is current.")
+@click.option("--manifest", "manifest_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="CSV of file (or glob), agency, level, year, published: wins over what the reports say.")
 @RULES_OPTION
 @LANG_OPTION
 @limit_options
 def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ...], years: tuple[int, ...],
-          profile: str | None, no_cache: bool, rule_dirs: tuple[Path, ...], lang: str | None,
-          max_size_mb: float, time_limit: float) -> None:
+          profile: str | None, no_cache: bool, manifest_path: Path | None, rule_dirs: tuple[Path, ...],
+          lang: str | None, max_size_mb: float, time_limit: float) -> None:
     """Audit every report under PATHS (files or folders, recursively) and write the summaries.
 
     Writes to OUTDIR: summary.csv (UTF-8 with BOM), summary.xlsx, summary.html, summary.json,
     and agencies/NAME.{md,html,json} with each agency's reports across years. Unchanged files
     are taken from the cache on a re-run (.cache/ in OUTDIR); Ctrl-C stops cleanly and the next
-    run resumes.
+    run resumes. With --manifest, each file's agency, level, year and publication date come from
+    the supervisor's table where it gives them; rows naming no file are listed (stderr and
+    summary.json).
 
     OUTDIR must not be, lie inside, or contain an input, and must be new, empty, or an earlier
     audit's output folder (marked by .fzzf-audit.json): the audit never overwrites a file it did
@@ -233,13 +237,14 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
     Exit status:
       0  every file was checked
       1  some files could not be checked (they are error rows in the outputs)
-      2  usage error, invalid rules, an output folder that may not be used,
-         or one that cannot be written (a full disk: the summaries never disagree)
+      2  usage error, invalid rules, an unusable manifest, an output folder that may not be
+         used, or one that cannot be written (a full disk: the summaries never disagree)
       130  interrupted (Ctrl-C)
       143  terminated (SIGTERM), stopped as cleanly as by Ctrl-C
     """
     from checker.api import Overrides
     from checker.batch.audit import AuditOptions, run_audit, show_progress
+    from checker.batch.manifest import load as load_manifest
     from checker.compiled import compiled
 
     lang = lang or default_lang()
@@ -247,11 +252,12 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
         signal.signal(signal.SIGTERM, _terminate)  # stop as Ctrl-C does
     try:
         rules = compiled(list(rule_dirs))
+        manifest = load_manifest(manifest_path) if manifest_path else None
     except CheckerError as exc:
         _fail(exc.key, lang, **exc.args_map)
     opts = AuditOptions(paths=list(paths), outdir=outdir, jobs=jobs, packs=list(rule_dirs), lang=lang,
                         overrides=Overrides(profile=profile), levels=levels, years=years, use_cache=not no_cache,
-                        max_bytes=int(max_size_mb * 1024 * 1024), time_limit=time_limit)
+                        max_bytes=int(max_size_mb * 1024 * 1024), time_limit=time_limit, manifest=manifest)
     try:
         if show_progress():
             with contextlib.ExitStack() as stack:
@@ -270,6 +276,8 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
         _fail("outdir.write_failed", lang, out=str(outdir), reason=os_reason(exc, lang))
     if result.damaged:
         click.echo(t("cache.damaged", lang, n=result.damaged), err=True)
+    for row in result.unmatched:
+        click.echo(t("manifest.unmatched", lang, line=row.line, file=row.file), err=True)
     if result.filtered:
         click.echo(t("audit.filtered", lang, n=result.filtered), err=True)
     click.echo(t("audit.done", lang, files=result.files + result.filtered, checked=result.checked,

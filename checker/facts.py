@@ -432,16 +432,20 @@ def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline,
         "agency_known": meta.agency.value is not None,
         "level_known": meta.level.value is not None,
         "year_known": meta.year.value is not None,
-        "published_known": meta.published.value is not None,
+        # Timeliness is judged on the publication date, else on the date the report was written
+        # (成文日期 or the signature's): known when either is.
+        "published_known": meta.timeliness_date[0] is not None,
     }
+    date, basis = meta.timeliness_date
+    if basis:
+        m["date_basis"] = basis
     if meta.level.value:
         m["level"] = meta.level.value
     if isinstance(meta.year.value, int):
         m["year"] = meta.year.value
-        published = meta.published_date
-        if published:
+        if date:
             # Days on or after the deadline: 0 means on time, 1 means published on 1 April.
-            m["days_late"] = max(0, (published - deadline_for(meta.year.value, outline)).days + 1)
+            m["days_late"] = max(0, (date - deadline_for(meta.year.value, outline)).days + 1)
     facts.append(m)
     if quality is not None:
         facts.append({"kind": "quality", **quality})

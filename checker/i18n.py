@@ -269,6 +269,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "文件大小上限 {mb} MB；文件只在内存中检查，不会保存。",
         "en": "Up to {mb} MB; files are checked in memory and not kept.",
     },
+    # metadata: dates and the audit manifest (branch meta)
+    "meta.basis.published": {"zh": "发布日期", "en": "publication date"},
+    "meta.basis.written": {"zh": "成文日期（页面未显示发布日期）", "en": "date written (no publication date shown)"},
+    "report.written": {"zh": "成文日期", "en": "Written"},
+    "manifest.bad": {
+        "zh": "无法读取报送清单 {path}：{reason}",
+        "en": "cannot read the manifest {path}: {reason}",
+    },
+    "manifest.bad_row": {
+        "zh": "报送清单 {path} 第{line}行：{reason}",
+        "en": "manifest {path}, line {line}: {reason}",
+    },
+    "manifest.unmatched": {
+        "zh": "报送清单第{line}行“{file}”未对应任何被检查的文件",
+        "en": "manifest line {line} ({file}) names no file that was audited",
+    },
     "serve.listening": {
         "zh": "检查服务已启动：http://{host}:{port}/ （Ctrl-C 退出）",
         "en": "check service on http://{host}:{port}/ (Ctrl-C to stop)",

@@ -1,42 +1,247 @@
-"""Who wrote the report, on which year, and when it was published — each with its source.
+"""Who wrote the report, on which year, and when it was published and written — each with its source.
 
-The agency is the reporting body's own name without the higher-level prefix (衢山镇, not
-岱山县衢山镇), taken from the title or the page's 发布机构 field. Its level follows from the
-name's administrative suffix. Nothing is guessed silently: a value the report does not carry
-stays None, and every value records where it came from.
+A reader finds these in many places, and so does this module: the title; the page chrome
+(发布机构, 来源, 发布日期/发布时间, 成文日期); the addressee line ("县委、县政府：" names the bodies
+reported *to*); the opening subject ("2022年，清河县人民政府坚持……"); "现将……年度……报告如下";
+numbered headings ("一、2023年推进……"); the signature block at the end (name, then date); the
+way the report speaks of itself (我镇/我局/街道) for the level; and, as a last resort, the file
+name. Each place yields candidates; the most trusted one wins and records where it came from.
+
+Names are only ever emitted when they have the shape of a Chinese administrative name: units
+ending in the level suffixes the outline data lists (outline/report-requirements.yaml, `levels`),
+optionally followed by a department name; never a fragment that starts with a function word or
+holds 关于/现将/我/报告. The agency is the body's own name without the higher-level prefix and
+without 人民政府/办事处 (衢山镇, not 岱山县衢山镇人民政府). Years never come from a cited document's
+title, a document number or a range ("2021-2025年"). Nothing is guessed silently: a value no
+place carries stays None.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import PurePath
 
 from checker.model import Document, Metadata, MetaValue
+from checker.outline import load_outline
+from checker.read.clean import Fields, iso_date, scan_fields
 
-# Administrative units, outermost first, as they appear in a name: 浙江省 温州市 泰顺县 罗阳镇.
-_UNIT = re.compile(
-    r"[\u4e00-\u9fff]{1,10}?(?:自治区|自治州|自治县|特别行政区|省|市|州(?![市县区])|盟|地区|县|区|旗|镇|乡|街道)"
-)
-_GOV_SUFFIX = re.compile(r"(人民政府|政府|办事处|党工委|管委会)$")
-_DEPT = re.compile(
-    r"(局|委员会|委|办公室|厅|中心|署|院|所|队|站|办)$"
-)
-_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-_REPORT = re.compile(r"法治政府建设|依法行政|法治建设")
+GOV_LEVELS = ("province", "city", "county", "township", "street")
+_ONE_DOWN = {"province": "city", "city": "county", "county": "township"}
+
+# Suffixes the body's own name loses: its government, office or party organ.
+_WS = re.compile(r"\s+")
+_CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+_STREET_OFFICE = re.compile(r"街道办事处$|街道办$")
+_GOV_SUFFIX = re.compile(r"(?:人民政府|政府|办事处|管理委员会|管委会|党工委|党委|街道办)$")
+# A unit's core (the characters before its suffix) that is a single generic character is not
+# a place name: 市市场监管局, 城乡建设局, 全县 are no units.
+_GENERIC_CORE = set("省市县区乡镇州城街道村社全本我该各其此每原")
+# Characters that never stand inside a place name's core.
+_NOT_IN_CORE = set("的之委、，,。；;：: 0123456789")
+# A name never starts with a function word or a fragment of a neighbouring word.
+# (Only characters that rarely start a place name: 和田市, 全椒县, 本溪市, 于都县 are real.)
+_BAD_FIRST = set("在对把向为以按据经被让使我该此每现就委度年的是了之其各局厅办部党")
+# Substrings that make a candidate a phrase rather than a name.
+_BANNED = re.compile(r"关于|现将|现就|我|报告|年度|法治|依法|如下|以来|坚持|领导|的|本级|有关|情况|工作|推进|全面")
+
+# A year in a title (quality.title_form asks whether the title names one).
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
-_SIGNATURE_DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_YEAR = re.compile(r"(?<![\d〔\[［(（\-－—–~～至到])(20\d\d)(?![\d〕\]］号])\s*年")
+_KEY = re.compile(r"法治政府建设|法治政府|依法行政|法治建设|法治工作")
+_SEP = set("\n，。,；;：:！？!?|《》“”\"'（）()【】[]")
+_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9}
+_DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_CN_DATE = re.compile(r"(二[〇○零][一二三四五六七八九〇○零]{2})\s*年\s*([一二三四五六七八九十]{1,2})\s*月"
+                      r"\s*([一二三四五六七八九十]{1,3})\s*日")
+# What follows the subject of an opening sentence ("清河县人民政府坚持……", "××镇在县委……").
+_VERBS = ("坚持", "认真", "深入", "全面", "始终", "紧紧", "紧扣", "持续", "聚焦", "牢固", "围绕", "积极",
+          "不断", "高度", "扎实", "按照", "贯彻", "立足", "着力", "严格", "全力", "切实", "紧密", "大力",
+          "进一步", "在", "以", "把", "主动", "强化", "加强", "锚定", "狠抓", "秉持", "落实", "继续", "对标",
+          "根据", "结合", "统筹", "着眼", "树牢", "坚定", "法治", "依法", "党委", "党工委",
+          "（以下", "(以下", "，", ",", "全年", "共", "先后")
+# How a report speaks of itself, by level: 我镇, 本街道, 全县 ….
+# (The lookahead lets the engine skip to candidate characters: twice as fast on a long report.)
+_SELF = re.compile(r"(?=[我本全街])(?:[我本](街道|镇|乡|县|区|市|省|局|委|办|厅|部门)|全(街道|镇|乡|县|区|市|省)"
+                   r"|(街道)(?:党工委|办事处))")
+_GOV_SUBJECT = re.compile(r"(?:^|[，,。：:\n])\s*(省|市|州|县|区|旗|镇|乡|街道)(?:人民政府|政府|办事处)"
+                          r"(?:坚持|认真|深入|全面|始终|高度|积极|不断|持续|紧紧|扎实|严格|以习)")
+_SELF_LEVEL = {"街道": "street", "镇": "township", "乡": "township", "县": "county", "区": "county",
+               "市": "city", "省": "province", "局": "department", "委": "department", "办": "department",
+               "厅": "department", "部门": "department"}
+_ADDRESSEE_UNIT = {"省": "province", "市": "city", "州": "city", "盟": "city", "县": "county", "区": "county",
+                   "旗": "county", "镇": "township", "乡": "township"}
+_BODY = r"[\u4e00-\u9fff]{1,20}?(?:委员会|委|人民政府|政府|人大常委会|人大|政协|办公室|办|局|厅)"
+_ADDRESSEE = re.compile(rf"^\s*((?:{_BODY})(?:[、，,和](?:{_BODY}))*)\s*[:：]")
+# What a title never starts with: the introduction, or a numbered heading.
+_NOT_TITLE_START = re.compile(
+    r"现[将就把]|根据|按照|为|在|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]"
+)
+_HEADING_YEAR = re.compile(
+    r"(?:^|[\s。：:])[一二三四五六七八九十]{1,3}\s*[、.．]\s*(?:[^\n。]{0,12}?)(20\d\d)\s*年度?([^\n。]{0,30})"
+)
+_DATE_AFTER_TITLE = re.compile(
+    r"[\s|]*((?:20\d\d|二[〇○零][一二三四五六七八九〇○零]{2})\s*年[^\n，。]{1,8}?日)(?!\s*星期)"
+)
+# Last characters of a name as written (a unit, a department, 人民政府, 办事处 …): a cheap first test.
+_NAME_LAST = set("省市州盟区县旗乡镇木街道局委厅办室署心部府处会")
+# The second line of a hard-wrapped title: a short rest that ends the line with 报告/情况/总结.
+_TITLE_TAIL = re.compile(r"\s*([^\n，。,：:；;\s]{0,14}?(?:报告|情况|总结))[ \t]*(?=\n|$)")
+# A bare 日期/时间 label counts in the text only near the top and with a numeric date (2023-01-09).
+_BARE_DATE_FIELD = re.compile(r"(?<![成发布文生新])(?:日期|时间)\s*[:：|]?\s*\|?\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+_DATE_UNDER_TITLE = re.compile(r"(?:[^\d\n。]{0,12}?)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?![\d])")
+# A township's or street's name in running text: after a word boundary (在下太镇, 、石门镇) and
+# before its organs, a verb or punctuation (……镇人民政府, ……镇坚持, ……镇落地生根).
+_BOUNDARY = set(" \t\n在对和与及、，,。；;：:“（(为将把让是了到于从向由的至")
+_AFTER_NAME = "|".join(re.escape(w) for w in (*_VERBS, "人民政府", "党委", "政府", "党工委", "办事处", "落地",
+                                               "召开", "组建", "聘请", "推进", "开展"))
+_BODY_NAME = {
+    "township": re.compile(rf"(?:镇|乡)(?=[^\u4e00-\u9fff]|{_AFTER_NAME})"),
+    "street": re.compile(rf"街道(?=[^\u4e00-\u9fff]|{_AFTER_NAME})"),
+}
+# Words shaped like a township's name that name no township.
+_COMMON_PLACE_NOUNS = frozenset({"集镇", "小城镇", "特色小镇", "重点镇", "中心镇", "建制镇", "各乡镇", "全乡镇",
+                                 "所在镇", "本乡镇", "农村乡镇", "边境乡镇"})
+_PLAN_HEADING = re.compile(r"安排|打算|计划|思路|展望|下一|目标|要点")
+_REPORT_INTRO = re.compile(r"现[将就把][^。！？\n]{0,60}?报告如下|特此报告")
+_CHROME_TAIL = re.compile(r"(?:[\s|【】]|打印本页|关闭窗口|分享(?:文章)?到[:：]?|返回顶部|打印|关闭)+$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    """Level suffixes from the outline data, longest first."""
+
+    gov: tuple[tuple[str, str], ...]  # (suffix, level) for governments; 市 appears for several levels
+    dept: tuple[str, ...]
+    municipalities: frozenset[str]
+
+
+@cache
+def _grammar() -> _Grammar:
+    o = load_outline()
+    pairs: list[tuple[str, str]] = []
+    for lv in GOV_LEVELS:
+        for s in o.level_suffixes.get(lv, ()):
+            # 街道办事处/街道办 are stripped with the government suffixes before splitting.
+            if not s.endswith(("办事处", "办")):
+                pairs.append((s, lv))
+    pairs.sort(key=lambda p: -len(p[0]))
+    dept = tuple(sorted(o.level_suffixes.get("department", ()), key=len, reverse=True))
+    return _Grammar(tuple(pairs), dept, frozenset(o.level_names.get("province", ())))
+
+
+def _unit_ends(name: str, pos: int) -> Iterator[int]:
+    """Ends of the administrative units that may start at `pos` (温州市, 泰顺县, 洛浦街道), shortest first."""
+    g = _grammar()
+    for end in range(pos + 2, min(len(name), pos + 14) + 1):
+        piece = name[pos:end]
+        for suffix, _ in g.gov:
+            if not piece.endswith(suffix):
+                continue
+            core = piece[: -len(suffix)]
+            # 和/与/及 inside a core join two words (住房和城乡建设局), at its edge they are a name (政和县).
+            if not core or any(c in _NOT_IN_CORE for c in core) or any(c in "和与及" for c in core[1:-1]):
+                continue
+            if (len(core) == 1 and core in _GENERIC_CORE) or core.endswith("自治"):
+                continue  # 自治区 is a suffix, not a unit named 自治
+            nxt = name[end:end + 1]
+            if suffix == "州" and nxt in ("市", "县", "区"):
+                continue  # 杭州市, 通州区: 州 is part of the name
+            if suffix == "街" and nxt == "道":
+                continue  # 洛浦街道: the longer suffix follows
+            yield end
+            break
+
+
+def _split(name: str) -> tuple[list[str], str] | None:
+    """Units such that what is left is nothing or a department; None if impossible.
+
+    Solved from the end backwards, one answer per position (the end of its first unit, or -1
+    where a department starts), so the time stays linear in the name's length whatever it
+    holds: no backtracking over every way to cut it.
+    """
+    n = len(name)
+    # Whether name[pos:] is a department depends on pos only through its first character and
+    # any punctuation after it (see _is_dept).
+    dept_tail = _dept_ending(name)
+    last_punct = max(name.rfind(c) for c in "、，,。")
+    step = [-2] * (n + 1)  # -2: no way; -1: a department starts here; else the first unit's end
+    step[n] = n
+    for pos in range(n - 1, -1, -1):
+        for end in _unit_ends(name, pos):
+            if step[end] != -2:
+                step[pos] = end
+                break
+        else:
+            if dept_tail and n - pos >= 2 and pos > last_punct and name[pos] not in "全本我各该此其每":
+                step[pos] = -1
+    if step[0] == -2:
+        return None
+    units: list[str] = []
+    pos = 0
+    while pos < n and step[pos] >= 0:
+        units.append(name[pos:step[pos]])
+        pos = step[pos]
+    return units, name[pos:]
 
 
 def split_units(name: str) -> tuple[list[str], str]:
     """Split a name into administrative units and the rest (a department name, if any)."""
+    units, rest = _split_cached(name)
+    return list(units), rest
+
+
+@lru_cache(maxsize=4096)
+def _split_cached(name: str) -> tuple[tuple[str, ...], str]:
+    """split_units, cached: the same names recur in every report of a batch.
+
+    The split that leaves nothing or a department wins (红旗镇 is one unit, not 红旗 + 镇);
+    failing one, units are taken shortest first and the rest is returned as it is.
+    """
+    found = _split(name)
+    if found is not None:
+        return tuple(found[0]), found[1]
     units: list[str] = []
     pos = 0
     while pos < len(name):
-        m = _UNIT.match(name, pos)
-        if not m:
+        end = next(_unit_ends(name, pos), None)
+        if end is None:
             break
-        units.append(m.group(0))
-        pos = m.end()
-    return units, name[pos:]
+        units.append(name[pos:end])
+        pos = end
+    return tuple(units), name[pos:]
+
+
+def _dept_ending(rest: str) -> bool:
+    """Ends like a department: a department suffix, but not 干部/内部/支部 … (部 only after a field)."""
+    if len(rest) < 2 or not rest.endswith(_grammar().dept):
+        return False
+    return not (rest.endswith("部") and rest[-2] in "干全内支本外局总中东西南北各党乐")
+
+
+def _is_dept(rest: str) -> bool:
+    """A department name: ends with a department suffix, and is no phrase (全镇党员干部, 内部)."""
+    return _dept_ending(rest) and rest[0] not in "全本我各该此其每" and not any(c in "、，,。" for c in rest)
+
+
+def _unit_level(unit: str, above: str | None) -> str | None:
+    g = _grammar()
+    if unit in g.municipalities:
+        return "province"
+    for suffix, lv in g.gov:
+        if unit.endswith(suffix):
+            if suffix == "市":
+                # A 市 under a city-level unit (苏州市昆山市, 伊犁州奎屯市) is a county-level city.
+                if above and _unit_level(above, None) == "city":
+                    return "county"
+                return "city"
+            return lv
+    return None
 
 
 def level_of(name: str) -> str | None:
@@ -44,58 +249,375 @@ def level_of(name: str) -> str | None:
     if not name:
         return None
     units, rest = split_units(name)
-    if rest and _DEPT.search(rest):
-        return "department"
-    if rest and not units:
-        return "department" if _DEPT.search(rest) else None
+    if rest:
+        return "department" if _is_dept(rest) else None
     if not units:
         return None
-    last = units[-1]
-    if last.endswith("街道"):
-        return "street"
-    if last.endswith(("镇", "乡")):
-        return "township"
-    if last.endswith(("县", "旗", "区", "自治县")) and not last.endswith("地区"):
-        return "county"
-    if last in _MUNICIPALITIES or last.endswith(("省", "自治区", "特别行政区")):
-        return "province"
-    if last.endswith(("市", "州", "盟", "地区")):
-        return "city"
-    return None
+    return _unit_level(units[-1], units[-2] if len(units) > 1 else None)
 
 
 def own_name(raw: str) -> str | None:
     """The body's own name: drop 人民政府 and the units above the body's own government."""
-    name = re.sub(r"\s+", "", raw)
-    name = re.sub(r"^中共", "", name)
+    name = _STREET_OFFICE.sub("街道", _WS.sub("", raw).removeprefix("中共"))
     name = _GOV_SUFFIX.sub("", name)
     if not name:
         return None
     units, rest = split_units(name)
-    if not units:
-        return name if rest else None
     if rest:
-        # A department: keep the government it belongs to (泰顺县司法局), drop what is above.
-        return units[-1] + rest
+        if not _is_dept(rest):
+            return None
+        # A department keeps the government it belongs to (泰顺县司法局, 静海区人民政府办公室);
+        # what is above goes.
+        return (units[-1] if units else "") + rest
+    if not units:
+        return None
     return units[-1]
 
 
-def _agency_from_title(title: str) -> str | None:
-    # "衢山镇2023年度法治政府建设工作报告", "泰顺县人民政府关于2023年法治政府建设年度报告",
-    # "2023年衢山镇法治政府建设工作报告"
-    t = re.sub(r"\s+", "", title)
-    t = re.sub(r"^关于", "", t)
-    t = re.sub(r"^[（(【\[]?\d{4}[）)】\]]?", "", t) if re.match(r"^[（(【\[]\d{4}", t) else t
-    m = re.match(r"^(?P<a>[\u4e00-\u9fff（）()]+?)(?:关于)?(?:20\d\d)\s*年", t)
-    if m and not _REPORT.search(m.group("a")):
-        return m.group("a")
-    m = re.match(r"^(?:20\d\d)\s*年度?(?P<a>[\u4e00-\u9fff]+?)(?:关于)?(?:推进)?(?:" + _REPORT.pattern + ")", t)
-    if m:
-        return m.group("a")
-    m = re.match(r"^(?P<a>[\u4e00-\u9fff]+?)(?:关于)?(?:推进)?(?:" + _REPORT.pattern + ")", t)
-    if m:
-        return m.group("a")
+def _stripped(raw: str) -> str:
+    return _GOV_SUFFIX.sub("", _STREET_OFFICE.sub("街道", _WS.sub("", raw).removeprefix("中共")))
+
+
+@lru_cache(maxsize=4096)
+def parse_name(raw: str) -> tuple[str, str] | None:
+    """(own name, level) when `raw` has the shape of an administrative name, else None.
+
+    Rejects fragments a naive reading produces (度, 委汉中市, 现将我镇, 人民政府关于保定市): a
+    name starts at a word boundary that is no function word and holds no phrase words. The
+    level is read on the whole name, so a 市 under a city (苏州市昆山市) is a county-level city.
+    """
+    raw = _WS.sub("", raw).removeprefix("中共")
+    if not (2 <= len(raw) <= 40) or raw[0] in _BAD_FIRST or not _CJK_ONLY.fullmatch(raw) or _BANNED.search(raw):
+        return None
+    name = own_name(raw)
+    level = level_of(_stripped(raw)) if name else None
+    if not name or not level:
+        return None
+    return name, level
+
+
+def valid_name(raw: str) -> str | None:
+    """The own name of `raw` when it has the shape of an administrative name (see parse_name)."""
+    parsed = parse_name(raw)
+    return parsed[0] if parsed else None
+
+
+# --- where a reader finds the title ---------------------------------------------------------
+
+def find_title(text: str) -> tuple[str, int, int] | None:
+    """The report's title near the top, with its span, even when the whole text is one line.
+
+    A title holds 法治政府建设 (or 依法行政 …) and ends at 报告/情况/总结 before the body
+    starts; one inside 《》 (a cited document) or starting with 现将 (the introduction) is none.
+    """
+    head = text[:800]
+    found: list[tuple[str, int, int]] = []
+    for m in _KEY.finditer(head):
+        start = m.start()
+        while start > 0 and head[start - 1] not in _SEP and not head[start - 1].isspace() and m.start() - start < 45:
+            start -= 1
+        # Joint reports: "中共××市委 ××市人民政府关于……" keeps the party committee before a space.
+        j = re.search(r"(中共[\u4e00-\u9fff]{2,20}委)\s+$", head[max(0, start - 30):start])
+        if j:
+            start = start - len(j.group(0))
+        if start > 0 and head[start - 1] in "《“\"":
+            continue
+        if _NOT_TITLE_START.match(head, start):
+            continue  # the introduction or a numbered heading, not the title
+        if head.count("。", 0, start) >= 2:
+            break  # the body has begun: a title stands before it
+        end = None
+        for e in re.finditer(r"报告|情况|总结", head[m.end():m.end() + 40]):
+            pos = m.end() + e.end()
+            between = head[m.end():m.end() + e.start()]
+            if any(c in _SEP or c.isspace() for c in between):
+                break
+            nxt = head[pos:pos + 2]
+            if nxt[:1] in ("的", "和") or nxt in ("报告", "总结"):
+                continue
+            if nxt == "如下":
+                break
+            end = pos
+            break
+        title = head[start:end].strip() if end is not None else ""
+        if end is None:
+            # A title hard-wrapped onto a second line (a PDF copy): "……法治政府建设情\n况的报告".
+            nl = head.find("\n", m.end())
+            rest = head[m.end():nl] if nl != -1 else ""
+            cont = _TITLE_TAIL.match(head, nl + 1) if nl != -1 and len(rest) <= 40 else None
+            if cont is None or any(c in _SEP or c.isspace() for c in rest):
+                continue
+            title, end = head[start:nl].strip() + cont.group(1), cont.end()
+        # The name on a line of its own above "关于……的报告" (a PDF's or a letter's heading).
+        above = re.search(r"(?:^|\n)\s*([\u4e00-\u9fff]{2,30}(?:人民政府|政府|办事处|局|委员会|办公室|厅))\s*\n\s*$",
+                          head[:start])
+        if above and title.startswith("关于") and parse_name(above.group(1)):
+            title, start = above.group(1) + title, above.start(1)
+        if len(title) >= 8:
+            found.append((title, start, end))
+    # A chrome cell ("组配分类 | 法治政府建设报告") may come first: prefer a title with a year or a name.
+    return next((f for f in found if _year_near(f[0]) or _agency_in_title(f[0])), found[0] if found else None)
+
+
+Named = tuple[str, str]  # (own name, level)
+
+
+def _agency_in_title(title: str, text: str = "") -> Named | None:
+    """The reporting body named in a title, validated ("中共××市委 ××市人民政府关于…": the government).
+
+    A doc site's name glued to the title ("范文网湖北省人民政府关于……") makes the first unit too
+    long; of the name's tails that parse, the one the report's text uses most wins (ties: the
+    longest), so the site's name falls away when the body names the body.
+    """
+    m = _KEY.search(title)
+    prefix = title[: m.start()] if m else title
+    prefix = re.sub(r"20\d\d\s*年度?|[（(【\[]\s*\d{4}\s*年?\s*[）)】\]]", " ", prefix)
+    # A joint report written without a space: 中共汉中市委汉中市人民政府 → 中共汉中市委 汉中市人民政府.
+    prefix = re.sub(r"^(中共[\u4e00-\u9fff]+?委(?:员会)?)(?=[\u4e00-\u9fff]{2,20}?(?:人民政府|政府))", r"\1 ", prefix)
+    pieces = [p for p in re.split(r"[^\u4e00-\u9fff]+|关于|推进|全面|加强|年度|本级", prefix) if p]
+    found = [(p, n) for p in pieces if (n := _best_tail(p, text))]
+    if not found:
+        return None
+    govs = [n for p, n in found if not p.endswith("委")]
+    # Prefer a government over a party committee, and the last name (nearest the subject).
+    return (govs or [n for _, n in found])[-1]
+
+
+def _best_tail(piece: str, text: str) -> Named | None:
+    parsed = parse_name(piece)
+    if parsed is None or not text or parsed[1] == "department" or len(parsed[0]) < 5:
+        return parsed  # (a glued site name makes a long first unit: only then look for a tail)
+    own = text.count(parsed[0])
+    tails = [(c, len(n[0]), n) for i in range(1, len(piece) - 2)
+             if (n := parse_name(piece[i:])) and len(n[0]) >= 3 and n[1] == parsed[1]
+             and (c := text.count(n[0])) > own]
+    return max(tails)[2] if tails else parsed
+
+
+def _opening_agency(body: str) -> Named | None:
+    """The subject of the opening sentences: "2022年，清河县人民政府坚持……"."""
+    head = body[:400]
+    starts = [0] + [i + 1 for i, c in enumerate(head) if c in "，,。；;：:\n "]
+    for s in starts[:14]:
+        clause = head[s:]
+        clause = re.sub(r"^\s*(?:20\d\d\s*年度?(?:以来)?|今年以来|一年来|过去一年)?\s*[，,]?\s*", "", clause)
+        for end in range(2, min(26, len(clause)) + 1):
+            if clause[end - 1] not in _NAME_LAST:
+                continue
+            nxt = clause[end:]
+            if not nxt.startswith(_VERBS):
+                continue
+            name = parse_name(clause[:end])
+            if name:
+                return name
     return None
+
+
+def _named_in_body(text: str, level: str | None) -> Named | None:
+    """A township's or street's own name where the body uses it ("……在下太镇落地生根").
+
+    Only when the report speaks of itself as a township or street (我镇, 本街道) and names no
+    body anywhere else: the most frequent name of that level standing after a word boundary.
+    """
+    pattern = _BODY_NAME.get(level or "")
+    if pattern is None:
+        return None
+    counts: Counter[str] = Counter()
+    head = text[:30000]
+    for m in pattern.finditer(head):
+        for k in (2, 3, 4):  # the shortest core that starts after a word boundary
+            start = m.start() - k
+            if start < 0 or (start > 0 and head[start - 1] not in _BOUNDARY):
+                continue
+            name = head[start:m.end()]
+            if name not in _COMMON_PLACE_NOUNS and (parsed := parse_name(name)) and parsed[1] == level:
+                counts[parsed[0]] += 1
+            break
+    if not counts:
+        return None
+    name, _ = counts.most_common(1)[0]
+    return name, level or ""
+
+
+def _intro_agency(body: str) -> Named | None:
+    """The name in "现将××县2023年度法治政府建设情况报告如下"."""
+    m = re.search(r"现[将就把]\s*([\u4e00-\u9fff]{2,30}?)(?:20\d\d\s*年|本年度|上一?年度|全年|一年来|有关|法治|依法)",
+                  body[:1500])
+    return parse_name(m.group(1)) if m else None
+
+
+def _addressee(body: str) -> tuple[str | None, int]:
+    """Level implied by an addressee line ("县委、县政府：") and where the line ends."""
+    m = _ADDRESSEE.match(body[:80])
+    if not m:
+        return None, 0
+    parts = re.split(r"[、，,和]", m.group(1))
+    first = parts[0]
+    unit_level = _ADDRESSEE_UNIT.get(first[0])
+    if unit_level is None:
+        units, _ = split_units(re.sub(r"(委员会|委|人民政府|政府)$", "", first))
+        unit_level = _unit_level(units[-1], None) if units else None
+    if unit_level is None:
+        return None, 0
+    same = any("人大" in p or "政协" in p for p in parts)
+    return (unit_level if same else _ONE_DOWN.get(unit_level)), m.end()
+
+
+def _self_level(text: str) -> tuple[str | None, str | None]:
+    """The level the report speaks of itself at (我镇, 本局, 全县 …) and the words that say so."""
+    counts: Counter[str] = Counter()
+    words: dict[str, Counter[str]] = {}
+    for m in _GOV_SUBJECT.finditer(text[:3000]):
+        # "2023年，省政府坚持……": the government as the subject of its own report.
+        lv = _SELF_LEVEL.get(m.group(1), "city" if m.group(1) == "州" else "county")
+        counts[lv] += 3
+        words.setdefault(lv, Counter())[m.group(0)[:-2]] += 1
+    for m in _SELF.finditer(text):
+        key = next(g for g in m.groups() if g)
+        lv = _SELF_LEVEL[key]
+        weight = 3 if m.group(0)[0] in "我本" else 1
+        if lv == "department" and m.group(0)[0] == "全":
+            continue
+        counts[lv] += weight
+        words.setdefault(lv, Counter())[m.group(0)] += 1
+    if not counts:
+        return None, None
+    # A department speaks of its jurisdiction too (我县 … 我局): its own 我局 decides.
+    if counts["department"] >= 6 or (counts["department"] and counts["department"] * 2 >= max(counts.values())):
+        best = "department"
+    else:
+        best = max((lv for lv in counts if lv != "department"), key=lambda lv: counts[lv], default=None)
+        if best is None:
+            best = "department"
+    if counts[best] < 3:
+        return None, None  # one 全县 is no self-reference
+    return best, words[best].most_common(1)[0][0]
+
+
+def _valid_years(text: str) -> Iterator[tuple[int, int, int]]:
+    """Years (year, start, end) that may be the report year: not in 《》, ranges or numbers."""
+    depth = 0
+    last = 0
+    for m in _YEAR.finditer(text):
+        for c in text[last:m.start()]:
+            if c == "《":
+                depth += 1
+            elif c == "》" and depth:
+                depth -= 1
+        last = m.start()
+        if depth:
+            continue
+        after = text[m.end():m.end() + 3]
+        if re.match(r"\s*[-－—–~～至到]", after):
+            continue  # 2022—2024年: a range's first year
+        yield int(m.group(1)), m.start(), m.end()
+
+
+def _year_near(text: str) -> int | None:
+    for y, _, _ in _valid_years(text):
+        return y
+    return None
+
+
+def _first_year_clause(head: str) -> int | None:
+    """A clause near the top that starts with the year ("……。2019 年以来，我镇……")."""
+    for y, _, end in _valid_years(head):
+        if re.match(r"\s*(?:度|以来)?\s*[，,]", head[end:end + 6]):
+            return y
+    return None
+
+
+def _heading_year(body: str) -> int | None:
+    """A year in a numbered heading: "一、2023年推进……" (work) or "三、2024年工作安排" (next year)."""
+    for m in _HEADING_YEAR.finditer(body[:20000]):
+        y = int(m.group(1))
+        if not any(v == y for v, _, _ in _valid_years(m.group(0))):
+            continue
+        return y - 1 if _PLAN_HEADING.search(m.group(2)) else y
+    return None
+
+
+def _cn_number(s: str) -> int:
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGIT.get(tens, 1) if tens else 1) * 10 + (_CN_DIGIT.get(ones, 0) if ones else 0)
+    return int("".join(str(_CN_DIGIT[c]) for c in s))
+
+
+def _dates(text: str) -> Iterator[tuple[str, int, int]]:
+    for m in _DATE.finditer(text):
+        d = iso_date(m.group(1), m.group(2), m.group(3))
+        if d:
+            yield d, m.start(), m.end()
+    for m in _CN_DATE.finditer(text):
+        d = iso_date(str(_cn_number(m.group(1))), str(_cn_number(m.group(2))), str(_cn_number(m.group(3))))
+        if d:
+            yield d, m.start(), m.end()
+
+
+def _signature(text: str) -> tuple[Named | None, str | None]:
+    """The signature block at the end: (own name, ISO date), either may be None."""
+    tail = _CHROME_TAIL.sub("", text[-400:])
+    best: tuple[str, int, int] | None = None
+    for d, s, e in _dates(tail):
+        if len(tail) - e <= 3 and (best is None or s > best[1]):
+            best = (d, s, e)
+    if best is None:
+        return None, None
+    date, s, _ = best
+    before = tail[:s].rstrip()
+    # The signer stands apart (own line or after a space), and is a body: 人民政府, 局 ….
+    m = re.search(r"(?:^|[\s。；;|])([\u4e00-\u9fff（）()]{2,40}(?:人民政府|政府|办事处|局|委员会|办公室|厅|中心|部))$",
+                  before)
+    return (parse_name(m.group(1)) if m else None), date
+
+
+def _cover_date(text: str, title_end: int | None) -> str | None:
+    """A cover letter's date: alone on a line near the top, or right after the title.
+
+    A page clock is none: it comes with 星期, or before the title.
+    """
+    if title_end is not None:
+        m = _DATE_AFTER_TITLE.match(text[title_end:title_end + 40])
+        if m:
+            return next((d for d, _, _ in _dates(m.group(1))), None)
+    for line in text[:600].split("\n")[:12]:
+        line = line.strip(" |")
+        m = _DATE.fullmatch(line) or _CN_DATE.fullmatch(line)
+        if m:
+            return next((d for d, _, _ in _dates(line)), None)
+    return None
+
+
+def _from_publisher(raw: str, self_level: str | None) -> Named | None:
+    """The reporter named by 发布机构/来源, or None when the field names a reposting body.
+
+    A government's office posts for its government (静海区人民政府办公室 → 静海区); a
+    department whose jurisdiction is at the level the report speaks at (来源：××县司法局 on a
+    report that says 我县) drafted or forwarded it: the reporter is that jurisdiction.
+    """
+    parsed = parse_name(raw)
+    if not parsed:
+        return None
+    name, lv = parsed
+    if lv != "department":
+        return parsed if self_level in (None, lv) else None
+    units, rest = split_units(name)
+    gov = (units[-1], level_of(units[-1]) or "") if units else None
+    if rest.startswith(("人民政府", "政府")) and gov:
+        return gov if self_level in (None, gov[1]) else None
+    if self_level in (None, "department"):
+        return parsed
+    if gov and gov[1] == self_level:
+        return gov
+    return None
+
+
+def _not_before(date: str | None, year: int | None) -> str | None:
+    """Drop a date earlier than the year reported on (a page clock, a bogus URL date)."""
+    if date and year and dt.date.fromisoformat(date).year < year:
+        return None
+    return date
 
 
 def extract(
@@ -105,56 +627,116 @@ def extract(
     level: str | None = None,
     year: int | None = None,
     published: str | None = None,
+    written: str | None = None,
+    override_source: str = "cli",
+    use_file_name: bool = True,
 ) -> Metadata:
-    """Metadata of a report; keyword arguments are overrides from the command line."""
+    """Metadata of a report; keyword arguments are overrides (from the CLI or a manifest) and win."""
+    text = doc.text
+    # Page fields the reader could not see because the text came as one line (or was pasted).
+    fields = Fields(dict(doc.fields), dict(doc.field_sources))
+    page = Fields()
+    scan_fields(text[:600], page)
+    scan_fields(text[-300:], page)
+    for key, value in page.values.items():
+        label = page.sources[key].removeprefix("page:")
+        if label in ("日期", "时间") and not _BARE_DATE_FIELD.search(text[:300]):
+            continue  # a bare 日期/时间 in prose ("会议时间：2023年5月8日") is no page field
+        fields.offer(key, value, f"text:{label}")
+
+    found = find_title(text)
+    if found and "published" not in fields.values:
+        # A portal's date line under the title with no label: "2024-03-26 10:30 来源：××县司法局".
+        line = text[found[2]:found[2] + 100].lstrip(" \t|").split("\n", 2)
+        under = line[1] if len(line) > 1 and not line[0].strip(" |") else line[0]
+        m = _DATE_UNDER_TITLE.match(under.strip(" |"))
+        if m and (d := iso_date(*m.groups())):
+            fields.offer("published", d, "text:date under title")
     title = doc.fields.get("title")
     title_mv = MetaValue(title, doc.field_sources.get("title")) if title else MetaValue(None)
+    if found and not title:
+        title_mv = MetaValue(found[0], "text:title")
+    titles = [t for t in (title, found[0] if found else None) if t]
+    body_start = found[2] if found else 0
+    body = text[body_start:]
+    addressee_level, skip = _addressee(body)
+    body = body[skip:]
+    self_lv, self_word = _self_level(text[:60000])
+    sig_name, sig_date = _signature(text)
+    stem = PurePath(doc.source).stem if use_file_name else ""
 
-    agency_mv = MetaValue(None)
+    # --- agency: the most trusted place that names the body ----------------------------------
+    candidates: list[tuple[Named | None, str]] = []
+    for t in titles:
+        candidates.append((_agency_in_title(t, text), "title"))
+    candidates += [(sig_name, "text:signature"), (_opening_agency(body), "text:opening"),
+                   (_intro_agency(body), "text:现将")]
+    for key in ("publisher",):
+        if fields.values.get(key):
+            candidates.append((_from_publisher(fields.values[key], self_lv), fields.sources[key]))
+    candidates.append((_agency_in_title(stem) if stem else None, "file name"))
+    if not any(n for n, _ in candidates):
+        candidates.append((_named_in_body(text, self_lv), "text:name in body"))
+    named_level = None
     if agency:
-        agency_mv = MetaValue(agency, "cli")
+        agency_mv = MetaValue(agency, override_source)
+        named_level = level_of(own_name(agency) or agency)
     else:
-        raw = _agency_from_title(title) if title else None
-        name = own_name(raw) if raw else None
-        if name and level_of(name):
-            agency_mv = MetaValue(name, "title")
-        else:
-            publisher = doc.fields.get("publisher")
-            pname = own_name(publisher) if publisher else None
-            if pname and level_of(pname):
-                agency_mv = MetaValue(pname, doc.field_sources.get("publisher"))
-            elif name:
-                agency_mv = MetaValue(name, "title")
+        best = next(((n, s) for n, s in candidates if n), None)
+        agency_mv = MetaValue(best[0][0], best[1]) if best else MetaValue(None)
+        named_level = best[0][1] if best else None
 
+    # --- level: the name's suffix, else how the report speaks of itself, else the addressee --
     if level:
-        level_mv = MetaValue(level, "cli")
+        level_mv = MetaValue(level, override_source)
+    elif named_level:
+        level_mv = MetaValue(named_level, "agency name")
+    elif self_lv:
+        level_mv = MetaValue(self_lv, f"text:{self_word}")
+    elif addressee_level:
+        level_mv = MetaValue(addressee_level, "text:addressee")
     else:
-        lv = level_of(str(agency_mv.value)) if agency_mv.value else None
-        level_mv = MetaValue(lv, "agency name") if lv else MetaValue(None)
+        level_mv = MetaValue(None)
 
+    # --- year: title, "现将…年度", the opening, headings; never cited titles or numbers ---------
+    intro = _REPORT_INTRO.search(body[:3000])
+    opening = re.match(r"\s*(?:[^\n。]{0,30}?[，,]\s*)?(20\d\d)\s*年(?:度|以来)?\s*(?:[，,]|来)", body[:200])
+    years: list[tuple[int | None, str]] = [(_year_near(t), "title" if t == title else "text:title") for t in titles]
+    years += [
+        (_year_near(intro.group(0)) if intro else None, "text:现将"),
+        (int(opening.group(1)) if opening else None, "text:opening"),
+        (_heading_year(body), "text:heading"),
+        (_first_year_clause(body[:400]), "text:opening"),
+        (_year_near(stem) if stem else None, "file name"),
+    ]
     if year is not None:
-        year_mv = MetaValue(year, "cli")
+        year_mv = MetaValue(year, override_source)
     else:
-        m = _YEAR_IN_TITLE.search(title or "")
-        year_mv = MetaValue(int(m.group(1)), "title") if m else MetaValue(None)
+        year_mv = next((MetaValue(y, s) for y, s in years if y), MetaValue(None))
+    known_year = year_mv.value if isinstance(year_mv.value, int) else None
 
+    # --- dates: published (the page's) and written (成文日期 or the signature's) -------------
+    pub = None if published else _not_before(fields.values.get("published"), known_year)
     if published:
-        pub_mv = MetaValue(published, "cli")
-    elif doc.fields.get("published"):
-        pub_mv = MetaValue(doc.fields["published"], doc.field_sources.get("published"))
+        pub_mv = MetaValue(published, override_source)
     else:
-        pub_mv = _signature_date(doc.text)
+        pub_mv = MetaValue(pub, fields.sources.get("published")) if pub else MetaValue(None)
+    if written:
+        written_mv = MetaValue(written, override_source)
+    elif w := _not_before(fields.values.get("written"), known_year):
+        written_mv = MetaValue(w, fields.sources.get("written"))
+    elif w := _not_before(sig_date, known_year):
+        written_mv = MetaValue(w, "text:落款日期")
+    elif w := _not_before(_cover_date(text, found[2] if found else None), known_year):
+        written_mv = MetaValue(w, "text:cover date")
+    else:
+        written_mv = MetaValue(None)
 
-    return Metadata(agency=agency_mv, level=level_mv, year=year_mv, published=pub_mv, title=title_mv)
+    if year_mv.value is None:
+        # Last resort: a report published or written in the first half of a year is on the year before.
+        date, basis = (pub_mv.value or written_mv.value), ("published" if pub_mv.value else "written")
+        if isinstance(date, str) and dt.date.fromisoformat(date).month <= 6:
+            year_mv = MetaValue(dt.date.fromisoformat(date).year - 1, f"{basis} date")
 
-
-def _signature_date(text: str) -> MetaValue:
-    """The date under the signature at the end of the report (落款日期), if printed."""
-    tail = text.rstrip()[-60:]
-    m = _SIGNATURE_DATE.search(tail)
-    if not m:
-        return MetaValue(None)
-    from checker.read.clean import iso_date
-
-    date = iso_date(m.group(1), m.group(2), m.group(3))
-    return MetaValue(date, "text:落款日期") if date else MetaValue(None)
+    return Metadata(agency=agency_mv, level=level_mv, year=year_mv, published=pub_mv, title=title_mv,
+                    written=written_mv)

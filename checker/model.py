@@ -158,13 +158,19 @@ class MetaValue:
 
 @dataclass(frozen=True, slots=True)
 class Metadata:
-    """Who reported, on which year, and when the report was published."""
+    """Who reported, on which year, and when the report was published and written.
+
+    `published` is the date the page printed as its publication date (发布日期/发布时间);
+    `written` the date the report itself carries (成文日期, or the date under the signature).
+    They are kept apart because only the first says when the public could read it.
+    """
 
     agency: MetaValue
     level: MetaValue
     year: MetaValue
     published: MetaValue
     title: MetaValue
+    written: MetaValue = MetaValue(None)
 
     @property
     def published_date(self) -> dt.date | None:
@@ -172,6 +178,15 @@ class Metadata:
         if isinstance(self.published.value, str):
             return dt.date.fromisoformat(self.published.value)
         return None
+
+    @property
+    def timeliness_date(self) -> tuple[dt.date, str] | tuple[None, None]:
+        """The date timeliness is judged on and which one it is: `published`, else `written`."""
+        for basis in ("published", "written"):
+            value = getattr(self, basis).value
+            if isinstance(value, str):
+                return dt.date.fromisoformat(value), basis
+        return None, None
 
 
 @dataclass(slots=True)  # not frozen: see the module docstring

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -73,6 +73,10 @@ class Outline:
     deadline: tuple[int, int]  # (month, day) of the year after the year reported on
     publication_rule: dict[str, str]
     levels: dict[str, dict[str, str]]
+    # Endings of a reporting body's own name that identify its level, and names that are an
+    # exception (the four municipalities), by level id: the one source metadata reads them from.
+    level_suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    level_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def chapter_of(self, item: int) -> int:
         """The chapter an item belongs to."""
@@ -150,4 +154,6 @@ def load_outline(folder: Path | None = None) -> Outline:
         deadline=(int(deadline["month"]), int(deadline["day"])),
         publication_rule=dict(req["publication"].get("rule") or {}),
         levels={lv["id"]: dict(lv["title"]) for lv in req.get("levels", [])},
+        level_suffixes={lv["id"]: tuple(lv.get("suffixes") or ()) for lv in req.get("levels", [])},
+        level_names={lv["id"]: tuple(lv.get("names") or ()) for lv in req.get("levels", [])},
     )

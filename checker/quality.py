@@ -115,6 +115,6 @@ def title_form(meta: Metadata) -> str:
         return "no_subject"
     if not _YEAR_IN_TITLE.search(title):
         return "no_year"
-    if meta.agency.source != "title" and meta.agency.source != "cli":
+    if meta.agency.source not in ("title", "cli", "manifest"):
         return "no_agency"
     return "ok"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -51,10 +52,12 @@ def test_title_with_year_first() -> None:
     assert m.agency.value == "衢山镇" and m.year.value == 2023
 
 
-def test_signature_date_is_a_last_resort() -> None:
+def test_signature_date_is_written_not_published() -> None:
     t = "某县2023年法治政府建设年度报告\n正文。\n某县人民政府\n2024年3月20日"
     m = extract(Document(source="x", text=t, format="txt", encoding="utf-8", fields={"title": t.split()[0]}))
-    assert m.published.value == "2024-03-20" and m.published.source == "text:落款日期"
+    assert m.published.value is None
+    assert m.written.value == "2024-03-20" and m.written.source == "text:落款日期"
+    assert m.timeliness_date == (dt.date(2024, 3, 20), "written")
 
 
 def test_corpus_metadata(corpus: Path, labels: dict) -> None:
@@ -63,4 +66,27 @@ def test_corpus_metadata(corpus: Path, labels: dict) -> None:
         assert m.agency.value and (gold["agency"] in m.agency.value or m.agency.value in gold["agency"]), name
         assert m.level.value == gold["level"], name
         assert m.year.value == gold["year"], name
-        assert m.published.value == gold["published"], name
+        assert (m.published.value or m.written.value) == gold["published"], name
+
+
+def test_timeliness_falls_back_to_the_written_date_and_says_so() -> None:
+    from checker.api import Checker
+    from checker.read import read_bytes
+
+    text = ("桥东镇2023年法治政府建设工作报告\n2023年，桥东镇坚持依法行政，全年开展普法活动12场。\n"
+            "桥东镇人民政府\n2024年4月15日\n")
+    r = Checker().check_document(read_bytes(text.encode(), "x.txt", suffix=".txt"))
+    assert r.metadata.published.value is None and r.metadata.written.value == "2024-04-15"
+    late = [f for f in r.findings if f.rule == "T.late"]
+    assert late and late[0].args["date_basis"] == "written" and late[0].args["published"] == "2024-04-15"
+    assert not any(f.rule == "T.date-unknown" for f in r.findings)
+
+
+def test_fragments_are_never_names() -> None:
+    from checker.metadata import valid_name
+
+    for junk in ("度", "委汉中市", "现将我镇", "人民政府关于保定市", "全县", "我局", "县政府", "全镇党员干部", "内部"):
+        assert valid_name(junk) is None, junk
+    for name, own in (("新县", "新县"), ("吉林市", "吉林市"), ("洛浦街", "洛浦街"), ("巴州", "巴州"),
+                      ("红旗镇人民政府", "红旗镇"), ("水利部", "水利部"), ("政和县", "政和县")):
+        assert valid_name(name) == own, name

@@ -77,8 +77,12 @@ def parts_missing(report: dict[str, Any]) -> list[str]:
 
 
 def on_time(report: dict[str, Any]) -> bool | None:
-    """Published before the deadline; None when the year or the date is unknown."""
-    if report["published"] is None or report["year"] is None:
+    """Published before the deadline; None when the year or the date is unknown.
+
+    The date is the page's publication date, else the date the report was written (as the
+    T.late rule judges it).
+    """
+    if (report["published"] or report.get("written")) is None or report["year"] is None:
         return None
     return not any(f["rule"] == "T.late" for f in report["findings"])
 

@@ -31,6 +31,7 @@ from checker.batch import worker
 from checker.batch.agencies import AgencyLink
 from checker.batch.cache import Cache, file_digest, file_kind, run_salt
 from checker.batch.discover import discover
+from checker.batch.manifest import Manifest
 from checker.batch.outdir import AGENCIES, CACHE, SUMMARIES, OutputFolder
 from checker.batch.record import error_entry, summary_row, usable
 from checker.batch.rows import RowStore
@@ -59,6 +60,7 @@ class AuditOptions:
     use_cache: bool = True
     max_bytes: int = DEFAULT_MAX_BYTES
     time_limit: float = DEFAULT_TIME_LIMIT
+    manifest: Manifest | None = None  # --manifest: per-file metadata that wins over the text
 
 
 @dataclass
@@ -72,6 +74,7 @@ class AuditResult:
     filtered: int
     agencies: int
     damaged: int = 0  # cache entries that could not be used: dropped, their files checked again
+    unmatched: tuple[Any, ...] = ()  # manifest rows that named no audited file
 
 
 def _settings(opts: AuditOptions) -> dict[str, Any]:
@@ -285,12 +288,15 @@ def _run_audit(opts: AuditOptions, folder: OutputFolder, progress: Callable[[int
                 progress(1)
 
         found = discover(opts.paths)
+        unmatched = tuple(opts.manifest.unmatched(f.path for f in found)) if opts.manifest else ()
+        extra = {"manifest": {"file": opts.manifest.path, "unmatched": [
+            {"line": r.line, "file": r.file} for r in unmatched]}} if opts.manifest else None
         if on_start:
             on_start(len(found))
         if len(found) > SMALL:
             workers.warm()  # workers start up while this process hashes the first files
 
-        def to_check() -> Iterator[tuple[str]]:
+        def to_check() -> Iterator[tuple[Any, ...]]:
             """Files that need checking; cached and unreadable ones become rows on the way."""
             for f in found:
                 error = f.error
@@ -303,6 +309,9 @@ def _run_audit(opts: AuditOptions, folder: OutputFolder, progress: Callable[[int
                     continue
                 # A lookup only: what is stored is keyed by the bytes the worker checks.
                 digest = file_digest(f.path) if opts.use_cache else None
+                row = opts.manifest.match(f.path) if opts.manifest else None
+                if row is not None and digest:
+                    digest = f"{digest}+{row.key()}"  # the same file under other manifest values is another entry
                 entry = cache.get(digest, file_kind(f.path)) if digest else None
                 if entry is not None:
                     entry["source"] = f.path
@@ -310,7 +319,8 @@ def _run_audit(opts: AuditOptions, folder: OutputFolder, progress: Callable[[int
                     counts["cached"] += 1
                 else:
                     counts["checked"] += 1
-                    yield (f.path,)
+                    # A manifest row's values go with its file; other tasks are (path,).
+                    yield (f.path, row.key(), row.overrides(opts.overrides)) if row else (f.path,)
 
         def crashed(task: tuple[Any, ...]) -> None:
             path = task[0]
@@ -329,15 +339,15 @@ def _run_audit(opts: AuditOptions, folder: OutputFolder, progress: Callable[[int
         workers.run(worker.write_agency, _agency_tasks(rows, pages),
                     lambda r: None if r[2] else failed.append((r[0], r[1])),
                     lambda task: failed.append((task[0], task[1])),
-                    expected=rows.count(True), meanwhile=lambda: _write_summary(rows, ruleset, opts))
+                    expected=rows.count(True), meanwhile=lambda: _write_summary(rows, ruleset, opts, extra))
         cache.tidy()
         for name, level in failed:
             rows.drop_link(name, level)
         if failed:
-            _write_summary(rows, ruleset, opts)
+            _write_summary(rows, ruleset, opts, extra)
         return AuditResult(files=len(rows), checked=counts["checked"], cached=counts["cached"],
                            errors=rows.count(False), filtered=filtered, agencies=rows.link_count(),
-                           damaged=cache.damaged)
+                           damaged=cache.damaged, unmatched=unmatched)
 
 
 def slug(name: str, taken: set[str], free: Callable[[str], bool] = lambda stem: True) -> str:
@@ -387,7 +397,7 @@ def _agency_tasks(rows: RowStore, folder: Path) -> Iterator[tuple[Any, ...]]:
             yield name, level, [(m["digest"], m["source"]) for m in members], str(folder), Path(link).stem
 
 
-def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions) -> None:
+def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions, extra: dict[str, Any] | None = None) -> None:
     """The four summaries, streamed into a temporary folder and moved into place together.
 
     One at a time, a full disk left the CSV from this run beside the JSON and HTML of the last
@@ -406,7 +416,7 @@ def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions) -> None
         with (tmp / "summary.html").open("w", encoding="utf-8") as fh:
             out.summary_html(rows, ruleset, opts.lang, fh)
         with (tmp / "summary.json").open("w", encoding="utf-8") as fh:
-            out.summary_json(rows, fh)
+            out.summary_json(rows, fh, extra)
 
 
 def show_progress() -> bool:

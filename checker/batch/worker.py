@@ -88,18 +88,23 @@ def run_chunk(fn: Callable[..., Any], tasks: list[tuple[Any, ...]]) -> list[Any]
     return [fn(*task) for task in tasks]
 
 
-def check_one(path: str) -> dict[str, Any]:
+def check_one(path: str, variant: str | None = None, overrides: Overrides | None = None) -> dict[str, Any]:
     """Check `path`, cache its entry under the bytes that were checked, return its summary row.
 
     The digest is taken from the very bytes the reader parses, not from the parent's earlier
     read for the cache lookup: a file changed in between is stored under its new content.
+    `variant` and `overrides` are a manifest row's: its values are this file's own (instead of
+    the run's), and the same file under other values is another cache entry.
     """
     checker: Checker = _STATE["checker"]
     digests: list[str] = []
     digest: str | None = None
     try:
-        result = checker.check_path(path, _STATE["overrides"], seen=lambda data: digests.append(content_digest(data)))
+        result = checker.check_path(path, overrides or _STATE["overrides"],
+                                    seen=lambda data: digests.append(content_digest(data)))
         digest = digests[-1] if digests else None
+        if digest is not None and variant:
+            digest = f"{digest}+{variant}"
         entry = entry_for(result, _STATE["ctx"], digest)
     except CheckerError as exc:
         entry = error_entry(path, exc.key, {k: str(v) for k, v in exc.args_map.items()})

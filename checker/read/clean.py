@@ -14,12 +14,18 @@ from dataclasses import dataclass, field
 _DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
 
 # Page field labels, in order of preference for the publication date (LABELING.md §8).
-DATE_LABELS = ("发布日期", "发布时间", "日期", "时间", "发文日期", "生成日期", "成文日期")
+DATE_LABELS = ("发布日期", "发布时间", "日期", "时间", "发文日期", "生成日期", "更新时间", "成文日期", "无标签日期")
+# A numeric date on a line of page fields with no label of its own ("2024-03-26 10:30 来源：…").
+_BARE_DATE = re.compile(r"(?<![\d/-])(20\d\d)[-/](\d{1,2})[-/](\d{1,2})(?![\d/-])")
+# Labels stand before their value with a colon, a table pipe, a bracket ("[ 发布日期 ] 2024-…")
+# or nothing at all ("发布日期2024-01-27").
 _DATE_FIELD = re.compile(
-    r"(发布日期|发布时间|发文日期|生成日期|成文日期|(?<![成发布文生])日期|(?<![发布])时间)\s*[:：|]?\s*\|?\s*" + _DATE
+    r"(发布日期|发布时间|发文日期|生成日期|成文日期|更新时间|(?<![成发布文生])日期|(?<![发布新])时间)"
+    r"\s*[\]】]?\s*[:：|]?\s*\|?\s*" + _DATE
 )
 _PUBLISHER_FIELD = re.compile(
-    r"(发布机构|发文机关|信息来源|来源)\s*[:：|]\s*\|?\s*([^\s|:：]{2,40})"
+    r"(发布机构|发文机关)\s*[\]】]?\s*[:：|]?\s*\|?\s*([^\s|:：\[\]【】]{2,40})"
+    r"|(信息来源|文章来源|来源)\s*[\]】]?\s*[:：|]\s*\|?\s*(?!发布|发文|浏览|点击|时间|日期|作者|字号)([^\s|:：\[\]【】]{2,40})"
 )
 _INDEX_FIELD = re.compile(r"索引号\s*[:：|]\s*\|?\s*([0-9A-Za-z/\-_.]{4,60})")
 
@@ -31,7 +37,7 @@ _CHROME_LINE = re.compile(
 )
 # Lines that are mostly field labels (索引号/发布机构/发布日期 …) are metadata, not body text.
 _FIELD_LINE = re.compile(
-    r"(索引号|发布机构|发布日期|发布时间|生成日期|成文日期|信息来源|浏览次数|文号|日期|时间[:：]\s*\d)"
+    r"(索引号|发布机构|发布日期|发布时间|生成日期|成文日期|更新时间|信息来源|文章来源|浏览次数|文号|日期|时间[:：]\s*\d)"
 )
 
 
@@ -77,12 +83,12 @@ def scan_fields(text: str, fields: Fields) -> None:
         date = iso_date(m.group(2), m.group(3), m.group(4))
         if not date:
             continue
+        # 成文日期 is when the report was signed, not when the public could read it.
         key = "written" if label == "成文日期" else "published"
         fields.offer(key, date, f"page:{label}")
-        if key == "written":
-            fields.offer("published", date, f"page:{label}")
     for m in _PUBLISHER_FIELD.finditer(text):
-        fields.offer("publisher", m.group(2), f"page:{m.group(1)}")
+        label, value = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        fields.offer("publisher", value, f"page:{label}")
     for m in _INDEX_FIELD.finditer(text):
         fields.offer("index_no", m.group(1), "page:索引号")
 
@@ -140,9 +146,12 @@ def clean_text(raw: str, fields: Fields) -> str:
             continue
         if _is_field_line(line):
             scan_fields(raw_line, fields)
+            m = None if _DATE_FIELD.search(raw_line) else _BARE_DATE.search(raw_line)
+            if m and (date := iso_date(*m.groups())):
+                fields.offer("published", date, "page:无标签日期")  # last in rank: a labelled date wins
             continue
-        if _CHROME_LINE.match(line):
-            continue
+        if len(line) <= 120 and "。" not in line and _CHROME_LINE.match(line):
+            continue  # (a longer line, or one with a sentence, is text that starts like chrome)
         if i == title_at:
             fields.offer("title", line, "text:title")
         elif title_at is not None and i < title_at and len(line) <= 12 and not re.search(r"[。，,；;]", line):

@@ -141,15 +141,21 @@ def summary_xlsx(rows: RowStore, lang: str, path: Path) -> None:
     wb.close()
 
 
-def summary_json(rows: RowStore, fh: TextIO) -> None:
-    """The rows as data, ranked, then the files that failed: one row per line, streamed."""
+def summary_json(rows: RowStore, fh: TextIO, extra: dict[str, Any] | None = None) -> None:
+    """The rows as data, ranked, then the files that failed: one row per line, streamed.
+
+    `extra`: further top-level keys (the manifest rows that named no file).
+    """
     fh.write('{"rows": [\n')
     first = True
     for r in itertools.chain(rows.ranked(), rows.errors()):
         fh.write(("" if first else ",\n") + json.dumps({k: v for k, v in r.items() if k != "digest"},
                                                       ensure_ascii=False))
         first = False
-    fh.write("\n]}\n")
+    fh.write("\n]")
+    for key, value in (extra or {}).items():
+        fh.write(f",\n{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    fh.write("}\n")
 
 
 def _histogram(scores: Iterable[float]) -> dict[str, Any]:

@@ -60,6 +60,7 @@ def build(r: ReportResult, ctx: RenderContext) -> GapReport:
         (ctx.t("report.level"), _value(ctx, ctx.t(f"level.{level}") if level else None, m.level.source)),
         (ctx.t("report.year"), _value(ctx, m.year.value, m.year.source)),
         (ctx.t("report.published"), _value(ctx, m.published.value, m.published.source)),
+        *([(ctx.t("report.written"), _value(ctx, m.written.value, m.written.source))] if m.written.value else []),
     ]
     s = r.score
     detail = ctx.t("report.score_detail", content=s.content, structure=s.structure,

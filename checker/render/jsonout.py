@@ -80,8 +80,10 @@ def report_dict(r: ReportResult, ctx: RenderContext) -> dict[str, Any]:
                    "name_source": m.agency.source, "level_source": m.level.source},
         "year": m.year.value,
         "published": m.published.value,
+        "written": m.written.value,
+        "timeliness_basis": m.timeliness_date[1],
         "metadata": {"agency": _mv(m.agency), "level": _mv(m.level), "year": _mv(m.year),
-                     "published": _mv(m.published), "title": _mv(m.title)},
+                     "published": _mv(m.published), "written": _mv(m.written), "title": _mv(m.title)},
         "profile": r.profile,
         "score": r.score.total,
         "score_detail": {
