@@ -18,7 +18,9 @@ def render(ctx: RenderContext) -> str:
         g = build(r, ctx)
         out += [f"# {g.heading}", ""]
         out += [f"- **{k}**: {_cell(v)}" for k, v in g.facts]
-        out += ["", f"**{g.score_line}** ({g.score_detail})", "", g.summary, ""]
+        out += ["", f"**{g.score_line}**", ""]
+        out += [f"- {_cell(line)}" for line in g.score_breakdown]
+        out += ["", g.summary, ""]
         out += [f"## {ctx.t('report.parts')}", "", "| | |", "|---|---|"]
         out += [f"| {_cell(k)} | {_cell(v)} |" for k, v in g.parts]
         out += ["", f"## {ctx.t('report.findings')}", ""]

@@ -16,7 +16,9 @@ def render(ctx: RenderContext) -> str:
         g = build(r, ctx)
         out += [RULE, g.heading, RULE]
         out += [f"{k}: {v}" for k, v in g.facts]
-        out += ["", f"{g.score_line}  ({g.score_detail})", g.summary, ""]
+        out += ["", g.score_line]
+        out += [f"  {line}" for line in g.score_breakdown]
+        out += [g.summary, ""]
         out.append(ctx.t("report.parts") + ":")
         out += [f"  - {k}: {v}" for k, v in g.parts]
         out += ["", ctx.t("report.findings") + ":"]
