@@ -109,6 +109,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.none": {"zh": "无", "en": "none"},
     "report.outline": {"zh": "纲要要求", "en": "The outline asks"},
     "report.evidence": {"zh": "原文", "en": "Quote"},
+    "report.outline_hint": {
+        "zh": "（各事项的纲要原文和检查要点：fzzf explain 事项编号，如 fzzf explain 20）",
+        "en": "(The outline's wording and checkpoints of an item: fzzf explain ITEM, e.g. fzzf explain 20)",
+    },
     "report.missing_checkpoints": {"zh": "未见的要点", "en": "Checkpoints not found"},
     "report.item": {"zh": "第{n}项", "en": "Item {n}"},
     "report.summary": {
@@ -238,9 +242,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit.back": {"zh": "返回汇总表", "en": "Back to the summary"},
     "audit.source": {"zh": "来源文件", "en": "Source"},
     "audit.done": {
-        "zh": "审查完成：{files} 个文件（新检查 {checked}，沿用缓存 {cached}），{errors} 个无法检查；输出目录 {out}",
+        "zh": "审查完成：{files} 个文件（新检查 {checked}，沿用缓存 {cached}），{errors} 个无法检查。"
+        "请打开汇总表 {out}/summary.html（各单位报告在 {out}/agencies/）",
         "en": "Audit done: {files} files ({checked} checked, {cached} from cache), "
-        "{errors} could not be checked; output in {out}",
+        "{errors} could not be checked. Open the summary {out}/summary.html (one page per agency in {out}/agencies/)",
     },
     "audit.filtered": {"zh": "按条件筛除 {n} 份报告", "en": "{n} reports left out by --level/--year"},
     "input.internal": {
