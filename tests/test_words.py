@@ -70,7 +70,7 @@ def test_gap_reports_of_the_samples_have_no_codes(checker, fmt: str) -> None:
     gates = {r.source: view(judge(r, checker.ruleset, opts), opts, "zh") for r in results}
     out = FORMATS[fmt](RenderContext(results, (), checker.ruleset, "zh", gates, opts))
     if fmt == "html":
-        out = re.sub(r"<style>.*?</style>", " ", out, flags=re.S)
+        out = re.sub(r"<(style|script)>.*?</(style|script)>", " ", out, flags=re.S)
         out = re.sub(r"<[^>]+>", " ", out)
     assert not leaks(out), leaks(out)[:10]
     assert "  " not in re.sub(r"\n +", "\n", out.replace("\n\n", "\n")) or fmt == "html"
