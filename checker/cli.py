@@ -127,11 +127,13 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(["required", "recommended"]),
               help="Fail when a checkpoint of this severity or higher is missing or only planned.")
 @click.option("--no-fail", is_flag=True, help="Never fail the gate (exit 0 whenever every file was checked).")
+@click.option("--all", "show_all", is_flag=True,
+              help="With --format line: every finding, not only what fails the gate.")
 @limit_options
 def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | None,
           agency: str | None, level: str | None, year: int | None, published: str | None,
           profile: str | None, rule_dirs: tuple[Path, ...], fail_under: float | None, fail_on: str | None,
-          no_fail: bool, max_size_mb: float, time_limit: float) -> None:
+          no_fail: bool, show_all: bool, max_size_mb: float, time_limit: float) -> None:
     """Check report FILES (.txt .html .htm .docx .pdf .md) and print a gap report.
 
     Also a pre-publication gate: by default a draft fails when a required part is missing;
@@ -148,7 +150,7 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
       130  interrupted (Ctrl-C)
     """
     from checker.api import Overrides
-    from checker.gate import GateOptions, describe, judge
+    from checker.gate import GateOptions, judge, view
     from checker.model import Severity
     from checker.render import FORMATS, RenderContext
 
@@ -181,12 +183,13 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
     sep = "；" if lang == "zh" else "; "
     for res in results:
         verdict = judge(res, checker.ruleset, gate)
-        reasons = describe(verdict, lang)
-        gates[res.source] = {"passed": verdict.passed, "reasons": reasons}
+        gates[res.source] = view(verdict, gate, lang)
         if not verdict.passed and gating:
             failed = True
+            reasons = gates[res.source]["reasons"]
+            assert isinstance(reasons, list)
             click.echo(t("gate.failed", lang, path=res.source, reasons=sep.join(reasons)), err=True)
-    ctx = RenderContext(tuple(results), tuple(errors), checker.ruleset, lang, gates)
+    ctx = RenderContext(tuple(results), tuple(errors), checker.ruleset, lang, gates, gate, show_all)
     text = FORMATS[fmt](ctx)
     if output is not None and str(output) != "-":
         try:
@@ -390,11 +393,16 @@ def rules_reference(target: Path | None) -> None:
 @RULES_OPTION
 @LANG_OPTION
 def explain(rule_id: str, rule_dirs: tuple[Path, ...], lang: str | None) -> None:
-    """Explain a rule: the outline's wording, what satisfies it, its examples."""
+    """Explain a rule (C20.01) or an outline item (20): the outline's wording, what satisfies it."""
     from checker.ruleset.explain import explain as explain_rule
+    from checker.ruleset.explain import explain_item
 
     lang = lang or default_lang()
     checker = _checker(lang, rule_dirs)
+    item = rule_id.strip().removeprefix("第").removesuffix("项")
+    if item.isdigit() and int(item) in checker.ruleset.outline.items:
+        click.echo(explain_item(checker.ruleset, int(item), lang), nl=False)
+        return
     rule = checker.ruleset.by_id().get(rule_id)
     if rule is None:
         _fail("usage.unknown_rule", lang, rule=rule_id)

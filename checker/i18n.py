@@ -67,10 +67,35 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.unknown": {"zh": "未识别", "en": "unknown"},
     "report.source": {"zh": "来源", "en": "from"},
     "report.score": {"zh": "得分", "en": "Score"},
-    "report.score_detail": {
-        "zh": "内容 {content}，结构 {structure}，时效 {timeliness}",
-        "en": "content {content}, structure {structure}, timeliness {timeliness}",
+    "report.score_line": {"zh": "得分 {total}/100（{band}）", "en": "Score {total}/100 ({band})"},
+    "report.mix": {
+        "zh": "{total} = 内容 {content}×80% + 结构 {structure}×15% + 时效 {timeliness}×5%",
+        "en": "{total} = content {content}×80% + structure {structure}×15% + timeliness {timeliness}×5%",
     },
+    "report.mix_no_date": {
+        "zh": "{total} = （内容 {content}×80% + 结构 {structure}×15%）÷95%",
+        "en": "{total} = (content {content}×80% + structure {structure}×15%) ÷ 95%",
+    },
+    "report.content_detail": {
+        "zh": "内容 {content} = （已落实 {met} 项，权重 {w_met}；部分落实 {partial} 项，权重 {w_partial}，按六成计；"
+        "仅有计划或缺失 {rest} 项，权重 {w_rest}，不计）÷ 共 {n} 项，权重 {w_all}",
+        "en": "content {content} = ({met} items met, weight {w_met}; {partial} partial, weight {w_partial}, "
+        "counted at 60%; {rest} planned only or missing, weight {w_rest}, not counted) ÷ {n} items, weight {w_all}",
+    },
+    "report.structure_detail": {
+        "zh": "结构 {structure} = 具备的必备部分权重 {w_ok} ÷ 全部 {w_all}（必备部分 {n} 个，具备 {present} 个）",
+        "en": "structure {structure} = weight of the required parts present {w_ok} ÷ {w_all} "
+        "({present} of {n} required parts present)",
+    },
+    "report.timeliness_detail": {
+        "zh": "时效 {timeliness}：100 为按时公开，0 为逾期公开",
+        "en": "timeliness {timeliness}: 100 when published on time, 0 when late",
+    },
+    "report.timeliness_unknown": {
+        "zh": "时效不计：没有发布日期或报告年度，无法判断是否按时公开",
+        "en": "timeliness not counted: no publication date or report year to judge it by",
+    },
+    "report.unknown_agency": {"zh": "未识别的单位（{file}）", "en": "Unidentified body ({file})"},
     "report.chapters": {"zh": "各章得分", "en": "Score by chapter"},
     "report.parts": {"zh": "报告结构", "en": "Report parts"},
     "report.present": {"zh": "有", "en": "present"},
@@ -86,6 +111,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.none": {"zh": "无", "en": "none"},
     "report.outline": {"zh": "纲要要求", "en": "The outline asks"},
     "report.evidence": {"zh": "原文", "en": "Quote"},
+    "report.outline_hint": {
+        "zh": "（各事项的纲要原文和检查要点：fzzf explain 事项编号，如 fzzf explain 20）",
+        "en": "(The outline's wording and checkpoints of an item: fzzf explain ITEM, e.g. fzzf explain 20)",
+    },
     "report.missing_checkpoints": {"zh": "未见的要点", "en": "Checkpoints not found"},
     "report.item": {"zh": "第{n}项", "en": "Item {n}"},
     "report.summary": {
@@ -215,9 +244,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit.back": {"zh": "返回汇总表", "en": "Back to the summary"},
     "audit.source": {"zh": "来源文件", "en": "Source"},
     "audit.done": {
-        "zh": "审查完成：{files} 个文件（新检查 {checked}，沿用缓存 {cached}），{errors} 个无法检查；输出目录 {out}",
+        "zh": "审查完成：{files} 个文件（新检查 {checked}，沿用缓存 {cached}），{errors} 个无法检查。"
+        "请打开汇总表 {out}/summary.html（各单位报告在 {out}/agencies/）",
         "en": "Audit done: {files} files ({checked} checked, {cached} from cache), "
-        "{errors} could not be checked; output in {out}",
+        "{errors} could not be checked. Open the summary {out}/summary.html (one page per agency in {out}/agencies/)",
     },
     "audit.filtered": {"zh": "按条件筛除 {n} 份报告", "en": "{n} reports left out by --level/--year"},
     "input.internal": {
@@ -234,12 +264,47 @@ MESSAGES: dict[str, dict[str, str]] = {
     "severity.optional": {"zh": "可选", "en": "optional"},
     # gate
     "gate.failed": {"zh": "{path}：未通过检查：{reasons}", "en": "{path}: failed the gate: {reasons}"},
-    "gate.part_missing": {"zh": "缺少“{part}”部分", "en": "missing part: {part_en}"},
-    "gate.score": {"zh": "得分 {score} 低于 {threshold}", "en": "score {score} is below {threshold}"},
+    "gate.part_missing": {"zh": "缺少必备部分：{part}", "en": "missing required part(s): {part_en}"},
+    "gate.score": {"zh": "得分 {score}（{band}）低于 {threshold}", "en": "score {score} ({band}) is below {threshold}"},
     "gate.checkpoints": {
         "zh": "{count} 个“{severity}”级检查要点缺失或仅有计划（如：{examples}）",
         "en": "{count} checkpoints of severity {severity} or higher missing or only planned (e.g. {examples_en})",
     },
+    "gate.ok.structure": {"zh": "必备部分齐全", "en": "every required part is present"},
+    "gate.ok.score": {
+        "zh": "得分 {score}（{band}），不低于 {threshold}",
+        "en": "score {score} ({band}), not below {threshold}",
+    },
+    "gate.ok.checkpoints": {
+        "zh": "没有缺失或仅有计划的“{severity}”级检查要点",
+        "en": "no checkpoint of severity {severity} or higher is missing or only planned",
+    },
+    "gate.standard": {"zh": "检查标准", "en": "Gate"},
+    "gate.standard.none": {"zh": "不设检查标准（--no-fail）", "en": "no gate (--no-fail)"},
+    "gate.standard.structure": {"zh": "必备部分齐全", "en": "required parts present"},
+    "gate.standard.score": {"zh": "得分不低于 {threshold}", "en": "score at least {threshold}"},
+    "gate.standard.checkpoints": {
+        "zh": "“{severity}”级检查要点无缺失",
+        "en": "no {severity} checkpoint missing",
+    },
+    "gate.label.passed": {"zh": "通过所选检查：可以发布", "en": "Passed the chosen gate: ready to publish"},
+    "gate.label.failed": {"zh": "未通过所选检查：暂不宜发布", "en": "Failed the chosen gate: not ready to publish"},
+    "gate.note.score": {
+        "zh": "未设最低分数；内容评分供参考：{score} 分（{band}）",
+        "en": "no minimum score was set; for information, the score is {score} ({band})",
+    },
+    # what a title lacks (checker/quality.py title_form)
+    "title_form.ok": {"zh": "标题规范", "en": "the title is in the regular form"},
+    "title_form.no_title": {"zh": "未找到标题", "en": "no title found"},
+    "title_form.not_report": {"zh": "标题未以“报告”结尾", "en": "the title does not end in 报告 (report)"},
+    "title_form.no_subject": {"zh": "标题未写明“法治政府建设”", "en": "the title does not name 法治政府建设"},
+    "title_form.no_year": {"zh": "标题未写明年度", "en": "the title names no year"},
+    "title_form.no_agency": {"zh": "标题未写明报告单位", "en": "the title does not name the reporting body"},
+    # score bands (checker/score.py BANDS)
+    "band.excellent": {"zh": "优", "en": "excellent"},
+    "band.good": {"zh": "良", "en": "good"},
+    "band.fair": {"zh": "中", "en": "fair"},
+    "band.poor": {"zh": "差", "en": "poor"},
     # check service
     "service.timeout": {"zh": "检查超时，请稍后重试", "en": "the check took too long; try again later"},
     "service.bad_param": {"zh": "参数值无效：{value}", "en": "invalid parameter value: {value}"},
@@ -248,8 +313,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "直接上传正文时须提供 filename 参数（如 ?filename=draft.docx）",
         "en": "a raw body needs ?filename=… (e.g. ?filename=draft.docx)",
     },
-    "service.passed": {"zh": "通过：可以发布", "en": "Passed: ready to publish"},
-    "service.failed": {"zh": "未通过：", "en": "Failed:"},
     "service.again": {"zh": "检查另一份文件", "en": "Check another file"},
     "service.page.title": {"zh": "法治政府建设年度报告发布前检查", "en": "Pre-publication check of the annual report"},
     "service.page.intro": {
@@ -333,6 +396,53 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "terminated (SIGTERM): finished checks are cached; running again resumes from there",
     },
 }
+
+
+# Where a metadata value came from (MetaValue.source: "kind" or "kind:detail"), in words.
+SOURCES: dict[str, dict[str, str]] = {
+    "title": {"zh": "标题", "en": "title"},
+    "page": {"zh": "页面“{detail}”栏", "en": "the page's {detail} field"},
+    "meta": {"zh": "网页元数据", "en": "page meta tag {detail}"},
+    "text": {"zh": "正文{detail}", "en": "the text ({detail})"},
+    "cli": {"zh": "命令行参数", "en": "command line"},
+    "manifest": {"zh": "清单文件", "en": "manifest"},
+    "agency name": {"zh": "单位名称", "en": "agency name"},
+    "docx": {"zh": "Word 文档属性", "en": "Word document properties"},
+    "pdf": {"zh": "PDF 文档属性", "en": "PDF document properties"},
+    "md": {"zh": "Markdown 标题", "en": "Markdown title"},
+}
+
+
+def source_words(source: str, lang: str = "zh") -> str:
+    """A metadata source ("title", "page:发布日期", "meta:PubDate" …) in the user's words.
+
+    Details that are identifiers (a meta tag's name) are shown in English only; an unknown
+    kind reads as "detected automatically" rather than leaking the code.
+    """
+    kind, _, detail = source.partition(":")
+    entry = SOURCES.get(kind)
+    if entry is None:
+        return "自动识别" if lang == "zh" else "detected"
+    text = entry.get(lang) or entry["zh"]
+    if lang == "zh" and detail.isascii():
+        detail = ""
+    if not detail:
+        text = text.replace("“{detail}”", "").replace("（{detail}）", "").replace(" ({detail})", "")
+        text = text.replace("{detail}", "").strip()
+    return text.format(detail=detail)
+
+
+# Finding arguments that are codes (checker/quality.py) and the catalogue keys that say them.
+CODED_ARGS = ("title_form",)
+
+
+def rule_message(template: str, args: dict[str, Any], lang: str = "zh") -> str:
+    """A rule's message with its finding's arguments, coded values put into words first."""
+    shown = dict(args)
+    for name in CODED_ARGS:
+        if name in shown and f"{name}.{shown[name]}" in MESSAGES:
+            shown[name] = t(f"{name}.{shown[name]}", lang)
+    return fmt(template, shown)
 
 
 def default_lang() -> str:

@@ -283,6 +283,9 @@ class Score:
     structure: float
     timeliness: float | None
     chapters: dict[int, float | None]
+    band: str = "poor"  # excellent | good | fair | poor (checker/score.py BANDS)
+    # Applicable scored items by status: (how many, their summed weight) — what `content` is made of.
+    items: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

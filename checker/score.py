@@ -1,20 +1,32 @@
-"""The 0–100 score.
+"""The 0–100 score, its breakdown and its band.
 
 Formula (also in README):
 
-    credit(checkpoint) = 1.0 if met, 0.6 if partial, 0 if planned or missing
-    content    = Σ weight·credit / Σ weight   over checkpoints of applicable scored items
-    structure  = Σ weight·[rule did not fire] / Σ weight   over the structure rules (a fired
-                 structure rule means a required part is missing)
-    timeliness = 0 if a timeliness rule of severity `required` fired (published late), else 1;
-                 unknown (no publication date or year) when the date cannot be judged
-    total      = 100 · (0.80·content + 0.15·structure + 0.05·timeliness)
-                 with timeliness unknown: 100 · (0.80·content + 0.15·structure) / 0.95
+    credit(item)  = 1.0 if met, 0.6 if partial, 0 if planned or missing
+    weight(item)  = Σ weight of the item's applicable checkpoints (weights of the body's profile)
+    content       = Σ weight(item)·credit(item) / Σ weight(item)   over applicable scored items
+    structure     = Σ weight·[rule did not fire] / Σ weight   over the structure rules (a fired
+                    structure rule means a required part is missing)
+    timeliness    = 0 if a timeliness rule of severity `required` fired (published late), else 1;
+                    unknown (no publication date or year) when the date cannot be judged
+    total         = 100 · (0.80·content + 0.15·structure + 0.05·timeliness)
+                    with timeliness unknown: 100 · (0.80·content + 0.15·structure) / 0.95
+
+The unit is the outline item, as in the report and the audit tables ("已落实 19 项"): the content
+score is the items' statuses weighted by how much of the outline each item carries (the sum of
+its checkpoints' weights), so the breakdown adds up on screen: met items' weight, plus six
+tenths of the partial items' weight, over the weight of every applicable item. Checkpoints stay
+beneath the item (which ones are missing is listed per item and drives `--fail-on`).
 
 Checkpoints that do not apply to the body's profile (its level, or `--profile`) are left out,
 and per-level weights replace the default weight. A chapter's score is `content` restricted to
-the checkpoints of that chapter's items (None when none of its items applies). Weights come
-from the rules, so a rule pack that changes weights changes the score without code changes.
+that chapter's items (None when none of its items applies). Weights come from the rules, so a
+rule pack that changes weights changes the score without code changes.
+
+Bands put the total in words a supervisor uses (优/良/中/差). They were calibrated on real
+published reports: a county report covering about two thirds of the outline items with figures
+lands in 良, a township report covering under half of them in 中, a report that leaves most items
+untouched in 差.
 """
 
 from __future__ import annotations
@@ -24,6 +36,13 @@ from checker.ruleset.load import RuleSet
 
 CREDIT = {Status.MET: 1.0, Status.PARTIAL: 0.6, Status.PLANNED: 0.0, Status.MISSING: 0.0}
 MIX = {"content": 0.80, "structure": 0.15, "timeliness": 0.05}
+# Lowest total of each band, best first; the last band takes everything below.
+BANDS = (("excellent", 85.0), ("good", 70.0), ("fair", 50.0), ("poor", 0.0))
+
+
+def band(total: float) -> str:
+    """The band (excellent/good/fair/poor) of a total score."""
+    return next(name for name, low in BANDS if total >= low)
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -45,19 +64,21 @@ def score(
     num = den = 0.0
     chapter_num: dict[int, float] = {}
     chapter_den: dict[int, float] = {}
+    by_status: dict[str, list[float]] = {s.value: [0, 0.0] for s in CREDIT}  # [items, weight]
     for item in items:
-        if item.status in (Status.NOT_APPLICABLE, Status.INFORMATIONAL):
+        if item.status not in CREDIT:
             continue
+        w = sum(weights[cp.rule] for cp in item.checkpoints if cp.status is not Status.NOT_APPLICABLE)
+        if w <= 0:
+            continue
+        c = CREDIT[item.status]
         ch = ruleset.outline.chapter_of(item.id)
-        for cp in item.checkpoints:
-            if cp.status is Status.NOT_APPLICABLE:
-                continue
-            w = weights[cp.rule]
-            c = CREDIT[cp.status]
-            num += w * c
-            den += w
-            chapter_num[ch] = chapter_num.get(ch, 0.0) + w * c
-            chapter_den[ch] = chapter_den.get(ch, 0.0) + w
+        num += w * c
+        den += w
+        chapter_num[ch] = chapter_num.get(ch, 0.0) + w * c
+        chapter_den[ch] = chapter_den.get(ch, 0.0) + w
+        by_status[item.status.value][0] += 1
+        by_status[item.status.value][1] += w
     content = _ratio(num, den) or 0.0
 
     fired = {f.rule for f in found}
@@ -85,10 +106,13 @@ def score(
         ch.id: (None if ch.id not in chapter_den else round(100 * chapter_num[ch.id] / chapter_den[ch.id], 1))
         for ch in ruleset.outline.chapters
     }
+    total_100 = round(100 * total, 1)
     return Score(
-        total=round(100 * total, 1),
+        total=total_100,
         content=round(100 * content, 1),
         structure=round(100 * structure, 1),
         timeliness=None if timeliness is None else round(100 * timeliness, 1),
         chapters=chapters,
+        band=band(total_100),
+        items={k: (int(v[0]), round(v[1], 2)) for k, v in by_status.items()},
     )

@@ -40,7 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from checker import __version__
 from checker.api import Checker, Overrides
 from checker.errors import CheckerError
-from checker.gate import GateOptions, describe, judge
+from checker.gate import GateOptions, judge, view
 from checker.i18n import t
 from checker.model import LEVELS, ReportResult, Severity
 from checker.read import SUFFIXES, read_bytes
@@ -162,8 +162,7 @@ class Service:
         result = self.checker.check_document(doc, overrides)
         verdict = judge(result, self.checker.ruleset, gate)
         lang = params.get("lang") if params.get("lang") in ("zh", "en") else self.config.lang
-        reasons = describe(verdict, lang)
-        return result, {"passed": verdict.passed, "reasons": reasons}
+        return result, view(verdict, gate, lang)
 
 
 class BadParameter(CheckerError):
@@ -267,7 +266,8 @@ def create_app(config: ServiceConfig | None = None) -> ASGIApp:
         ctx = RenderContext((result,), (), service.checker.ruleset, lang)
         body = {"tool": {"name": "fzzf-checker", "version": __version__,
                          "rules_version": service.checker.ruleset.version},
-                "lang": lang, "passed": gate["passed"], "gate": gate["reasons"],
+                "lang": lang, "passed": gate["passed"], "gate": gate["reasons"], "gate_checks": gate["checks"],
+                "gate_standard": gate["standard"],
                 "reports": [report_dict(result, ctx)], "errors": []}
         return JSONResponse(body)
 
@@ -280,10 +280,7 @@ def create_app(config: ServiceConfig | None = None) -> ASGIApp:
         except CheckerError as exc:
             return HTMLResponse(_message_page(t(exc.key, lang, **exc.args_map), lang), status_code=error_status(exc))
         ctx = RenderContext((result,), (), service.checker.ruleset, lang)
-        label = t("service.passed" if gate["passed"] else "service.failed", lang)
-        page = html_render.render(ctx, {result.source: {"passed": gate["passed"], "label": label,
-                                                        "reasons": gate["reasons"]}},
-                                  upload_link=t("service.again", lang))
+        page = html_render.render(ctx, {result.source: gate}, upload_link=t("service.again", lang))
         return HTMLResponse(page)
 
     async def index(request: Request) -> Response:

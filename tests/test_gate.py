@@ -52,7 +52,7 @@ def test_missing_part_fails_default_gate_naming_the_part(drafts) -> None:
     assert r.returncode == 1, r.stderr
     assert "未通过检查" in r.stderr and "党政主要负责人履行第一责任人职责情况" in r.stderr
     r = fzzf("check", str(bad), "--lang", "en")
-    assert r.returncode == 1 and "missing part" in r.stderr
+    assert r.returncode == 1 and "missing required part" in r.stderr
 
 
 def test_complete_draft_passes_fail_on_required(drafts) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from checker.gate import GateOptions
 from checker.i18n import t
 from checker.model import ReportError, ReportResult
 from checker.ruleset.load import RuleSet
@@ -19,6 +20,9 @@ class RenderContext:
     lang: str = "zh"
     # Gate verdicts by report source, when a gate was applied: {"passed": bool, "reasons": [str]}.
     gates: dict[str, dict[str, object]] | None = None
+    # The gate the user chose (line output prints what fails it) and whether to show every finding.
+    gate_options: GateOptions | None = None
+    show_all: bool = False
 
     def t(self, key: str, **args: object) -> str:
         """Translate a catalogue key in this context's language."""

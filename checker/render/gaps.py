@@ -8,8 +8,9 @@ that mentions them, the items covered without figures, and the items met with ev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from checker.i18n import fmt
+from checker.i18n import rule_message, source_words
 from checker.model import ReportResult, Status
 from checker.render.context import RenderContext
 
@@ -35,6 +36,7 @@ class GapReport:
     facts: list[tuple[str, str]]
     score_line: str
     score_detail: str
+    score_breakdown: list[str]
     chapters: list[tuple[str, str]]
     parts: list[tuple[str, str]]
     findings: list[str]
@@ -45,8 +47,38 @@ class GapReport:
 def _value(ctx: RenderContext, v: object, source: str | None) -> str:
     if v is None:
         return ctx.t("report.unknown")
-    return f"{v}（{ctx.t('report.source')} {source}）" if ctx.lang == "zh" and source else (
-        f"{v} ({ctx.t('report.source')} {source})" if source else str(v))
+    if not source:
+        return str(v)
+    words = source_words(source, ctx.lang)
+    if ctx.lang == "zh":
+        return f"{v}（{ctx.t('report.source')}：{words}）"
+    return f"{v} ({ctx.t('report.source')} {words})"
+
+
+def score_lines(r: ReportResult, ctx: RenderContext) -> tuple[str, list[str]]:
+    """The score with its band, and a breakdown whose numbers add up to it on screen."""
+    s = r.score
+    line = ctx.t("report.score_line", total=s.total, band=ctx.t(f"band.{s.band}"))
+    n = {k: v[0] for k, v in s.items.items()}
+    w = {k: v[1] for k, v in s.items.items()}
+    content = ctx.t("report.content_detail", content=s.content, met=n.get("met", 0), w_met=f"{w.get('met', 0):g}",
+                    partial=n.get("partial", 0), w_partial=f"{w.get('partial', 0):g}",
+                    rest=n.get("planned", 0) + n.get("missing", 0),
+                    w_rest=f"{w.get('planned', 0) + w.get('missing', 0):g}",
+                    n=sum(n.values()), w_all=f"{sum(w.values()):g}")
+    fired = {f.rule for f in r.findings}
+    rules = [x for x in ctx.ruleset.rules if x.kind == "structure" and x.applies(r.profile)]
+    w_all = sum(x.weight_for(r.profile) for x in rules)
+    w_ok = sum(x.weight_for(r.profile) for x in rules if x.id not in fired)
+    structure = ctx.t("report.structure_detail", structure=s.structure, w_ok=f"{w_ok:g}", w_all=f"{w_all:g}",
+                      present=sum(1 for x in rules if x.id not in fired), n=len(rules))
+    if s.timeliness is None:
+        mix = ctx.t("report.mix_no_date", content=s.content, structure=s.structure, total=s.total)
+        timeliness = ctx.t("report.timeliness_unknown")
+    else:
+        mix = ctx.t("report.mix", content=s.content, structure=s.structure, timeliness=s.timeliness, total=s.total)
+        timeliness = ctx.t("report.timeliness_detail", timeliness=s.timeliness)
+    return line, [mix, content, structure, timeliness]
 
 
 def build(r: ReportResult, ctx: RenderContext) -> GapReport:
@@ -63,8 +95,7 @@ def build(r: ReportResult, ctx: RenderContext) -> GapReport:
         *([(ctx.t("report.written"), _value(ctx, m.written.value, m.written.source))] if m.written.value else []),
     ]
     s = r.score
-    detail = ctx.t("report.score_detail", content=s.content, structure=s.structure,
-                   timeliness="—" if s.timeliness is None else s.timeliness)
+    score_line, breakdown = score_lines(r, ctx)
     chapters = [
         (f"{cid}. {ctx.chapter_title(cid)}", "—" if v is None else f"{v}")
         for cid, v in s.chapters.items()
@@ -81,7 +112,7 @@ def build(r: ReportResult, ctx: RenderContext) -> GapReport:
         if details:
             state += f"（{'，'.join(details)}）" if ctx.lang == "zh" else f" ({', '.join(details)})"
         parts.append((ctx.t(f"part.{p.id}"), state))
-    findings = [fmt(rules[f.rule].text("message", ctx.lang), f.args) for f in r.findings]
+    findings = [rule_message(rules[f.rule].text("message", ctx.lang), f.args, ctx.lang) for f in r.findings]
     counts = {st: sum(1 for it in r.items if it.status is st) for st in Status}
     summary = ctx.t("report.summary", met=counts[Status.MET], partial=counts[Status.PARTIAL],
                     planned=counts[Status.PLANNED], missing=counts[Status.MISSING],
@@ -117,13 +148,14 @@ def build(r: ReportResult, ctx: RenderContext) -> GapReport:
         (ctx.t("report.partial"), of(Status.PARTIAL)),
         (ctx.t("report.met"), of(Status.MET)),
     ]
-    agency = m.agency.value or r.source
-    year = m.year.value or ""
+    agency = m.agency.value or ctx.t("report.unknown_agency", file=Path(r.source).name)
+    who = " ".join(str(x) for x in (agency, m.year.value) if x)
     return GapReport(
-        heading=f"{agency} {year} — {ctx.t('report.title')}",
+        heading=f"{who} — {ctx.t('report.title')}",
         facts=facts,
-        score_line=f"{ctx.t('report.score')}: {s.total}/100",
-        score_detail=detail,
+        score_line=score_line,
+        score_detail=("；" if ctx.lang == "zh" else "; ").join(breakdown),
+        score_breakdown=breakdown,
         chapters=chapters,
         parts=parts,
         findings=findings,

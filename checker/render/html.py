@@ -18,13 +18,13 @@ def render(ctx: RenderContext, gates: dict[str, dict[str, Any]] | None = None, u
     reports = []
     for r in ctx.results:
         g = build(r, ctx)
-        view = {k: getattr(g, k) for k in ("heading", "facts", "score_line", "score_detail", "chapters", "parts",
+        view = {k: getattr(g, k) for k in ("heading", "facts", "score_line", "score_breakdown", "chapters", "parts",
                                             "findings", "summary", "sections")}
-        view["gate"] = (gates or {}).get(r.source)
+        view["gate"] = (gates or ctx.gates or {}).get(r.source)
         reports.append(view)
     return _template("report.html.j2").render(
         lang=ctx.lang, css=_css(), title=ctx.t("report.title"), reports=reports,
-        labels={k: ctx.t(f"report.{k}") for k in LABEL_KEYS},
+        labels={**{k: ctx.t(f"report.{k}") for k in LABEL_KEYS}, "standard": ctx.t("gate.standard")},
         errors=[t(e.key, ctx.lang, **e.args) for e in ctx.errors],
         upload=upload_link,
     )

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from checker import __version__
-from checker.i18n import fmt, t
+from checker.i18n import rule_message, t
 from checker.model import PART_IDS, ReportResult, Status
 from checker.render.context import RenderContext
 
@@ -64,7 +64,7 @@ def report_dict(r: ReportResult, ctx: RenderContext) -> dict[str, Any]:
             "rule": f.rule,
             "kind": f.kind,
             "severity": f.severity.value,
-            "message": fmt(rules[f.rule].text("message", ctx.lang), f.args),
+            "message": rule_message(rules[f.rule].text("message", ctx.lang), f.args, ctx.lang),
         }
         for f in r.findings
     ]
@@ -72,7 +72,8 @@ def report_dict(r: ReportResult, ctx: RenderContext) -> dict[str, Any]:
     gate = (ctx.gates or {}).get(r.source)
     return {
         "source": r.source,
-        **({"passed": gate["passed"], "gate": gate["reasons"]} if gate is not None else {}),
+        **({"passed": gate["passed"], "gate": gate["reasons"], "gate_checks": gate.get("checks", []),
+            "gate_standard": gate.get("standard")} if gate is not None else {}),
         "format": r.document.format,
         "encoding": r.document.encoding,
         "title": m.title.value,
@@ -90,6 +91,8 @@ def report_dict(r: ReportResult, ctx: RenderContext) -> dict[str, Any]:
             "content": r.score.content,
             "structure": r.score.structure,
             "timeliness": r.score.timeliness,
+            "band": r.score.band,
+            "items": {k: {"count": n, "weight": w} for k, (n, w) in r.score.items.items()},
             "chapters": {str(k): v for k, v in r.score.chapters.items()},
         },
         "parts": {k: v for k, v in parts.items() if k in PART_IDS},

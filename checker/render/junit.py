@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from checker.i18n import fmt, t
+from checker.i18n import rule_message, t
 from checker.model import Status
 from checker.render.context import RenderContext
 
@@ -30,7 +30,7 @@ def render(ctx: RenderContext) -> str:
             s_tests += 1
             if rule.id in fired:
                 s_fail += 1
-                msg = fmt(rule.text("message", ctx.lang), fired[rule.id].args)
+                msg = rule_message(rule.text("message", ctx.lang), fired[rule.id].args, ctx.lang)
                 etree.SubElement(case, "failure", message=msg, type=rule.severity.value).text = msg
         for item in r.items:
             for c in item.checkpoints:

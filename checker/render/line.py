@@ -1,41 +1,67 @@
 """One finding per line, `file:line:col: severity: rule-id: message`, for editors and CI logs.
 
-Findings are the report-level ones (structure, timeliness, quality) and every applicable
-checkpoint that is missing or only planned. Line and column point into the checked text (the
-cleaned text of a scraped page; for .txt, .md and .docx drafts that is the draft's own
-wording line by line): a planned checkpoint points at the sentence that plans it, the others
-at the start of the report.
+By default only what fails the gate the user chose is printed (a missing required part; with
+`--fail-on`, the checkpoints of that severity that are missing or only planned; with
+`--fail-under`, the score), so a pre-commit hook shows the one reason instead of burying it
+among every finding. `--all` prints every finding: report-level ones (structure, timeliness,
+quality) and every applicable checkpoint that is missing or only planned.
+
+Line and column point into the text as read (the cleaned text of a scraped page; for .txt,
+.md and .docx drafts the draft's own wording line by line): a planned checkpoint points at the
+sentence that plans it, a part or checkpoint with nothing to quote at the start of the report.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 
-from checker.i18n import fmt, t
-from checker.model import ReportResult, Status
+from checker.gate import NOT_DONE
+from checker.i18n import rule_message, t
+from checker.model import ReportResult, Severity
 from checker.render.context import RenderContext
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-    line = bisect_right(starts, offset)
-    return line, offset - starts[line - 1] + 1
+class _Lines:
+    """Line starts of one text, computed once: positions are then a bisection each."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        pos = text.find("\n")
+        while pos != -1:
+            self.starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
 
 
 def lines_for(r: ReportResult, ctx: RenderContext) -> list[str]:
-    """The findings of one report as lines."""
+    """The findings of one report as lines (only the gate's failures unless ctx.show_all)."""
     rules = ctx.ruleset.by_id()
+    opts = ctx.gate_options
+    fail_on = opts.fail_on if opts is not None and opts.enabled else None
     out: list[str] = []
     for f in r.findings:
         rule = rules[f.rule]
-        out.append(f"{r.source}:1:1: {rule.severity.value}: {rule.id}: {fmt(rule.text('message', ctx.lang), f.args)}")
-    text = r.document.original  # evidence offsets index the report's own text
+        if not ctx.show_all and not (f.kind == "structure" and f.severity is Severity.REQUIRED):
+            continue
+        message = rule_message(rule.text("message", ctx.lang), f.args, ctx.lang)
+        out.append(f"{r.source}:1:1: {rule.severity.value}: {rule.id}: {message}")
+    if (not ctx.show_all and opts is not None and opts.enabled and opts.fail_under is not None
+            and r.score.total < opts.fail_under):
+        message = t("gate.score", ctx.lang, score=r.score.total, threshold=opts.fail_under,
+                    band=t(f"band.{r.score.band}", ctx.lang))
+        out.append(f"{r.source}:1:1: required: score: {message}")
+    lines = _Lines(r.document.original)  # evidence offsets index the report's own text
     for item in r.items:
         for c in item.checkpoints:
-            if c.status not in (Status.MISSING, Status.PLANNED):
+            if c.status not in NOT_DONE:
                 continue
             rule = rules[c.rule]
-            line, col = _position(text, c.evidence[0].start) if c.status is Status.PLANNED and c.evidence else (1, 1)
+            if not ctx.show_all and (fail_on is None or rule.severity.rank < fail_on.rank):
+                continue
+            line, col = lines.position(c.evidence[0].start) if c.evidence else (1, 1)
             why = t(c.reason, ctx.lang)
             out.append(f"{r.source}:{line}:{col}: {rule.severity.value}: {rule.id}: "
                        f"[{item.id}] {rule.text('title', ctx.lang)} — {why}")
@@ -43,7 +69,7 @@ def lines_for(r: ReportResult, ctx: RenderContext) -> list[str]:
 
 
 def render(ctx: RenderContext) -> str:
-    """All findings of all reports, then one line per file that could not be read."""
+    """The findings of all reports, then one line per file that could not be read."""
     out: list[str] = []
     for r in ctx.results:
         out += lines_for(r, ctx)

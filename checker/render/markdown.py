@@ -18,7 +18,9 @@ def render(ctx: RenderContext) -> str:
         g = build(r, ctx)
         out += [f"# {g.heading}", ""]
         out += [f"- **{k}**: {_cell(v)}" for k, v in g.facts]
-        out += ["", f"**{g.score_line}** ({g.score_detail})", "", g.summary, ""]
+        out += ["", f"**{g.score_line}**", ""]
+        out += [f"- {_cell(line)}" for line in g.score_breakdown]
+        out += ["", g.summary, ""]
         out += [f"## {ctx.t('report.parts')}", "", "| | |", "|---|---|"]
         out += [f"| {_cell(k)} | {_cell(v)} |" for k, v in g.parts]
         out += ["", f"## {ctx.t('report.findings')}", ""]
@@ -31,13 +33,11 @@ def render(ctx: RenderContext) -> str:
                 out.append(ctx.t("report.none"))
             for b in blocks:
                 out.append(f"- **[{b.id}] {_cell(b.title)}** — {b.reason}")
-                if b.outline_text and not b.quotes:
-                    out.append(f"  - {ctx.t('report.outline')}: {_cell(b.outline_text)}")
                 for part, quote in b.quotes:
                     out.append(f"  - {ctx.t('report.evidence')}（{part}）: > {_cell(quote)}")
-                if b.missing_checkpoints and b.quotes:
+                if b.missing_checkpoints:
                     out.append(f"  - {ctx.t('report.missing_checkpoints')}: " + "；".join(b.missing_checkpoints))
-        out.append("")
+        out += ["", ctx.t("report.outline_hint"), ""]
     if ctx.errors:
         out += [f"## {ctx.t('report.errors')}", ""]
         out += [f"- {_cell(t(e.key, ctx.lang, **e.args))}" for e in ctx.errors]

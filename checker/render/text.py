@@ -16,7 +16,9 @@ def render(ctx: RenderContext) -> str:
         g = build(r, ctx)
         out += [RULE, g.heading, RULE]
         out += [f"{k}: {v}" for k, v in g.facts]
-        out += ["", f"{g.score_line}  ({g.score_detail})", g.summary, ""]
+        out += ["", g.score_line]
+        out += [f"  {line}" for line in g.score_breakdown]
+        out += [g.summary, ""]
         out.append(ctx.t("report.parts") + ":")
         out += [f"  - {k}: {v}" for k, v in g.parts]
         out += ["", ctx.t("report.findings") + ":"]
@@ -29,13 +31,11 @@ def render(ctx: RenderContext) -> str:
                 out.append("  " + ctx.t("report.none"))
             for b in blocks:
                 out.append(f"  [{b.id}] {b.title} — {b.reason}")
-                if b.outline_text and not b.quotes:
-                    out.append(f"      {ctx.t('report.outline')}: {b.outline_text}")
                 for part, quote in b.quotes:
                     out.append(f"      {ctx.t('report.evidence')}（{part}）: {quote}")
-                if b.missing_checkpoints and b.quotes:
+                if b.missing_checkpoints:
                     out.append(f"      {ctx.t('report.missing_checkpoints')}: " + "；".join(b.missing_checkpoints))
-        out.append("")
+        out += ["", ctx.t("report.outline_hint"), ""]
     if ctx.errors:
         out += [RULE, ctx.t("report.errors") + ":"]
         out += [f"  {t(e.key, ctx.lang, **e.args)}" for e in ctx.errors]

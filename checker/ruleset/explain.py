@@ -1,4 +1,8 @@
-"""`fzzf explain RULE_ID`: what a rule checks, in the outline's words, and what satisfies it."""
+"""`fzzf explain RULE_ID|ITEM`: what a rule checks, in the outline's words, and what satisfies it.
+
+Given an outline item number instead of a rule id (`fzzf explain 20`), it lists the item's
+checkpoints, each with its rule id, so the user can go on to the rule.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,11 @@ LABELS = {
         "applies": "适用对象", "all": "全部", "terms": "关键词（任一命中）", "context": "同句须含",
         "exclude": "同句不得含", "where": "附加条件", "when": "触发条件", "message": "缺失时的提示",
         "grading": "判定方法", "pass": "应判为有据的例句", "fail": "不应判为有据的例句",
-        "requirement": "报告要求", "file": "文件",
+        "requirement": "报告要求", "file": "文件", "checkpoints": "检查要点",
+        "more": "查看某一要点：fzzf explain 规则编号", "unscored": "原则性内容，不计分",
+        "kinds": {"checkpoint": "检查要点", "signal": "辅助信号", "structure": "结构", "timeliness": "时效",
+                  "quality": "质量"},
+        "na_for": "不适用于",
         "grading_text": "术语在“主要举措和成效”等已完成工作部分出现、且非否定/计划/顺带提及/口号式表述时为有据；"
                         "同句有数据为“已落实”，无数据为“部分落实”；只在不足或下一年度安排中出现为“仅有计划”。",
     },
@@ -25,6 +33,10 @@ LABELS = {
         "exclude": "Same sentence must not contain", "where": "Extra conditions", "when": "Fires when",
         "message": "Message when missing", "grading": "How it is graded", "pass": "Sentences that satisfy it",
         "fail": "Sentences that do not", "requirement": "Report requirement", "file": "File",
+        "checkpoints": "Checkpoints", "more": "For one checkpoint: fzzf explain RULE_ID",
+        "unscored": "a principle, not scored", "na_for": "Not applicable to",
+        "kinds": {"checkpoint": "checkpoint", "signal": "signal", "structure": "structure", "timeliness": "timeliness",
+                  "quality": "quality"},
         "grading_text": "A term in a part on work done, not negated, planned, in passing or a slogan, is evidence: "
                         "with a figure in the sentence the checkpoint is met, without one partial; a term only "
                         "among shortcomings or next year's plans makes it planned.",
@@ -36,7 +48,7 @@ def explain(ruleset: RuleSet, rule: Rule, lang: str = "zh") -> str:
     """A plain-text explanation of one rule."""
     lab = LABELS[lang]
     lines = [f"{lab['rule']} {rule.id} ({rule.name}): {rule.text('title', lang)}",
-             f"  {lab['kind']}: {rule.kind}    {lab['file']}: {rule.file}"]
+             f"  {lab['kind']}: {lab['kinds'].get(rule.kind, rule.kind)}    {lab['file']}: {rule.file}"]
     if rule.item is not None:
         item = ruleset.outline.items[rule.item]
         chapter = next(c for c in ruleset.outline.chapters if c.id == item.chapter)
@@ -46,12 +58,15 @@ def explain(ruleset: RuleSet, rule: Rule, lang: str = "zh") -> str:
             lines.append(f"  {lab['outline']}: {item.text.get(lang) or item.text.get('zh', '')}")
         if rule.checkpoint:
             cp = next(c for c in item.checkpoints if c.key == rule.checkpoint)
-            lines.append(f"  {lab['checkpoint']}: {rule.checkpoint} — {cp.title.get(lang) or cp.title['zh']}")
+            key = "" if lang == "zh" else f"{rule.checkpoint} — "
+            lines.append(f"  {lab['checkpoint']}: {key}{cp.title.get(lang) or cp.title['zh']}")
     if rule.requirement:
         lines.append(f"  {lab['requirement']}: {rule.requirement}")
-    lines.append(f"  {lab['severity']}: {rule.severity.value}    {lab['weight']}: {rule.weight:g}")
+    lines.append(f"  {lab['severity']}: {t(f'severity.{rule.severity.value}', lang)}    "
+                 f"{lab['weight']}: {rule.weight:g}")
     if rule.level_weights:
-        lines.append(f"  {lab['weights']}: " + ", ".join(f"{k} {v:g}" for k, v in rule.level_weights.items()))
+        lines.append(f"  {lab['weights']}: " + ", ".join(f"{t(f'level.{k}', lang)} {v:g}"
+                                                           for k, v in rule.level_weights.items()))
     applies = ", ".join(t(f"level.{lv}", lang) for lv in rule.applies_to) if rule.applies_to else lab["all"]
     lines.append(f"  {lab['applies']}: {applies}")
     for key, values in (("terms", rule.terms), ("context", rule.context), ("exclude", rule.exclude)):
@@ -68,4 +83,30 @@ def explain(ruleset: RuleSet, rule: Rule, lang: str = "zh") -> str:
         if examples:
             lines.append(f"  {lab[key]}:")
             lines += [f"    - {s}" for s in examples]
+    return "\n".join(lines) + "\n"
+
+
+def explain_item(ruleset: RuleSet, item_id: int, lang: str = "zh") -> str:
+    """A plain-text overview of one outline item and its checkpoint rules."""
+    lab = LABELS[lang]
+    item = ruleset.outline.items[item_id]
+    chapter = next(c for c in ruleset.outline.chapters if c.id == item.chapter)
+    lines = [f"{lab['item']} ({item_id}) {item.title.get(lang) or item.title['zh']}"
+             f" — {lab['chapter']} {chapter.id}: {chapter.title.get(lang) or chapter.title['zh']}"]
+    if item.text:
+        lines.append(f"  {lab['outline']}: {item.text.get(lang) or item.text.get('zh', '')}")
+    if not item.scored:
+        lines.append(f"  {lab['unscored']}")
+    if item.not_applicable_for:
+        lines.append(f"  {lab['na_for']}: " + ", ".join(t(f"level.{lv}", lang) for lv in item.not_applicable_for))
+    rules = ruleset.checkpoints(item_id)
+    if rules:
+        lines.append(f"  {lab['checkpoints']}:")
+        for r in rules:
+            applies = ", ".join(t(f"level.{lv}", lang) for lv in r.applies_to) if r.applies_to else lab["all"]
+            lines.append(f"    {r.id}  {r.text('title', lang)}（{t(f'severity.{r.severity.value}', lang)}，"
+                         f"{lab['weight']} {r.weight:g}，{lab['applies']} {applies}）" if lang == "zh" else
+                         f"    {r.id}  {r.text('title', lang)} ({t(f'severity.{r.severity.value}', lang)}, "
+                         f"{lab['weight']} {r.weight:g}, {lab['applies']} {applies})")
+        lines.append(f"  {lab['more']}")
     return "\n".join(lines) + "\n"
