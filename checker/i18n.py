@@ -403,18 +403,31 @@ SOURCES: dict[str, dict[str, str]] = {
     "title": {"zh": "标题", "en": "title"},
     "page": {"zh": "页面“{detail}”栏", "en": "the page's {detail} field"},
     "meta": {"zh": "网页元数据", "en": "page meta tag {detail}"},
-    "text": {"zh": "正文{detail}", "en": "the text ({detail})"},
+    "text": {"zh": "正文（{detail}）", "en": "the text ({detail})"},
     "cli": {"zh": "命令行参数", "en": "command line"},
     "manifest": {"zh": "清单文件", "en": "manifest"},
     "agency name": {"zh": "单位名称", "en": "agency name"},
+    "file name": {"zh": "文件名", "en": "file name"},
     "docx": {"zh": "Word 文档属性", "en": "Word document properties"},
     "pdf": {"zh": "PDF 文档属性", "en": "PDF document properties"},
     "md": {"zh": "Markdown 标题", "en": "Markdown title"},
 }
+# Details of "text:…" sources (checker/metadata.py) that are written as codes.
+SOURCE_DETAILS: dict[str, dict[str, str]] = {
+    "signature": {"zh": "落款", "en": "signature"},
+    "opening": {"zh": "开头", "en": "opening"},
+    "title": {"zh": "标题行", "en": "title line"},
+    "name in body": {"zh": "文中单位名称", "en": "name in the body"},
+    "addressee": {"zh": "主送机关", "en": "addressee line"},
+    "heading": {"zh": "小标题", "en": "heading"},
+    "cover date": {"zh": "落款日期", "en": "date of the cover letter"},
+    "date under title": {"zh": "标题下的日期", "en": "date under the title"},
+    "现将": {"zh": "“现将……报告如下”", "en": "the sentence 现将……报告如下"},
+}
 
 
 def source_words(source: str, lang: str = "zh") -> str:
-    """A metadata source ("title", "page:发布日期", "meta:PubDate" …) in the user's words.
+    """A metadata source ("title", "page:发布日期", "text:signature" …) in the user's words.
 
     Details that are identifiers (a meta tag's name) are shown in English only; an unknown
     kind reads as "detected automatically" rather than leaking the code.
@@ -424,6 +437,8 @@ def source_words(source: str, lang: str = "zh") -> str:
     if entry is None:
         return "自动识别" if lang == "zh" else "detected"
     text = entry.get(lang) or entry["zh"]
+    if detail in SOURCE_DETAILS:
+        detail = SOURCE_DETAILS[detail].get(lang) or SOURCE_DETAILS[detail]["zh"]
     if lang == "zh" and detail.isascii():
         detail = ""
     if not detail:
