@@ -46,7 +46,7 @@ class Checker:
             rules = rules or compiled(packs)
             ruleset, self._matchers = rules.ruleset, rules.index
         else:
-            self._matchers = build_matchers(ruleset.rules)
+            self._matchers = build_matchers(ruleset.rules, ruleset.outline)
         self.ruleset = ruleset
         self.max_bytes = max_bytes
         self.time_limit = time_limit
@@ -69,7 +69,8 @@ class Checker:
         o = overrides or Overrides()
         seg = segment(doc)
         meta = meta_mod.extract(doc, agency=o.agency, level=o.level, year=o.year, published=o.published)
-        hits = extract_hits(seg, self._matchers)
+        year = meta.year.value if isinstance(meta.year.value, int) else None
+        hits = extract_hits(seg, self._matchers, year=year)
         quality = measure(seg, meta, hits, self._checkpoint_ids)
         facts = to_facts(seg, meta, hits, self.ruleset.outline, quality)
         firings = self._engine.evaluate(facts)

@@ -69,8 +69,12 @@ def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int
         reason = "reason.negated"
     elif mine and any(h.passing for h in mine):
         reason = "reason.passing"
+    elif mine and any(h.earlier_year for h in mine):
+        reason = "reason.earlier_year"
     elif mine and any(h.slogan for h in mine):
         reason = "reason.slogan"
+    elif mine and any(h.restates_outline for h in mine):
+        reason = "reason.restates_outline"
     else:
         reason = "reason.missing"
     return CheckpointVerdict(rule.id, rule.item or 0, Status.MISSING, reason,
