@@ -15,6 +15,7 @@ from checker.engine import engine_for
 from checker.errors import InputError
 from checker.facts import build_matchers, deadline_for, extract_hits, to_facts
 from checker.limits import DEFAULT_TIME_LIMIT, bounded
+from checker.lookalike import refuse_lookalike
 from checker.model import Document, ReportResult
 from checker.quality import measure
 from checker.read import DEFAULT_MAX_BYTES, read_document
@@ -65,8 +66,9 @@ class Checker:
             raise
 
     def check_document(self, doc: Document, overrides: Overrides | None = None) -> ReportResult:
-        """Check a document already read."""
+        """Check a document already read; raises InputError("input.not_a_report") for a look-alike."""
         o = overrides or Overrides()
+        refuse_lookalike(doc)  # a 信息公开年度报告, a 解读, a notice of 工作要点 … is not checked
         seg = segment(doc)
         meta = meta_mod.extract(doc, agency=o.agency, level=o.level, year=o.year, published=o.published)
         year = meta.year.value if isinstance(meta.year.value, int) else None

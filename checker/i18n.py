@@ -117,6 +117,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{path}: checking took longer than {seconds} s",
     },
     "input.binary": {"zh": "{path}：不是文本文件", "en": "{path}: not a text file"},
+    "input.not_a_report": {
+        "zh": "{path}：不是法治政府建设年度报告，看起来是{kind}",
+        "en": "{path}: not an annual rule-of-law government report; it looks like {kind_en}",
+    },
     "input.undecodable": {
         "zh": "{path}：无法识别文字编码（支持 UTF-8、GB18030/GBK）",
         "en": "{path}: unknown text encoding (UTF-8 and GB18030/GBK are supported)",
