@@ -95,6 +95,13 @@ YEAR_OF_ACT = re.compile(
     r"(?<![\d〔\[［（(—–\-－~～至到较比与同])((?:19|20)\d\d)\s*年"
     r"(?!度|\s*[—–\-－~～至到]|以来|来|起|开始|至今|相比|同期)"
 )
+# …and as a time, not as the modifier of a noun ("公开2022年法治政府建设年度报告" is this
+# year's act): at a clause start or after 于/在/是, or followed by a month, 底/初, a comma or a verb.
+TIME_BEFORE = re.compile(r"(?:^|[，,：:；;（(]|于|在|是|从)\s*$")
+TIME_AFTER = re.compile(
+    r"\s*(?:\d{1,2}\s*月|[底初末中]|上半年|下半年|[，,]|即|就|已|先后|又|获|被|荣获|建成|完成|编制|印发|出台|成立"
+    r"|挂牌|启动|制定|修订|组建|创建|建立|开通|上线)"
+)
 ANY_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 THIS_YEAR = re.compile(r"今年|本年度?|年内|全年|当年")
 NOT_DONE = re.compile(r"未|没有|无|不再")
@@ -444,7 +451,7 @@ def restates_outline(text: str, scan: _SentenceScan, wording: OutlineWording) ->
 def earlier_year(text: str, scan: _SentenceScan, pos: int, end: int, year: int) -> bool:
     """Whether the term's work is dated to a year before `year`, the report year.
 
-    The earlier year must stand as the time of an act (YEAR_OF_ACT) in the term's clause or in
+    The earlier year must stand as the time of an act (YEAR_OF_ACT, TIME_BEFORE/AFTER) in the term's clause or in
     the sentence's opening clause ("2022年，…"), outside cited titles and document numbers, and
     the sentence must not also place work in the report year (naming it or a later year, or
     今年/本年度/全年 in a clause that does not say nothing was done): "2022年底启动、2023年完成"
@@ -462,6 +469,9 @@ def earlier_year(text: str, scan: _SentenceScan, pos: int, end: int, year: int) 
     first_clause = scan.clause(a, a)
     for m in YEAR_OF_ACT.finditer(sentence):
         if int(m.group(1)) >= year:
+            continue
+        if not (TIME_BEFORE.search(sentence, max(0, m.start() - 3), m.start())
+                or TIME_AFTER.match(sentence, m.end())):
             continue
         c = scan.clause(a + m.start(), a + m.end())
         if c in (term_clause, first_clause) and not ON_BASIS.search(text, *c):
@@ -664,20 +674,24 @@ def planned_paragraphs(text: str, sentences: tuple[Sentence, ...] | list[Sentenc
     """Indices of sentences that follow a "下一步，…" sentence in the same paragraph.
 
     Reports close a section with "下一步，我镇将继续…。加强…，提升…。": the sentences after the
-    plan lead are plans too, though they carry no plan word of their own. A paragraph ending in
-    "：" carries on into the list items (一是/1./（1）) on the lines after it. A new paragraph, a
-    part or （一） heading, or another part ends the carry.
+    plan lead are plans too, though they carry no plan word of their own. A lead ending in "："
+    carries on into the list items (一是/1./（1）) after it, on its line or the next ones. A new
+    paragraph, a list item after a lead that announced none (the section's next 二是), a part
+    or （一） heading, or another part ends the carry.
     """
     out: set[int] = set()
     on = listing = False
     prev: Sentence | None = None
     for s in sentences:
         if prev is not None and on:
+            item = LIST_ITEM.match(text, s.start) is not None
+            listing = listing or text[prev.end - 1] in "：:"
             if s.part != prev.part or (s.heading and TOP_HEADING.match(text, s.start)):
                 on = listing = False
-            elif "\n" in text[prev.end:s.start]:
-                listing = (listing or text[prev.end - 1] in "：:") and LIST_ITEM.match(text, s.start) is not None
-                on = listing
+            elif "\n" in text[prev.end:s.start] or (item and not listing):
+                # A new paragraph, or the section's next item (二是…) after a lead that
+                # announced no list, ends the carry; the items of an announced list do not.
+                on = listing = listing and item
         if on:
             out.add(s.index)
         elif PLAN_LEAD.match(text, s.start):

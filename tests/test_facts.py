@@ -131,6 +131,10 @@ def test_restates_outline(sentence: str, term: str, restates: bool) -> None:
         ("组织开展2022年度法治政府建设考核。", "法治政府建设考核", False),
         ("贯彻《法治政府建设实施纲要（2021－2025年）》，制定实施方案。", "实施纲要", False),
         ("2022年获评示范镇，今年持续巩固创建成果，完成复核。", "示范", False),
+        # A year naming what an act of this year was about.
+        ("按时公开2022年法治政府建设年度报告。", "年度报告", False),
+        ("完成2022年法治政府建设考核，考核结果已通报。", "法治政府建设考核", False),
+        ("2022年12月，镇政府印发《行政执法公示办法》。", "行政执法公示", True),
     ],
 )
 def test_earlier_year(sentence: str, term: str, earlier: bool) -> None:
@@ -158,6 +162,10 @@ def _seg(text: str) -> Segmented:
         ("一、主要举措\n下一步，我镇将继续深化改革。\n加强行政复议工作，办结案件12件。", set()),
         ("一、主要举措 （一）执法 下一步，我镇将继续深化改革。（二）复议 办结行政复议案件12件。", set()),
         ("力争到2025年实现执法全覆盖。开展执法检查。", set()),
+        # In one paragraph: the items of an announced list are plans, the section's next item is not.
+        ("一、主要举措\n下一步，我们将：一是加强行政复议工作；二是规范执法公示。",
+         {"一是加强行政复议工作", "二是规范执法公示"}),
+        ("一、主要举措\n一是规范执法。下一步，将继续推进。二是强化复议，办结案件12件。", set()),
     ],
 )
 def test_planned_paragraphs(text: str, planned: set[str]) -> None:
