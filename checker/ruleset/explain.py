@@ -15,7 +15,9 @@ LABELS = {
         "exclude": "同句不得含", "where": "附加条件", "when": "触发条件", "message": "缺失时的提示",
         "grading": "判定方法", "pass": "应判为有据的例句", "fail": "不应判为有据的例句",
         "requirement": "报告要求", "file": "文件",
-        "grading_text": "术语在“主要举措和成效”等已完成工作部分出现、且非否定/计划/顺带提及/口号式表述时为有据；"
+        "headings": "或所在小标题含", "under": "小标题", "year": "报告年度",
+        "grading_text": "术语在“主要举措和成效”等已完成工作部分出现、且非否定/计划/顺带提及/口号式表述、"
+                        "非仅复述纲要原文、非往年工作时为有据；"
                         "同句有数据为“已落实”，无数据为“部分落实”；只在不足或下一年度安排中出现为“仅有计划”。",
     },
     "en": {
@@ -25,7 +27,9 @@ LABELS = {
         "exclude": "Same sentence must not contain", "where": "Extra conditions", "when": "Fires when",
         "message": "Message when missing", "grading": "How it is graded", "pass": "Sentences that satisfy it",
         "fail": "Sentences that do not", "requirement": "Report requirement", "file": "File",
-        "grading_text": "A term in a part on work done, not negated, planned, in passing or a slogan, is evidence: "
+        "headings": "Or its sub-heading contains", "under": "sub-heading", "year": "report year",
+        "grading_text": "A term in a part on work done, not negated, planned, in passing, a slogan, a mere "
+                        "restatement of the outline's wording or an earlier year's work, is evidence: "
                         "with a figure in the sentence the checkpoint is met, without one partial; a term only "
                         "among shortcomings or next year's plans makes it planned.",
     },
@@ -54,7 +58,8 @@ def explain(ruleset: RuleSet, rule: Rule, lang: str = "zh") -> str:
         lines.append(f"  {lab['weights']}: " + ", ".join(f"{k} {v:g}" for k, v in rule.level_weights.items()))
     applies = ", ".join(t(f"level.{lv}", lang) for lv in rule.applies_to) if rule.applies_to else lab["all"]
     lines.append(f"  {lab['applies']}: {applies}")
-    for key, values in (("terms", rule.terms), ("context", rule.context), ("exclude", rule.exclude)):
+    for key, values in (("terms", rule.terms), ("context", rule.context), ("headings", rule.headings),
+                        ("exclude", rule.exclude)):
         if values:
             lines.append(f"  {lab[key]}: " + " | ".join(values))
     if rule.where:
@@ -67,5 +72,9 @@ def explain(ruleset: RuleSet, rule: Rule, lang: str = "zh") -> str:
     for key, examples in (("pass", rule.examples_pass), ("fail", rule.examples_fail)):
         if examples:
             lines.append(f"  {lab[key]}:")
-            lines += [f"    - {s}" for s in examples]
+            for i, s in enumerate(examples):
+                heading, year = rule.example_setting(key, i)
+                setting = "".join([f"（{lab['under']}：{heading}）" if heading else "",
+                                   f"（{lab['year']}：{year}）" if year else ""])
+                lines.append(f"    - {s}{setting}")
     return "\n".join(lines) + "\n"
