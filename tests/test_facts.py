@@ -42,6 +42,10 @@ def f(sentence: str, term: str) -> dict[str, bool]:
         ("召开县委依法治县委员会第五次会议。", "依法治县委员会", {}),
         ("印发《2023年法治建设工作要点》。", "工作要点", {}),
         ("召开依法治县委员会第5次会议。", "依法治县委员会", {}),
+        ("将于2024年6月前出台行政执法监督办法。", "行政执法监督", {"planned": True}),
+        ("将在全镇推广行政调解工作法。", "行政调解", {"planned": True, "slogan": True}),
+        ("将在执法检查中发现的问题纳入整改清单。", "执法检查", {}),
+        ("镇综合执法队暂无专职法制审核人员。", "法制审核", {"negated": True, "slogan": True}),
         # A part or section title names a topic, it reports no act.
         ("（五）依法化解矛盾纠纷", "化解矛盾纠纷", {"slogan": True}),
         ("（二）开展行政复议规范化建设，办结案件32件", "行政复议", {"quantified": True}),
