@@ -86,6 +86,26 @@ def test_reports_quoting_lookalike_words_pass(text: str) -> None:
     assert classify(_doc(text, title="梅林县2023年法治政府建设年度报告_政策解读_梅林县人民政府")) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("【解读】梅林县2023年法治政府建设年度报告\n近日，梅林县公布了年度报告。", "interpretation"),
+        ("图说：梅林县2023年法治政府建设年度报告\n近日，梅林县公布了年度报告。", "interpretation"),
+        ("梅林县2024年依法行政工作要点\n一、总体要求\n坚持依法行政。", "work-plan"),
+        ("梅林市法治政府建设年度报告编写指引\n一、报告内容\n报告应当包括主要举措。", "guideline"),
+        ("2024年度乡镇法治政府建设工作报告范文\n2024年，我镇坚持依法行政。", "template"),
+    ],
+)
+def test_short_lookalikes(text: str, kind: str) -> None:
+    found = classify(_doc(text))
+    assert found is not None and found.id == kind
+
+
+def test_report_with_next_years_plan_in_its_title_passes() -> None:
+    text = "梅林县2023年法治政府建设工作总结及2024年工作计划\n2023年，我县坚持依法行政。"
+    assert classify(_doc(text)) is None
+
+
 def test_menu_lines_are_not_titles() -> None:
     text = "首页\n政策解读\n一图读懂\n梅林镇2023年度法治政府建设工作报告\n2023年，梅林镇全面推进法治建设。"
     assert classify(_doc(text)) is None
