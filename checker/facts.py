@@ -329,7 +329,12 @@ class OutlineWording:
                                chapter.title.get("zh", "") if chapter else ""))
             per_item.append(frozenset(r for piece in WORDING_CUT.split(source) for r in _runs(piece)))
         self.items: tuple[frozenset[str], ...] = tuple(per_item)
-        self.union: frozenset[str] = frozenset().union(*per_item)
+        # Per run, the (indices of the) items whose wording has it.
+        index: dict[str, list[int]] = {}
+        for i, runs in enumerate(per_item):
+            for r in runs:
+                index.setdefault(r, []).append(i)
+        self.index: dict[str, tuple[int, ...]] = {r: tuple(v) for r, v in index.items()}
 
 
 def _runs(piece: str) -> list[str]:
@@ -386,7 +391,9 @@ def flags(text: str, s_start: int, s_end: int, pos: int, end: int,
     quantified = any(abs(a - pos) <= NEAR or abs(b - end) <= NEAR for a, b in scan.figures)
     slogan = not quantified and (scan.title or not scan.concrete)
     restated = False
-    if wording is not None:
+    # Only where it decides anything: a hit already negated, planned, passing, a slogan or
+    # quantified is not evidence of restating or is evidence whatever its wording.
+    if wording is not None and not (negated or planned or passing or slogan or quantified):
         if scan.restated is None:
             scan.restated = restates_outline(text, scan, wording)
         restated = scan.restated
@@ -410,29 +417,32 @@ def restates_outline(text: str, scan: _SentenceScan, wording: OutlineWording) ->
     sentence = text[scan.start:scan.end]
     if DATE.search(sentence):
         return False
-    pieces: list[list[int]] = []  # per clause, the offsets of its Han characters
+    # Where each shared run stands, and which items share it (one pass over the sentence).
+    found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []  # (offsets, items)
+    total = 0
     pos = 0
+    index = wording.index
     for m in [*WORDING_CUT.finditer(sentence), None]:
         stop = m.start() if m else len(sentence)
-        pieces.append([i for i in range(pos, stop) if HAN.match(sentence[i])])
+        offsets = [i for i in range(pos, stop) if "\u4e00" <= sentence[i] <= "\u9fff"]
+        total += len(offsets)
+        han = "".join(sentence[i] for i in offsets)
+        for k in range(len(han) - NGRAM + 1):
+            items = index.get(han[k:k + NGRAM])
+            if items:
+                found.append((tuple(offsets[k:k + NGRAM]), items))
         pos = m.end() if m else pos
-    total = sum(len(p) for p in pieces)
-    if total < NGRAM:
+    if total < NGRAM or not found:
         return False
-    filler = {i for m in FILLER.finditer(sentence) for i in range(m.start(), m.end())}
-
-    def covered(runs: frozenset[str]) -> set[int]:
-        out = set(filler)
-        for p in pieces:
-            han = "".join(sentence[i] for i in p)
-            for k in range(len(han) - NGRAM + 1):
-                if han[k:k + NGRAM] in runs:
-                    out.update(p[k:k + NGRAM])
-        return out
-
     need = RESTATE_SHARE * total
-    if len(covered(wording.union)) < need:  # no single item can cover more than all together
+    filler = {i for m in FILLER.finditer(sentence) for i in range(m.start(), m.end())}
+    # No item covers more than all of them together.
+    if len(filler) + NGRAM * len(found) < need or len(filler.union(*(o for o, _ in found))) < need:
         return False
+    per_item: dict[int, set[int]] = {}
+    for offsets, items in found:
+        for it in items:
+            per_item.setdefault(it, set()).update(offsets)
     acts = [(m.start(), m.end()) for m in PAST.finditer(sentence)]
     for m in CONCRETE.finditer(sentence):
         if m.group(0) == "《":
@@ -440,11 +450,11 @@ def restates_outline(text: str, scan: _SentenceScan, wording: OutlineWording) ->
             acts.append((m.end(), close if close > 0 else len(sentence)))
         else:
             acts.append((m.start(), m.end()))
-    for runs in wording.items:
-        inside = covered(runs)
+    for shared in per_item.values():
+        inside = shared | filler
         if len(inside) < need:
             continue
-        if not any(k not in inside and HAN.match(sentence[k]) for a, b in acts for k in range(a, b)):
+        if not any(k not in inside and "\u4e00" <= sentence[k] <= "\u9fff" for a, b in acts for k in range(a, b)):
             return True
     return False
 
@@ -459,6 +469,8 @@ def earlier_year(text: str, scan: _SentenceScan, pos: int, end: int, year: int) 
     is this year's work, "权责清单已于2022年编制完成，本年度未作调整" is not.
     """
     a, b = scan.start, scan.end
+    if YEAR_OF_ACT.search(text, a, b) is None:
+        return False
     sentence = TITLED.sub(lambda m: " " * len(m.group(0)), text[a:b])
     if any(int(m.group(1)) >= year for m in ANY_YEAR.finditer(sentence)):
         return False
@@ -593,7 +605,7 @@ def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None,
     for order, (mt, clauses) in enumerate(zip(index.matchers, index.clauses, strict=True)):
         if only is not None and mt.rule != only:
             continue
-        wording = index.wording if mt.rule in index.checkpoints else None
+        restating = index.wording if mt.rule in index.checkpoints else None
         heading_re = index.heading_pattern(mt.rule)
         for i in _candidates(mt, clauses, text, starts, holding, unions):
             if i >= len(sentences):
@@ -603,7 +615,10 @@ def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None,
                 if headings is None:
                     headings = SectionHeadings(seg)
                 ctx = _heading_test(heading_re, headings, sentences[i])
-            h = _hit(mt, text, sentences[i], scans, heading_context=ctx, wording=wording, year=year)
+            sent = sentences[i]
+            # Restating the outline only matters in a part on work done.
+            wording = restating if PART_ROLE.get(sent.part, "done") == "done" else None
+            h = _hit(mt, text, sent, scans, heading_context=ctx, wording=wording, year=year)
             if h is not None:
                 found.append((i, order, mt, h))
     found.sort(key=lambda x: (x[0], x[1]))

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from checker.facts import OutlineWording, SectionHeadings, flags, planned_paragraphs
+from checker.facts import (
+    OutlineWording,
+    SectionHeadings,
+    _SentenceScan,
+    flags,
+    planned_paragraphs,
+    restates_outline,
+)
 from checker.model import Document, Segmented
 from checker.outline import load_outline
 from checker.segment import segment
@@ -115,7 +122,10 @@ def g(sentence: str, term: str, year: int | None = 2023) -> dict[str, bool]:
     ],
 )
 def test_restates_outline(sentence: str, term: str, restates: bool) -> None:
-    assert g(sentence, term)["restates_outline"] is restates
+    assert restates_outline(sentence, _SentenceScan(sentence, 0, len(sentence)), WORDING) is restates
+    # As a flag it is set only where it decides: on a hit that would otherwise be evidence.
+    f = g(sentence, term)
+    assert f["restates_outline"] is (restates and not f["slogan"])
 
 
 @pytest.mark.parametrize(
