@@ -70,8 +70,9 @@ CONCRETE = re.compile(
 CLAUSE = re.compile(r"[，,：:]")
 NEAR = 100  # characters: how close a figure must stand to the term to quantify it
 
-# ---- restates_outline: the outline's own task wording, repeated without an act behind it ----
 TITLE_MAX = 40  # characters: a sentence opening with 一、/（一） and no longer is a heading
+
+# ---- restates_outline: the outline's own task wording, repeated without an act behind it ----
 NGRAM = 3  # characters: a run the sentence shares with the outline wording
 RESTATE_SHARE = 0.6  # share of a sentence's Han characters inside shared runs that makes it a restatement
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -104,7 +105,7 @@ TIME_AFTER = re.compile(
     r"|挂牌|启动|制定|修订|组建|创建|建立|开通|上线)"
 )
 ANY_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
-THIS_YEAR = re.compile(r"今年|本年度?|年内|全年|当年")
+THIS_YEAR = re.compile(r"今年|本年度?|年内|全年")
 NOT_DONE = re.compile(r"未|没有|无|不再")
 ON_BASIS = re.compile(r"基础上|的基础|以来|延续|持续")
 TITLED = re.compile(r"《[^》]{0,80}》|〔[^〕]{0,10}〕|\[[^\]]{0,10}\]")
@@ -462,8 +463,9 @@ def restates_outline(text: str, scan: _SentenceScan, wording: OutlineWording) ->
 def earlier_year(text: str, scan: _SentenceScan, pos: int, end: int, year: int) -> bool:
     """Whether the term's work is dated to a year before `year`, the report year.
 
-    The earlier year must stand as the time of an act (YEAR_OF_ACT, TIME_BEFORE/AFTER) in the term's clause or in
-    the sentence's opening clause ("2022年，…"), outside cited titles and document numbers, and
+    The earlier year must stand as the time of an act (YEAR_OF_ACT, TIME_BEFORE/AFTER) in the
+    term's clause or in the sentence's opening clause ("2022年，…"), outside cited titles and
+    document numbers, and
     the sentence must not also place work in the report year (naming it or a later year, or
     今年/本年度/全年 in a clause that does not say nothing was done): "2022年底启动、2023年完成"
     is this year's work, "权责清单已于2022年编制完成，本年度未作调整" is not.
