@@ -110,6 +110,10 @@ NOT_DONE = re.compile(r"未|没有|无|不再")
 ON_BASIS = re.compile(r"基础上|的基础|以来|延续|持续")
 TITLED = re.compile(r"《[^》]{0,80}》|〔[^〕]{0,10}〕|\[[^\]]{0,10}\]")
 
+# A target date after the report year before the term ("到2025年，实现…全覆盖" in a report on
+# 2023): a plan, though no plan word is there. The report year or before is a state reached.
+FUTURE_TARGET = re.compile(r"(?:到|至)\s*(20\d\d)\s*年|(20\d\d)\s*年(?:年?底前|前|内)")
+
 # ---- planned paragraphs: "下一步，…。" and the sentences after it in the same paragraph ----
 PLAN_LEAD = re.compile(
     r"(?:[一二三四五六七八九十]{1,3}是[，,]?|\d{1,2}[.、．]|[（(]\d{1,2}[）)])?\s*"
@@ -384,6 +388,8 @@ def flags(text: str, s_start: int, s_end: int, pos: int, end: int,
     c_start, c_end = scan.clause(pos, end)
     negated = NEGATION.search(text, c_start, c_end) is not None
     planned = _planned(text, scan, end)
+    if not planned and year:
+        planned = _future_target(text, s_start, end, year)
     passing = any(a <= pos and end <= b for a, b in scan.roles)
     if not passing:
         e = ENUM.search(text, end, min(c_end, end + 24))
@@ -492,6 +498,15 @@ def earlier_year(text: str, scan: _SentenceScan, pos: int, end: int, year: int) 
         if c in (term_clause, first_clause) and not ON_BASIS.search(text, *c):
             return True
     return False
+
+
+def _future_target(text: str, s_start: int, end: int, year: int) -> bool:
+    """A target after the report year before `end` in the sentence, outside cited titles."""
+    targets = [m for m in FUTURE_TARGET.finditer(text, s_start, end) if int(m.group(1) or m.group(2)) > year]
+    if not targets:
+        return False
+    titles = [(t.start(), t.end()) for t in TITLED.finditer(text, s_start, end)]
+    return any(not any(a <= m.start() < b for a, b in titles) for m in targets)
 
 
 def _planned(text: str, scan: _SentenceScan, end: int) -> bool:

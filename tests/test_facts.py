@@ -155,6 +155,20 @@ def test_earlier_year(sentence: str, term: str, earlier: bool) -> None:
     assert g(sentence, term)["earlier_year"] is earlier
 
 
+@pytest.mark.parametrize(
+    ("sentence", "term", "planned"),
+    [
+        ("到2025年，实现行政执法人员培训全覆盖。", "培训", True),
+        ("2024年底前完成权责清单动态调整。", "权责清单", True),
+        ("到2023年底，累计培训行政执法人员360人次。", "培训", False),
+        ("2023年底前完成权责清单动态调整，调整事项15项。", "权责清单", False),
+        ("印发《法治宣传教育第八个五年规划（2021至2025年）》，开展普法活动12场。", "普法", False),
+    ],
+)
+def test_targets_after_the_report_year_are_plans(sentence: str, term: str, planned: bool) -> None:
+    assert g(sentence, term)["planned"] is planned
+
+
 def test_earlier_year_needs_the_report_year() -> None:
     assert g("权责清单已于2022年编制完成，本年度未作调整。", "权责清单", year=None)["earlier_year"] is False
 
