@@ -7,8 +7,9 @@ Checking one would score a document that reports nothing, so the pipeline refuse
 
 The signals are data (`outline/lookalikes.yaml`): per kind, patterns for a title line and for
 the body. A real report must never be refused, so the test is conservative: a kind's title
-pattern on a title line plus a few of its body patterns, or several body patterns when no
-title line reads as a report title.
+pattern on a title line plus a few of its body patterns (unless another title line is the
+report's own title and nothing else), or several body patterns when no title line reads as a
+report title.
 """
 
 from __future__ import annotations
@@ -112,17 +113,26 @@ def _count(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
 
 
 def classify(doc: Document, data: Lookalikes | None = None) -> Kind | None:
-    """The look-alike kind `doc` is, or None for a report (or anything not recognised)."""
+    """The look-alike kind `doc` is, or None for a report (or anything not recognised).
+
+    A title line that names the report and no look-alike kind (a portal's <title> may add its
+    column, "…报告_政府信息公开年度报告_…") protects the document from title evidence on other
+    lines; only a kind whose body signals never occur in a real report can still match.
+    """
     data = data or load()
     titles = title_lines(doc)
     text = doc.text
-    for kind in data.kinds:
-        if any(p.search(t) for t in titles for p in kind.title):
-            if kind.title_body == 0 or _count(kind.body, text) >= kind.title_body:
-                return kind
+    kinds_of = [[k for k in data.kinds if any(p.search(t) for p in k.title)] for t in titles]
+    reportish = [any(p.search(t) for p in data.report_title) for t in titles]
+    pure_report = any(r and not ks for r, ks in zip(reportish, kinds_of, strict=True))
+    if not pure_report:
+        for kind in data.kinds:
+            if any(kind in ks for ks in kinds_of):
+                if kind.title_body == 0 or _count(kind.body, text) >= kind.title_body:
+                    return kind
     # Without a look-alike title, only a document that does not present itself as the report
     # (unless the kind's body signals never occur in a real report).
-    presents = any(p.search(t) for t in titles for p in data.report_title) or REPORT_BODY.search(text) is not None
+    presents = any(reportish) or REPORT_BODY.search(text) is not None
     for kind in data.kinds:
         if (not presents or not kind.guarded) and _count(kind.body, text) >= kind.body_only:
             return kind

@@ -106,6 +106,13 @@ def test_report_with_next_years_plan_in_its_title_passes() -> None:
     assert classify(_doc(text)) is None
 
 
+def test_portal_column_in_the_page_title_does_not_refuse_a_report() -> None:
+    text = "梅林县2023年法治政府建设年度报告\n一、主要举措和成效\n全年办理依申请公开12件。"
+    title = "梅林县2023年法治政府建设年度报告_政府信息公开年度报告_梅林县人民政府门户网站"
+    assert classify(_doc(text, title=title)) is None
+    assert classify(_doc(text, title="梅林县人民政府门户网站_范文大全免费下载中心")) is None
+
+
 def test_menu_lines_are_not_titles() -> None:
     text = "首页\n政策解读\n一图读懂\n梅林镇2023年度法治政府建设工作报告\n2023年，梅林镇全面推进法治建设。"
     assert classify(_doc(text)) is None
