@@ -47,3 +47,20 @@ def test_precision_and_recall(checker) -> None:
     recall = tp / (tp + fn)
     assert precision == 1.0
     assert recall >= 0.9
+
+
+def _checkpoint(result, rule: str):
+    return next(c for i in result.items for c in i.checkpoints if c.rule == rule)
+
+
+def test_reasons_say_why_and_quote_the_sentence(checker) -> None:
+    jade = checker.check_path(FIXTURES / "jade-town-2023.txt")
+    cp = _checkpoint(jade, "C04.02")
+    assert cp.status is Status.MISSING and cp.reason == "reason.earlier_year"
+    assert "2021年" in cp.evidence[0].quote
+    slogans = checker.check_path(FIXTURES / "slogans-only-2023.txt")
+    cp = _checkpoint(slogans, "C15.01")
+    assert cp.status is Status.MISSING and cp.reason == "reason.restates_outline"
+    assert "三项制度" in cp.evidence[0].quote
+    item = next(i for i in slogans.items if i.id == 15)
+    assert item.status is Status.MISSING
