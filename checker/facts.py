@@ -609,7 +609,8 @@ def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None,
     """One hit per (rule, sentence) where the rule's terms, context and exclusions agree.
 
     `only` restricts the search to one rule (its examples are tested one rule at a time);
-    `year` is the report year (for earlier_year; None when unknown).
+    `year` is the report year (for earlier_year; None when unknown or doubtful, see
+    `year_borne_out`).
     """
     text = seg.document.text
     sentences = seg.sentences
@@ -660,6 +661,22 @@ def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None,
             )
         )
     return hits
+
+
+def year_borne_out(text: str, sentences: tuple[Sentence, ...] | list[Sentence], year: int) -> bool:
+    """Whether the text on work done names the report year at least as often as any earlier one.
+
+    earlier_year trusts the report year; a year read wrongly (the publication year, a plan's
+    year) would turn the year's own work into an earlier year's, so it must be borne out.
+    """
+    counts: dict[int, int] = {}
+    for s in sentences:
+        if PART_ROLE.get(s.part, "done") == "done":
+            for m in ANY_YEAR.finditer(text, s.start, s.end):
+                y = int(m.group(1))
+                counts[y] = counts.get(y, 0) + 1
+    mine = counts.get(year, 0)
+    return all(n <= mine for y, n in counts.items() if y < year)
 
 
 def _heading_test(pattern: re.Pattern[str], headings: SectionHeadings, sent: Sentence) -> Callable[[], bool]:

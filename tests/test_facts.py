@@ -12,6 +12,7 @@ from checker.facts import (
     flags,
     planned_paragraphs,
     restates_outline,
+    year_borne_out,
 )
 from checker.model import Document, Segmented
 from checker.outline import load_outline
@@ -225,3 +226,11 @@ def test_section_heading_gives_context() -> None:
     # A sentence of the next part never takes the sub-heading of the part before.
     later = next(s for s in seg.sentences if text[s.start:s.end] == "不足。")
     assert "坚持依法决策" not in heads.of(later)
+
+
+def test_a_report_year_the_text_does_not_bear_out_dates_nothing() -> None:
+    text = ("一、主要举措\n2023年3月，印发《实施方案》。2023年6月，召开会议。权责清单已于2023年编制完成。\n"
+            "二、存在的不足\n不足。")
+    seg = _seg(text)
+    assert year_borne_out(text, seg.sentences, 2023)
+    assert not year_borne_out(text, seg.sentences, 2024)  # e.g. the publication year taken for it
