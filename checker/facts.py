@@ -108,7 +108,8 @@ ANY_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 THIS_YEAR = re.compile(r"今年|本年度?|年内|全年")
 NOT_DONE = re.compile(r"未|没有|无|不再")
 ON_BASIS = re.compile(r"基础上|的基础|以来|延续|持续")
-TITLED = re.compile(r"《[^》]{0,80}》|〔[^〕]{0,10}〕|\[[^\]]{0,10}\]")
+# Cited titles, document numbers and bracketed periods: their years date nothing.
+TITLED = re.compile(r"《[^》]{0,80}》|〔[^〕]{0,10}〕|\[[^\]]{0,10}\]|[（(][^（）()]{0,20}\d{4}[^（）()]{0,20}[）)]")
 
 # A target date after the report year before the term ("到2025年，实现…全覆盖" in a report on
 # 2023): a plan, though no plan word is there. The report year or before is a state reached.
@@ -117,7 +118,7 @@ FUTURE_TARGET = re.compile(r"(?:到|至)\s*(20\d\d)\s*年|(20\d\d)\s*年(?:年?�
 # ---- planned paragraphs: "下一步，…。" and the sentences after it in the same paragraph ----
 PLAN_LEAD = re.compile(
     r"(?:[一二三四五六七八九十]{1,3}是[，,]?|\d{1,2}[.、．]|[（(]\d{1,2}[）)])?\s*"
-    r"(?:下一步|下步|今后|下一年度?|下年度|明年|来年|新的一年)"
+    r"(?:在|对于?)?(?:下一步|下步|今后|下一年度?|下年度|明年|来年|新的一年)"
 )
 TOP_HEADING = re.compile(
     r"\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|第.{1,3}部分)"

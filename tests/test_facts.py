@@ -164,6 +164,7 @@ def test_earlier_year(sentence: str, term: str, earlier: bool) -> None:
         ("到2023年底，累计培训行政执法人员360人次。", "培训", False),
         ("2023年底前完成权责清单动态调整，调整事项15项。", "权责清单", False),
         ("印发《法治宣传教育第八个五年规划（2021至2025年）》，开展普法活动12场。", "普法", False),
+        ("制定法治宣传教育三年行动计划（2023至2025年），开展普法活动12场。", "普法", False),
     ],
 )
 def test_targets_after_the_report_year_are_plans(sentence: str, term: str, planned: bool) -> None:
