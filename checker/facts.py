@@ -355,7 +355,7 @@ class _SentenceScan:
     it reports an act do not depend on which term is being judged.
     """
 
-    __slots__ = ("concrete", "cuts", "end", "figures", "restated", "roles", "start", "title")
+    __slots__ = ("concrete", "cuts", "dated", "end", "figures", "restated", "roles", "start", "title")
 
     def __init__(self, text: str, s_start: int, s_end: int) -> None:
         self.start, self.end = s_start, s_end
@@ -365,6 +365,7 @@ class _SentenceScan:
         self.roles = [(s_start + m.start("span"), s_start + m.end("span")) for m in ROLE.finditer(sentence)]
         self.concrete = CONCRETE.search(text, s_start, s_end) is not None
         self.restated: bool | None = None  # restates_outline, computed when first asked
+        self.dated: frozenset[tuple[int, int]] | None = None  # earlier_year's clauses, likewise
         # A part or section title ("（五）依法化解矛盾纠纷") names a topic; it reports no act.
         self.title = s_end - s_start <= TITLE_MAX and TOP_HEADING.match(text, s_start) is not None
 
@@ -472,23 +473,30 @@ def earlier_year(text: str, scan: _SentenceScan, pos: int, end: int, year: int) 
 
     The earlier year must stand as the time of an act (YEAR_OF_ACT, TIME_BEFORE/AFTER) in the
     term's clause or in the sentence's opening clause ("2022年，…"), outside cited titles and
-    document numbers, and
-    the sentence must not also place work in the report year (naming it or a later year, or
-    今年/本年度/全年 in a clause that does not say nothing was done): "2022年底启动、2023年完成"
-    is this year's work, "权责清单已于2022年编制完成，本年度未作调整" is not.
+    document numbers, and the sentence must not also place work in the report year (naming it
+    or a later year, or 今年/本年度/全年 in a clause that does not say nothing was done):
+    "2022年底启动、2023年完成" is this year's work, "权责清单已于2022年编制完成，本年度未作调整" is not.
     """
+    if scan.dated is None:
+        scan.dated = _dated_clauses(text, scan, year)
+    if not scan.dated:
+        return False
+    return scan.clause(pos, end) in scan.dated or scan.clause(scan.start, scan.start) in scan.dated
+
+
+def _dated_clauses(text: str, scan: _SentenceScan, year: int) -> frozenset[tuple[int, int]]:
+    """The clauses of a sentence that date work to a year before `year` (see earlier_year)."""
     a, b = scan.start, scan.end
     if YEAR_OF_ACT.search(text, a, b) is None:
-        return False
+        return frozenset()
     sentence = TITLED.sub(lambda m: " " * len(m.group(0)), text[a:b])
     if any(int(m.group(1)) >= year for m in ANY_YEAR.finditer(sentence)):
-        return False
+        return frozenset()
     for m in THIS_YEAR.finditer(sentence):
         c0, c1 = scan.clause(a + m.start(), a + m.end())
         if not NOT_DONE.search(text, c0, c1):
-            return False
-    term_clause = scan.clause(pos, end)
-    first_clause = scan.clause(a, a)
+            return frozenset()
+    out: set[tuple[int, int]] = set()
     for m in YEAR_OF_ACT.finditer(sentence):
         if int(m.group(1)) >= year:
             continue
@@ -496,9 +504,9 @@ def earlier_year(text: str, scan: _SentenceScan, pos: int, end: int, year: int) 
                 or TIME_AFTER.match(sentence, m.end())):
             continue
         c = scan.clause(a + m.start(), a + m.end())
-        if c in (term_clause, first_clause) and not ON_BASIS.search(text, *c):
-            return True
-    return False
+        if not ON_BASIS.search(text, *c):
+            out.add(c)
+    return frozenset(out)
 
 
 def _future_target(text: str, s_start: int, end: int, year: int) -> bool:
