@@ -31,6 +31,8 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 # Page chrome and navigation: never a title line.
 CHROME = re.compile(r"[|>›»]|当前位置|首页|索引号|发布机构|发布日期|发布时间|信息来源|来源[:：]|浏览|字号|打印")
 HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)])")
+# Text run into one line: a title is what stands before the first gap.
+RUN_IN_TITLE = re.compile(r"\s*([^\s。，,；;：:|]{8,120})[\s|]")
 TITLE_SEP = re.compile(r"[_|｜]| [-—–] ")
 TITLE_LINES = 3  # substantial lines at the top of the text read as title lines
 TITLE_MIN_HAN = 8  # Han characters a title line has at least (menu items such as 政策解读 have fewer)
@@ -105,6 +107,10 @@ def title_lines(doc: Document) -> list[str]:
             continue
         out.append(s)
         found += 1
+    if not found:
+        m = RUN_IN_TITLE.match(doc.text)
+        if m and len(HAN.findall(m.group(1))) >= TITLE_MIN_HAN and not CHROME.search(m.group(1)):
+            out.append(m.group(1))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,17 @@ def test_lookalike_is_refused(checker, name: str) -> None:
     assert exc.value.args_map["kind"] == kind.name["zh"]
 
 
+def _one_line(doc: Document) -> Document:
+    """The document as a scraper that ran every line into one leaves it."""
+    return Document(doc.source, re.sub(r"\s*\n\s*", " ", doc.text).strip() + "\n", doc.format, doc.encoding)
+
+
+@pytest.mark.parametrize("name", sorted(KIND))
+def test_lookalike_on_one_line_is_refused(name: str) -> None:
+    kind = classify(_one_line(read_document(LOOKALIKES / name)))
+    assert kind is not None and kind.id == KIND[name]
+
+
 def _real_reports() -> list[Path]:
     paths = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".html"))
     paths += sorted((ROOT / "tests" / "fixtures").glob("*.pdf"))
@@ -58,7 +70,9 @@ def _real_reports() -> list[Path]:
 
 @pytest.mark.parametrize("path", _real_reports(), ids=lambda p: p.name)
 def test_real_reports_pass(path: Path) -> None:
-    assert classify(read_document(path)) is None
+    doc = read_document(path)
+    assert classify(doc) is None
+    assert classify(_one_line(doc)) is None
 
 
 def test_corpus_reports_pass(corpus: Path) -> None:
