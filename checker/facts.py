@@ -84,9 +84,11 @@ FILLER = re.compile(
     r"|进一步|切实|扎实|积极|大力|着力|认真|依法|有效|全力|努力|主动|有序|稳步|统筹|高度重视|扎实推进"
     r"|工作|建设|机制|制度|体系|水平|能力|要求|各项"
 )
-# Marks of something that happened, beyond the outline's imperative wording: a month or day, a
-# completed action (已, 先后, 累计, 了), a named document or event.
-DATE = re.compile(r"\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*日")
+# Marks of something that happened, beyond the outline's imperative wording: any number or date
+# but a leading "2023年，"/"2023年以来，" (slogans open with one too), a completed action (已,
+# 先后, 累计, 了), a named document or event.
+LEAD_YEAR = re.compile(r"\s*(?:20\d\d\s*年(?:度|以来|来)?|今年以来|近年来)\s*[，,]")
+DIGIT = re.compile(r"\d")
 PAST = re.compile(r"已|均已|先后|累计|共计|首次|率先|(?<![为除])了(?![解如])")
 
 # ---- earlier_year: work dated to a year before the report year ----
@@ -424,7 +426,8 @@ def restates_outline(text: str, scan: _SentenceScan, wording: OutlineWording) ->
     if scan.figures:
         return False
     sentence = text[scan.start:scan.end]
-    if DATE.search(sentence):
+    lead = LEAD_YEAR.match(sentence)
+    if DIGIT.search(sentence, lead.end() if lead else 0):
         return False
     # Where each shared run stands, and which items share it (one pass over the sentence).
     found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []  # (offsets, items)

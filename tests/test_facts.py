@@ -118,6 +118,8 @@ def g(sentence: str, term: str, year: int | None = 2023) -> dict[str, bool]:
         ("聘请律师事务所担任政府法律顾问，列席镇党委会议。", "法律顾问", False),
         ("推行行政审批告知承诺制，梳理告知承诺事项清单并在政务服务中心公示。", "告知承诺制", False),
         ("坚持以公开为常态、不公开为例外，开设重点领域信息公开专栏。", "信息公开", False),
+        ("按时向社会公开2022年度法治政府建设年度报告。", "年度报告", False),
+        ("2023年，全面推行行政执法三项制度，严格规范公正文明执法。", "三项制度", True),
         # Not outline wording at all: the ordinary slogan flag decides, not this one.
         ("镇政府高度重视法治宣传工作。", "法治宣传", False),
     ],
