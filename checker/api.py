@@ -14,9 +14,10 @@ from checker import metadata as meta_mod
 from checker.compiled import Compiled, compiled
 from checker.engine import engine_for
 from checker.errors import InputError
-from checker.facts import build_matchers, deadline_for, extract_hits, to_facts
+from checker.facts import build_matchers, deadline_for, extract_hits, to_facts, year_borne_out
 from checker.i18n import t
 from checker.limits import DEFAULT_TIME_LIMIT, bounded
+from checker.lookalike import refuse_lookalike
 from checker.model import Document, ReportResult
 from checker.quality import measure
 from checker.read import DEFAULT_MAX_BYTES, read_document
@@ -49,7 +50,7 @@ class Checker:
             rules = rules or compiled(packs)
             ruleset, self._matchers = rules.ruleset, rules.index
         else:
-            self._matchers = build_matchers(ruleset.rules)
+            self._matchers = build_matchers(ruleset.rules, ruleset.outline)
         self.ruleset = ruleset
         self.max_bytes = max_bytes
         self.time_limit = time_limit
@@ -72,12 +73,17 @@ class Checker:
             raise
 
     def check_document(self, doc: Document, overrides: Overrides | None = None) -> ReportResult:
-        """Check a document already read."""
+        """Check a document already read; raises InputError("input.not_a_report") for a look-alike."""
         o = overrides or Overrides()
+        refuse_lookalike(doc)  # a 信息公开年度报告, a 解读, a notice of 工作要点 … is not checked
         seg = segment(doc)
         meta = meta_mod.extract(doc, agency=o.agency, level=o.level, year=o.year, published=o.published,
                                 override_source=o.source)
-        hits = extract_hits(seg, self._matchers)
+        # Earlier years' work is told apart only against a report year the text bears out.
+        year = meta.year.value if isinstance(meta.year.value, int) else None
+        if year is not None and not year_borne_out(doc.text, seg.sentences, year):
+            year = None
+        hits = extract_hits(seg, self._matchers, year=year)
         quality = measure(seg, meta, hits, self._checkpoint_ids)
         facts = to_facts(seg, meta, hits, self.ruleset.outline, quality)
         firings = self._engine.evaluate(facts)

@@ -145,7 +145,7 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | No
     Exit status:
       0  every file was checked and passed the gate
       1  a file failed the gate (the reasons are printed on stderr, one line per file)
-      2  usage error, invalid rules, or a file could not be read
+      2  usage error, invalid rules, or a file could not be read or is not a report
          (the other files are still checked and reported)
       130  interrupted (Ctrl-C)
     """

@@ -6,7 +6,11 @@ every rule, from the words around the term (docs/rules.md):
 - negated: the clause says the thing is absent (尚未建立, 缺乏, 有待完善 …);
 - planned: future or plan wording precedes the term in its sentence (下一步将, 计划, 力争 …);
 - passing: the term is only named in passing (在…等各项工作中发挥作用; …等重点领域);
-- quantified: a figure with a unit stands near the term (32件, 125条, 100%).
+- quantified: a figure with a unit stands near the term (32件, 125条, 100%);
+- slogan: no figure and no act in the sentence (坚持依法行政, 高度重视…);
+- restates_outline: the sentence mostly repeats the outline's own wording for an item and adds
+  no concrete act of its own (全面推行行政执法三项制度，严格规范公正文明执法);
+- earlier_year: the work is dated to a year before the report year (已于2022年编制完成).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from re import _constants as sre_constants
 from re import _parser as sre_parse
 from typing import Any
@@ -22,17 +26,18 @@ from typing import Any
 import ahocorasick
 
 from checker.model import PART_ROLE, Hit, Metadata, Segmented, Sentence
-from checker.outline import Outline
+from checker.outline import Outline, load_outline
 from checker.ruleset.load import Rule
 
 NEGATION = re.compile(
     r"尚未|未能|还未|并未|仍未|从未|没有|缺乏|缺少|有待|不够|不足|欠缺|亟待|亟需|不到位|不健全|不完善"
-    r"|不规范|不及时|不明显|未(?:建立|开展|设立|制定|出台|形成|落实|实现|纳入|启动|覆盖|配备|组织)"
+    r"|不规范|不及时|不明显|未(?:建立|开展|设立|制定|出台|形成|落实|实现|纳入|启动|覆盖|配备|组织|开通|上线|成立)"
+    r"|暂无|尚无|仍无|尚不|仍不"
 )
 PLAN = re.compile(
     r"下一步|今后|明年|下一年度?|下年度|来年|新的一年|"
     r"将(?:进一步|继续|加强|推进|持续|着力|深化|全面|加快|不断|建立|完善|开展|强化|坚持|重点|积极|大力"
-    r"|切实|探索|推动|落实|组织|聚焦|围绕|统筹|健全|提升|扎实|抓好|做好|认真)"
+    r"|切实|探索|推动|落实|组织|聚焦|围绕|统筹|健全|提升|扎实|抓好|做好|认真|于|在|要|适时|逐步|尽快|力争)"
     r"|拟(?!定|稿|订|办)(?![^，。；]{0,6}的)|计划(?:于|在|将|年内|开展|组织|推进|建设|完成|实施)|力争|争取(?=在|于|到|实现|年内|早日)|预计|(?:20\d\d)年(?:将|要|计划|拟)"
 )
 # "将…纳入/列入/作为…" is the disposal construction (把), reporting what was done, not a plan.
@@ -57,12 +62,70 @@ CONCRETE = re.compile(
     r"|命名|通过|培训|检查|抽查|督查|督察|评查|评估|实施|推行|试行|录入|梳理|调整|下放|赋权|承接|移交|整改|约谈|通报"
     r"|表彰|获评|获得|被评为|列入|纳入|邀请|参加|参与|旁听|考试|述法|学习|讲座|宣讲|研讨|部署|听取|研究|出庭|答复"
     r"|回复|解读|演练|排查|整治|处置|救援|转移|储备|招募|选聘|任命|荣获|入选|获批|试点|探索|打造|构建|形成|实现|推出"
-    r"|引入|上报|报送|备案|登记|编号|归集|共享|对接|接入|应用|运用|依托|借助|利用|提交|提请|增挂|加挂|担任|主动公开)"
+    r"|引入|上报|报送|备案|登记|编号|归集|共享|对接|接入|应用|运用|依托|借助|利用|提交|提请|增挂|加挂|担任|主动公开"
+    r"|开设|开辟|举行|出具|编印|走访|新建|改建)"
     # …but not as part of a noun: 公示制度, 审查机制, 培训工作 name a system, not an act.
     r"(?!制度|机制|体系|工作|清单|平台|系统|人员|员|率|室|中心|事项|意识|理念|能力|水平|作用|力度|质量|效能|职责|队伍)"
 )
 CLAUSE = re.compile(r"[，,：:]")
 NEAR = 100  # characters: how close a figure must stand to the term to quantify it
+
+TITLE_MAX = 40  # characters: a sentence opening with 一、/（一） and no longer is a heading
+
+# ---- restates_outline: the outline's own task wording, repeated without an act behind it ----
+NGRAM = 3  # characters: a run the sentence shares with the outline wording
+RESTATE_SHARE = 0.6  # share of a sentence's Han characters inside shared runs that makes it a restatement
+HAN = re.compile(r"[\u4e00-\u9fff]")
+WORDING_CUT = re.compile(r"[，,。；;：:！？!?\s]+")  # shared runs never cross these
+# Words every outline task is phrased with (adverbs of resolve, the verbs of carrying out a
+# task, the nouns of "system"): wording, not an act of the report's own.
+FILLER = re.compile(
+    r"全面|深入|严格|规范|坚持|加强|强化|深化|推进|推行|推动|实施|实行|落实|执行|贯彻|健全|完善|持续|不断"
+    r"|进一步|切实|扎实|积极|大力|着力|认真|依法|有效|全力|努力|主动|有序|稳步|统筹|高度重视|扎实推进"
+    r"|工作|建设|机制|制度|体系|水平|能力|要求|各项"
+)
+# Marks of something that happened, beyond the outline's imperative wording: any number or date
+# but a leading "2023年，"/"2023年以来，" (slogans open with one too), a completed action (已,
+# 先后, 累计, 了), a named document or event.
+LEAD_YEAR = re.compile(r"\s*(?:20\d\d\s*年(?:度|以来|来)?|今年以来|近年来)\s*[，,]")
+DIGIT = re.compile(r"\d")
+PAST = re.compile(r"已|均已|先后|累计|共计|首次|率先|(?<![为除])了(?![解如])")
+
+# ---- earlier_year: work dated to a year before the report year ----
+# A year standing as the time of an act: not 2022年度 (a period named as an object, e.g. the
+# 2022年度 assessment held this year), not a range (2021—2025年), not 2021年以来/起/至今 (which
+# runs into the report year), not a comparison (较2022年, 与2022年相比).
+YEAR_OF_ACT = re.compile(
+    r"(?<![\d〔\[［（(—–\-－~～至到较比与同])((?:19|20)\d\d)\s*年"
+    r"(?!度|\s*[—–\-－~～至到]|以来|来|起|开始|至今|相比|同期)"
+)
+# …and as a time, not as the modifier of a noun ("公开2022年法治政府建设年度报告" is this
+# year's act): at a clause start or after 于/在/是, or followed by a month, 底/初, a comma or a verb.
+TIME_BEFORE = re.compile(r"(?:^|[，,：:；;（(]|于|在|是|从)\s*$")
+TIME_AFTER = re.compile(
+    r"\s*(?:\d{1,2}\s*月|[底初末中]|上半年|下半年|[，,]|即|就|已|先后|又|获|被|荣获|建成|完成|编制|印发|出台|成立"
+    r"|挂牌|启动|制定|修订|组建|创建|建立|开通|上线)"
+)
+ANY_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+THIS_YEAR = re.compile(r"今年|本年度?|年内|全年")
+NOT_DONE = re.compile(r"未|没有|无|不再")
+ON_BASIS = re.compile(r"基础上|的基础|以来|延续|持续")
+# Cited titles, document numbers and bracketed periods: their years date nothing.
+TITLED = re.compile(r"《[^》]{0,80}》|〔[^〕]{0,10}〕|\[[^\]]{0,10}\]|[（(][^（）()]{0,20}\d{4}[^（）()]{0,20}[）)]")
+
+# A target date after the report year before the term ("到2025年，实现…全覆盖" in a report on
+# 2023): a plan, though no plan word is there. The report year or before is a state reached.
+FUTURE_TARGET = re.compile(r"(?:到|至)\s*(20\d\d)\s*年|(20\d\d)\s*年(?:年?底前|前|内)")
+
+# ---- planned paragraphs: "下一步，…。" and the sentences after it in the same paragraph ----
+PLAN_LEAD = re.compile(
+    r"(?:[一二三四五六七八九十]{1,3}是[，,]?|\d{1,2}[.、．]|[（(]\d{1,2}[）)])?\s*"
+    r"(?:在|对于?)?(?:下一步|下步|今后|下一年度?|下年度|明年|来年|新的一年)"
+)
+TOP_HEADING = re.compile(
+    r"\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|第.{1,3}部分)"
+)
+LIST_ITEM = re.compile(r"\s*(?:[一二三四五六七八九十]{1,3}是|\d{1,2}\s*[.、．]|[（(]\d{1,2}[）)])")
 
 
 Clause = tuple[str, ...]  # every match contains at least one of these literals
@@ -173,8 +236,17 @@ class TermIndex:
     one of its terms. Built once per rule set.
     """
 
-    def __init__(self, matchers: list[_Matcher]) -> None:
+    def __init__(self, matchers: list[_Matcher], wording: OutlineWording | None = None,
+                 checkpoints: frozenset[str] = frozenset(),
+                 headings: dict[str, str] | None = None) -> None:
         self.matchers = matchers
+        # The outline's own wording, against which checkpoints' hits are compared
+        # (restates_outline); per rule the alternation of its `match.headings` patterns (a
+        # sentence's section heading may give the context).
+        self.wording = wording
+        self.checkpoints = checkpoints
+        self.headings: dict[str, str] = headings or {}
+        self._heading_res: dict[str, re.Pattern[str]] = {}
         self.literals: list[str] = sorted({
             lit for mt in matchers if mt.prefilter for pf in mt.prefilter for clause in pf for lit in clause
         })
@@ -197,6 +269,16 @@ class TermIndex:
     def __len__(self) -> int:
         return len(self.matchers)
 
+    def heading_pattern(self, rule: str) -> re.Pattern[str] | None:
+        """The rule's `match.headings` alternation, compiled on first use (None: it has none)."""
+        src = self.headings.get(rule)
+        if src is None:
+            return None
+        pat = self._heading_res.get(rule)
+        if pat is None:
+            pat = self._heading_res[rule] = re.compile(src)
+        return pat
+
     def sentences_with(self, text: str, sentences: list[Sentence]) -> dict[int, set[int]]:
         """For each literal id found, the indices of the sentences holding that literal whole."""
         out: dict[int, set[int]] = {}
@@ -214,9 +296,14 @@ class TermIndex:
         return out
 
 
-def build_matchers(rules: tuple[Rule, ...] | list[Rule]) -> TermIndex:
-    """Compile each term-bearing rule's patterns once per rule set."""
+def build_matchers(rules: tuple[Rule, ...] | list[Rule], outline: Outline | None = None) -> TermIndex:
+    """Compile each term-bearing rule's patterns once per rule set.
+
+    `outline` (default: the shipped one) gives each item's own wording, against which a hit
+    sentence is compared for restates_outline.
+    """
     out = []
+    headings: dict[str, str] = {}
     for r in rules:
         if r.terms:
             terms = _alt(r.terms)
@@ -224,7 +311,43 @@ def build_matchers(rules: tuple[Rule, ...] | list[Rule]) -> TermIndex:
             pfs = [pf for pf in (required_literals(t) for t in r.terms) if pf]
             prefilter = tuple(pfs) if len(pfs) == len(r.terms) else None
             out.append(_Matcher(r.id, terms, _alt(r.context), _alt(r.exclude), prefilter))
-    return TermIndex(out)
+            heads = _alt(r.headings)
+            if heads:
+                headings[r.id] = heads
+    checkpoints = frozenset(r.id for r in rules if r.kind == "checkpoint")
+    return TermIndex(out, OutlineWording(outline or load_outline()), checkpoints, headings)
+
+
+class OutlineWording:
+    """The outline's own wording, as what a restating sentence shares with it.
+
+    Per scored item, the NGRAM-character runs of its text, its title and its chapter's title
+    (Han characters only; runs never cross a comma or full stop, while 、 and quotation marks
+    are dropped so "双随机、一公开" and "双随机一公开" compare equal).
+    """
+
+    def __init__(self, outline: Outline) -> None:
+        chapters = {c.id: c for c in outline.chapters}
+        per_item: list[frozenset[str]] = []
+        for it in outline.items.values():
+            if not it.scored:
+                continue
+            chapter = chapters.get(it.chapter)
+            source = "。".join((it.text.get("zh", ""), it.title.get("zh", ""),
+                               chapter.title.get("zh", "") if chapter else ""))
+            per_item.append(frozenset(r for piece in WORDING_CUT.split(source) for r in _runs(piece)))
+        self.items: tuple[frozenset[str], ...] = tuple(per_item)
+        # Per run, the (indices of the) items whose wording has it.
+        index: dict[str, list[int]] = {}
+        for i, runs in enumerate(per_item):
+            for r in runs:
+                index.setdefault(r, []).append(i)
+        self.index: dict[str, tuple[int, ...]] = {r: tuple(v) for r, v in index.items()}
+
+
+def _runs(piece: str) -> list[str]:
+    han = "".join(HAN.findall(piece))
+    return [han[i:i + NGRAM] for i in range(len(han) - NGRAM + 1)]
 
 
 class _SentenceScan:
@@ -234,7 +357,7 @@ class _SentenceScan:
     it reports an act do not depend on which term is being judged.
     """
 
-    __slots__ = ("concrete", "cuts", "end", "figures", "roles", "start")
+    __slots__ = ("concrete", "cuts", "dated", "end", "figures", "restated", "roles", "start", "title")
 
     def __init__(self, text: str, s_start: int, s_end: int) -> None:
         self.start, self.end = s_start, s_end
@@ -243,6 +366,10 @@ class _SentenceScan:
         sentence = text[s_start:s_end]
         self.roles = [(s_start + m.start("span"), s_start + m.end("span")) for m in ROLE.finditer(sentence)]
         self.concrete = CONCRETE.search(text, s_start, s_end) is not None
+        self.restated: bool | None = None  # restates_outline, computed when first asked
+        self.dated: frozenset[tuple[int, int]] | None = None  # earlier_year's clauses, likewise
+        # A part or section title ("（五）依法化解矛盾纠纷") names a topic; it reports no act.
+        self.title = s_end - s_start <= TITLE_MAX and TOP_HEADING.match(text, s_start) is not None
 
     def clause(self, pos: int, end: int) -> tuple[int, int]:
         """Bounds of the clause (between ，：) holding text[pos:end], within the sentence."""
@@ -253,22 +380,145 @@ class _SentenceScan:
 
 
 def flags(text: str, s_start: int, s_end: int, pos: int, end: int,
-          scan: _SentenceScan | None = None) -> dict[str, bool]:
-    """Negated/planned/passing/quantified flags for a term at text[pos:end] in a sentence."""
+          scan: _SentenceScan | None = None, *, wording: OutlineWording | None = None,
+          year: int | None = None) -> dict[str, bool]:
+    """The flags of a term at text[pos:end] in a sentence (module docstring).
+
+    `wording` is the outline's, for restates_outline; `year` the report year, for
+    earlier_year. Without them those flags are False.
+    """
     if scan is None:
         scan = _SentenceScan(text, s_start, s_end)
     c_start, c_end = scan.clause(pos, end)
     negated = NEGATION.search(text, c_start, c_end) is not None
     planned = _planned(text, scan, end)
+    if not planned and year:
+        planned = _future_target(text, s_start, end, year)
     passing = any(a <= pos and end <= b for a, b in scan.roles)
     if not passing:
         e = ENUM.search(text, end, min(c_end, end + 24))
         if e and not CLAUSE.search(text, end, e.start()):
             passing = True
     quantified = any(abs(a - pos) <= NEAR or abs(b - end) <= NEAR for a, b in scan.figures)
-    slogan = not quantified and not scan.concrete
+    slogan = not quantified and (scan.title or not scan.concrete)
+    restated = False
+    # Only where it decides anything: a hit already negated, planned, passing, a slogan or
+    # quantified is not evidence of restating or is evidence whatever its wording.
+    if wording is not None and not (negated or planned or passing or slogan or quantified):
+        if scan.restated is None:
+            scan.restated = restates_outline(text, scan, wording)
+        restated = scan.restated
+    earlier = earlier_year(text, scan, pos, end, year) if year else False
     return {"negated": negated, "planned": planned, "passing": passing, "quantified": quantified,
-            "slogan": slogan}
+            "slogan": slogan, "restates_outline": restated, "earlier_year": earlier}
+
+
+def restates_outline(text: str, scan: _SentenceScan, wording: OutlineWording) -> bool:
+    """Whether the sentence mostly repeats one outline item's wording and adds no act of its own.
+
+    Mostly: at least RESTATE_SHARE of its Han characters lie in runs it shares with the item's
+    wording or in FILLER words. An act of its own: a figure, a date, a completed-action marker,
+    or an act word (CONCRETE) or named document (《…》) with a character outside those runs —
+    "全面推行行政执法三项制度，全年公示执法信息1200条" reuses the outline and still reports work.
+    Any item counts, not only the hit rule's: a sentence copied from another item's task is a
+    slogan for every rule it mentions.
+    """
+    if scan.figures:
+        return False
+    sentence = text[scan.start:scan.end]
+    lead = LEAD_YEAR.match(sentence)
+    if DIGIT.search(sentence, lead.end() if lead else 0):
+        return False
+    # Where each shared run stands, and which items share it (one pass over the sentence).
+    found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []  # (offsets, items)
+    total = 0
+    pos = 0
+    index = wording.index
+    for m in [*WORDING_CUT.finditer(sentence), None]:
+        stop = m.start() if m else len(sentence)
+        offsets = [i for i in range(pos, stop) if "\u4e00" <= sentence[i] <= "\u9fff"]
+        total += len(offsets)
+        han = "".join(sentence[i] for i in offsets)
+        for k in range(len(han) - NGRAM + 1):
+            items = index.get(han[k:k + NGRAM])
+            if items:
+                found.append((tuple(offsets[k:k + NGRAM]), items))
+        pos = m.end() if m else pos
+    if total < NGRAM or not found:
+        return False
+    need = RESTATE_SHARE * total
+    filler = {i for m in FILLER.finditer(sentence) for i in range(m.start(), m.end())}
+    # No item covers more than all of them together.
+    if len(filler) + NGRAM * len(found) < need or len(filler.union(*(o for o, _ in found))) < need:
+        return False
+    per_item: dict[int, set[int]] = {}
+    for offsets, items in found:
+        for it in items:
+            per_item.setdefault(it, set()).update(offsets)
+    acts = [(m.start(), m.end()) for m in PAST.finditer(sentence)]
+    for m in CONCRETE.finditer(sentence):
+        if m.group(0) == "《":
+            close = sentence.find("》", m.end(), m.end() + 80)
+            acts.append((m.end(), close if close > 0 else len(sentence)))
+        else:
+            acts.append((m.start(), m.end()))
+    for shared in per_item.values():
+        inside = shared | filler
+        if len(inside) < need:
+            continue
+        if not any(k not in inside and "\u4e00" <= sentence[k] <= "\u9fff" for a, b in acts for k in range(a, b)):
+            return True
+    return False
+
+
+def earlier_year(text: str, scan: _SentenceScan, pos: int, end: int, year: int) -> bool:
+    """Whether the term's work is dated to a year before `year`, the report year.
+
+    The earlier year must stand as the time of an act (YEAR_OF_ACT, TIME_BEFORE/AFTER) in the
+    term's clause or in the sentence's opening clause ("2022年，…"), outside cited titles and
+    document numbers, and the sentence must not also place work in the report year (naming it
+    or a later year, or 今年/本年度/全年 in a clause that does not say nothing was done):
+    "2022年底启动、2023年完成" is this year's work, "权责清单已于2022年编制完成，本年度未作调整" is not.
+    """
+    if scan.dated is None:
+        scan.dated = _dated_clauses(text, scan, year)
+    if not scan.dated:
+        return False
+    return scan.clause(pos, end) in scan.dated or scan.clause(scan.start, scan.start) in scan.dated
+
+
+def _dated_clauses(text: str, scan: _SentenceScan, year: int) -> frozenset[tuple[int, int]]:
+    """The clauses of a sentence that date work to a year before `year` (see earlier_year)."""
+    a, b = scan.start, scan.end
+    if YEAR_OF_ACT.search(text, a, b) is None:
+        return frozenset()
+    sentence = TITLED.sub(lambda m: " " * len(m.group(0)), text[a:b])
+    if any(int(m.group(1)) >= year for m in ANY_YEAR.finditer(sentence)):
+        return frozenset()
+    for m in THIS_YEAR.finditer(sentence):
+        c0, c1 = scan.clause(a + m.start(), a + m.end())
+        if not NOT_DONE.search(text, c0, c1):
+            return frozenset()
+    out: set[tuple[int, int]] = set()
+    for m in YEAR_OF_ACT.finditer(sentence):
+        if int(m.group(1)) >= year:
+            continue
+        if not (TIME_BEFORE.search(sentence, max(0, m.start() - 3), m.start())
+                or TIME_AFTER.match(sentence, m.end())):
+            continue
+        c = scan.clause(a + m.start(), a + m.end())
+        if not ON_BASIS.search(text, *c):
+            out.add(c)
+    return frozenset(out)
+
+
+def _future_target(text: str, s_start: int, end: int, year: int) -> bool:
+    """A target after the report year before `end` in the sentence, outside cited titles."""
+    targets = [m for m in FUTURE_TARGET.finditer(text, s_start, end) if int(m.group(1) or m.group(2)) > year]
+    if not targets:
+        return False
+    titles = [(t.start(), t.end()) for t in TITLED.finditer(text, s_start, end)]
+    return any(not any(a <= m.start() < b for a, b in titles) for m in targets)
 
 
 def _planned(text: str, scan: _SentenceScan, end: int) -> bool:
@@ -286,7 +536,8 @@ def _planned(text: str, scan: _SentenceScan, end: int) -> bool:
 
 def _rank(f: dict[str, bool]) -> tuple[int, int]:
     """Prefer the occurrence that is evidence, then the quantified one."""
-    bad = f["negated"] or f["planned"] or f["passing"] or f["slogan"]
+    bad = (f["negated"] or f["planned"] or f["passing"] or f["slogan"] or f["restates_outline"]
+           or f["earlier_year"])
     return (0 if not bad else 1, 0 if f["quantified"] else 1)
 
 
@@ -329,8 +580,15 @@ _NONE: frozenset[int] = frozenset()
 
 
 def _hit(mt: _Matcher, text: str, sent: Sentence,
-         scans: dict[int, _SentenceScan] | None = None) -> tuple[int, int, dict[str, bool]] | None:
-    """The best occurrence of the rule's terms in one sentence, or None."""
+         scans: dict[int, _SentenceScan] | None = None, *,
+         heading_context: Callable[[], bool] | None = None,
+         wording: OutlineWording | None = None,
+         year: int | None = None) -> tuple[int, int, dict[str, bool]] | None:
+    """The best occurrence of the rule's terms in one sentence, or None.
+
+    `heading_context` says whether the sentence's section headings satisfy the rule's
+    `match.headings` (tried only when the sentence itself lacks the context).
+    """
     s, e = sent.start, sent.end
     terms, context, exclude = mt.patterns()
     first = terms.search(text, s, e)
@@ -339,7 +597,8 @@ def _hit(mt: _Matcher, text: str, sent: Sentence,
     if exclude is not None and exclude.search(text, s, e):
         return None
     if context is not None and not context.search(text, s, e):
-        return None
+        if heading_context is None or not heading_context():
+            return None
     scan = scans.get(s) if scans is not None else None
     if scan is None:
         scan = _SentenceScan(text, s, e)
@@ -349,7 +608,7 @@ def _hit(mt: _Matcher, text: str, sent: Sentence,
     m: re.Match[str] | None = first
     while m is not None:
         if m.end() > m.start():
-            f = flags(text, s, e, m.start(), m.end(), scan)
+            f = flags(text, s, e, m.start(), m.end(), scan, wording=wording, year=year)
             cand = (_rank(f), m.start(), m.end(), f)
             if best is None or cand[0] < best[0]:
                 best = cand
@@ -357,10 +616,13 @@ def _hit(mt: _Matcher, text: str, sent: Sentence,
     return None if best is None else (best[1], best[2], best[3])
 
 
-def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None) -> list[Hit]:
+def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None,
+                 year: int | None = None) -> list[Hit]:
     """One hit per (rule, sentence) where the rule's terms, context and exclusions agree.
 
-    `only` restricts the search to one rule (its examples are tested one rule at a time).
+    `only` restricts the search to one rule (its examples are tested one rule at a time);
+    `year` is the report year (for earlier_year; None when unknown or doubtful, see
+    `year_borne_out`).
     """
     text = seg.document.text
     sentences = seg.sentences
@@ -368,20 +630,34 @@ def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None) -> l
     holding = index.sentences_with(text, sentences)
     unions: dict[tuple[int, ...], set[int]] = {}
     scans: dict[int, _SentenceScan] = {}
+    headings: SectionHeadings | None = None
     found: list[tuple[int, int, _Matcher, tuple[int, int, dict[str, bool]]]] = []
     for order, (mt, clauses) in enumerate(zip(index.matchers, index.clauses, strict=True)):
         if only is not None and mt.rule != only:
             continue
+        restating = index.wording if mt.rule in index.checkpoints else None
+        heading_re = index.heading_pattern(mt.rule)
         for i in _candidates(mt, clauses, text, starts, holding, unions):
             if i >= len(sentences):
                 continue
-            h = _hit(mt, text, sentences[i], scans)
+            ctx = None
+            if heading_re is not None:
+                if headings is None:
+                    headings = SectionHeadings(seg)
+                ctx = _heading_test(heading_re, headings, sentences[i])
+            sent = sentences[i]
+            # Restating the outline only matters in a part on work done.
+            wording = restating if PART_ROLE.get(sent.part, "done") == "done" else None
+            h = _hit(mt, text, sent, scans, heading_context=ctx, wording=wording, year=year)
             if h is not None:
                 found.append((i, order, mt, h))
     found.sort(key=lambda x: (x[0], x[1]))
+    carried = planned_paragraphs(text, sentences) if found else set()
     hits: list[Hit] = []
     for i, _, mt, (a, b, f) in found:
         sent = sentences[i]
+        if i in carried:
+            f = {**f, "planned": True}
         hits.append(
             Hit(
                 id=len(hits),
@@ -397,6 +673,93 @@ def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None) -> l
             )
         )
     return hits
+
+
+def year_borne_out(text: str, sentences: tuple[Sentence, ...] | list[Sentence], year: int) -> bool:
+    """Whether the text on work done names the report year at least as often as any earlier one.
+
+    earlier_year trusts the report year; a year read wrongly (the publication year, a plan's
+    year) would turn the year's own work into an earlier year's, so it must be borne out.
+    """
+    counts: dict[int, int] = {}
+    for s in sentences:
+        if PART_ROLE.get(s.part, "done") == "done":
+            for m in ANY_YEAR.finditer(text, s.start, s.end):
+                y = int(m.group(1))
+                counts[y] = counts.get(y, 0) + 1
+    mine = counts.get(year, 0)
+    return all(n <= mine for y, n in counts.items() if y < year)
+
+
+def _heading_test(pattern: re.Pattern[str], headings: SectionHeadings, sent: Sentence) -> Callable[[], bool]:
+    return lambda: any(pattern.search(h) for h in headings.of(sent))
+
+
+class SectionHeadings:
+    """The headings a sentence stands under: its part's, its （一） section's and its innermost.
+
+    A sub-heading is part of a sentence's context: "聘请律师担任法律顾问，参与行政行为全过程"
+    under "（三）坚持依法决策" is decision-making work. Rules opt in with `match.headings`.
+    """
+
+    def __init__(self, seg: Segmented) -> None:
+        self.text = seg.document.text
+        self.tops = sorted((p for p in seg.parts if not p.embedded), key=lambda p: p.start)
+        self.top_starts = [p.start for p in self.tops]
+        secs = {(s.start, s.end, s.heading) for p in seg.parts for s in p.sections}
+        self.sections = sorted(secs)
+        self.heads = [(s.start, s.end) for s in seg.sentences if s.heading]
+        self.head_starts = [a for a, _ in self.heads]
+
+    def of(self, sent: Sentence) -> tuple[str, ...]:
+        """Heading texts enclosing `sent`, outermost first (the sentence's own part only)."""
+        out: list[str] = []
+        k = bisect_right(self.top_starts, sent.start) - 1
+        floor = self.tops[k].start if k >= 0 else 0
+        if k >= 0 and self.tops[k].heading:
+            out.append(self.tops[k].heading)
+        out.extend(h for a, b, h in self.sections if a <= sent.start < b)
+        if sent.section and sent.section not in out:
+            # Sentence.section is the last heading before the sentence; keep it only when it
+            # stands in the sentence's own part (not the last sub-heading of the part before).
+            j = bisect_right(self.head_starts, sent.start)
+            for a, b in reversed(self.heads[max(0, j - 40):j]):
+                if a < floor:
+                    break
+                if sent.section in self.text[a:b]:
+                    out.append(sent.section)
+                    break
+        return tuple(out)
+
+
+def planned_paragraphs(text: str, sentences: tuple[Sentence, ...] | list[Sentence]) -> set[int]:
+    """Indices of sentences that follow a "下一步，…" sentence in the same paragraph.
+
+    Reports close a section with "下一步，我镇将继续…。加强…，提升…。": the sentences after the
+    plan lead are plans too, though they carry no plan word of their own. A lead ending in "："
+    carries on into the list items (一是/1./（1）) after it, on its line or the next ones. A new
+    paragraph, a list item after a lead that announced none (the section's next 二是), a part
+    or （一） heading, or another part ends the carry.
+    """
+    out: set[int] = set()
+    on = listing = False
+    prev: Sentence | None = None
+    for s in sentences:
+        if prev is not None and on:
+            item = LIST_ITEM.match(text, s.start) is not None
+            listing = listing or text[prev.end - 1] in "：:"
+            if s.part != prev.part or (s.heading and TOP_HEADING.match(text, s.start)):
+                on = listing = False
+            elif "\n" in text[prev.end:s.start] or (item and not listing):
+                # A new paragraph, or the section's next item (二是…) after a lead that
+                # announced no list, ends the carry; the items of an announced list do not.
+                on = listing = listing and item
+        if on:
+            out.add(s.index)
+        elif PLAN_LEAD.match(text, s.start):
+            on, listing = True, False
+        prev = s
+    return out
 
 
 def deadline_for(year: int, outline: Outline) -> dt.date:
@@ -421,6 +784,8 @@ def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline,
                 "passing": h.passing,
                 "quantified": h.quantified,
                 "slogan": h.slogan,
+                "restates_outline": h.restates_outline,
+                "earlier_year": h.earlier_year,
                 "sentence": h.sentence,
             }
         )

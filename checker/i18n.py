@@ -33,6 +33,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason.negated": {"zh": "只有“尚未…”“缺乏…”等否定表述", "en": "only mentioned as absent (not yet, lacking)"},
     "reason.passing": {"zh": "只是顺带提及，未说明具体工作", "en": "only mentioned in passing, no work described"},
     "reason.slogan": {"zh": "仅有表态，未见具体举措", "en": "only general statements, no concrete work"},
+    "reason.restates_outline": {
+        "zh": "只是复述纲要原文，未见具体举措",
+        "en": "only restates the outline's wording, no concrete work",
+    },
+    "reason.earlier_year": {"zh": "系往年工作", "en": "work of an earlier year"},
     "reason.missing": {"zh": "报告未涉及", "en": "not addressed in the report"},
     "reason.not_applicable": {"zh": "该项不适用于本级机关", "en": "does not apply to this kind of body"},
     "reason.informational": {"zh": "原则性内容，不计分", "en": "a principle, not scored"},
@@ -143,6 +148,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{path}: checking took longer than {seconds} s",
     },
     "input.binary": {"zh": "{path}：不是文本文件", "en": "{path}: not a text file"},
+    "input.not_a_report": {
+        "zh": "{path}：不是法治政府建设年度报告，看起来是{kind}",
+        "en": "{path}: not an annual rule-of-law government report; it looks like {kind_en}",
+    },
     "input.undecodable": {
         "zh": "{path}：无法识别文字编码（支持 UTF-8、GB18030/GBK）",
         "en": "{path}: unknown text encoding (UTF-8 and GB18030/GBK are supported)",

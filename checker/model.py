@@ -207,6 +207,8 @@ class Hit:
     passing: bool
     quantified: bool
     slogan: bool = False
+    restates_outline: bool = False  # repeats the outline's wording for the item, no act of its own
+    earlier_year: bool = False  # the work is dated to a year before the report year
 
 
 @dataclass(frozen=True, slots=True)

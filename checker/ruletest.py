@@ -28,11 +28,17 @@ class ExampleResult:
     ok: bool
 
 
-def gives_evidence(checker: Checker, rule_id: str, sentence: str) -> bool:
-    """Whether `sentence`, as report text on work done, gives `rule_id` evidence."""
-    doc = Document(source=f"<example {rule_id}>", text=sentence, format="txt", encoding="utf-8")
+def gives_evidence(checker: Checker, rule_id: str, sentence: str, heading: str | None = None,
+                   year: int | None = None) -> bool:
+    """Whether `sentence`, as report text on work done, gives `rule_id` evidence.
+
+    With `heading` the sentence stands under that sub-heading （一）…; with `year` the report is
+    on that year (earlier-year work is then told apart).
+    """
+    text = f"（一）{heading}\n{sentence}" if heading else sentence
+    doc = Document(source=f"<example {rule_id}>", text=text, format="txt", encoding="utf-8")
     seg = segment(doc)
-    hits = extract_hits(seg, checker._matchers, only=rule_id)
+    hits = extract_hits(seg, checker._matchers, only=rule_id, year=year)
     facts = to_facts(seg, extract(doc), hits, checker.ruleset.outline)
     return any(f.rule == rule_id and f.outcome == EVIDENCE for f in checker._engine.evaluate(facts))
 
@@ -43,8 +49,10 @@ def run_examples(checker: Checker, rule_ids: set[str] | None = None) -> list[Exa
     for rule in checker.ruleset.rules:
         if rule_ids and rule.id not in rule_ids:
             continue
-        for s in rule.examples_pass:
-            out.append(ExampleResult(rule.id, "pass", s, gives_evidence(checker, rule.id, s)))
-        for s in rule.examples_fail:
-            out.append(ExampleResult(rule.id, "fail", s, not gives_evidence(checker, rule.id, s)))
+        for i, s in enumerate(rule.examples_pass):
+            setting = rule.example_setting("pass", i)
+            out.append(ExampleResult(rule.id, "pass", s, gives_evidence(checker, rule.id, s, *setting)))
+        for i, s in enumerate(rule.examples_fail):
+            setting = rule.example_setting("fail", i)
+            out.append(ExampleResult(rule.id, "fail", s, not gives_evidence(checker, rule.id, s, *setting)))
     return out

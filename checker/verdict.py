@@ -71,16 +71,19 @@ def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int
             reason = "reason.planned_mixed"
         return CheckpointVerdict(rule.id, rule.item or 0, Status.PLANNED, reason,
                                  tuple(quote(doc, h, rule.id) for h in used[:EVIDENCE_MAX]))
+    # Why the hits are not evidence, and the hit that shows it.
+    reason, shown = "reason.missing", mine[:1]
     if mine and all(h.negated for h in mine):
         reason = "reason.negated"
-    elif mine and any(h.passing for h in mine):
-        reason = "reason.passing"
-    elif mine and any(h.slogan for h in mine):
-        reason = "reason.slogan"
     else:
-        reason = "reason.missing"
+        for key, flag in (("reason.passing", "passing"), ("reason.earlier_year", "earlier_year"),
+                          ("reason.slogan", "slogan"), ("reason.restates_outline", "restates_outline")):
+            found = [h for h in mine if getattr(h, flag)]
+            if found:
+                reason, shown = key, found[:1]
+                break
     return CheckpointVerdict(rule.id, rule.item or 0, Status.MISSING, reason,
-                             tuple(quote(doc, h, rule.id) for h in mine[:1]))
+                             tuple(quote(doc, h, rule.id) for h in shown))
 
 
 def judge_items(

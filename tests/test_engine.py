@@ -88,7 +88,8 @@ def small_engine() -> Engine:
 
 def hit(i: int, **kw: Any) -> dict[str, Any]:
     f = {"kind": "hit", "rule": "C27.01", "part": "measures", "part_role": "done", "negated": False,
-         "planned": False, "passing": False, "quantified": False, "slogan": False, "sentence": i, "id": i}
+         "planned": False, "passing": False, "quantified": False, "slogan": False,
+         "restates_outline": False, "earlier_year": False, "sentence": i, "id": i}
     f.update(kw)
     return f
 
@@ -101,6 +102,7 @@ def fired(engine: Engine, facts: list[dict[str, Any]]) -> dict[tuple[str, str], 
 
 def test_engine_grades_hits(small_engine: Engine) -> None:
     facts = [hit(0), hit(1, negated=True), hit(2, part="next_year", part_role="plan"), hit(3, planned=True),
+             hit(4, restates_outline=True), hit(5, earlier_year=True),
              {"kind": "part", "part": "measures", "embedded": False, "how": "heading"},
              {"kind": "meta", "published_known": True, "year_known": True, "days_late": 0}]
     out = fired(small_engine, facts)

@@ -1,10 +1,22 @@
-"""The generic hit flags: negated, planned, passing, quantified."""
+"""The generic hit flags: negated, planned, passing, quantified, slogan, restates_outline,
+earlier_year; planned paragraphs; section headings as context."""
 
 from __future__ import annotations
 
 import pytest
 
-from checker.facts import flags
+from checker.facts import (
+    OutlineWording,
+    SectionHeadings,
+    _SentenceScan,
+    flags,
+    planned_paragraphs,
+    restates_outline,
+    year_borne_out,
+)
+from checker.model import Document, Segmented
+from checker.outline import load_outline
+from checker.segment import segment
 
 
 def f(sentence: str, term: str) -> dict[str, bool]:
@@ -38,11 +50,18 @@ def f(sentence: str, term: str) -> dict[str, bool]:
         ("召开县委依法治县委员会第五次会议。", "依法治县委员会", {}),
         ("印发《2023年法治建设工作要点》。", "工作要点", {}),
         ("召开依法治县委员会第5次会议。", "依法治县委员会", {}),
+        ("将于2024年6月前出台行政执法监督办法。", "行政执法监督", {"planned": True}),
+        ("将在全镇推广行政调解工作法。", "行政调解", {"planned": True, "slogan": True}),
+        ("将在执法检查中发现的问题纳入整改清单。", "执法检查", {}),
+        ("镇综合执法队暂无专职法制审核人员。", "法制审核", {"negated": True, "slogan": True}),
+        # A part or section title names a topic, it reports no act.
+        ("（五）依法化解矛盾纠纷", "化解矛盾纠纷", {"slogan": True}),
+        ("（二）开展行政复议规范化建设，办结案件32件", "行政复议", {"quantified": True}),
     ],
 )
 def test_flags(sentence: str, term: str, expected: dict[str, bool]) -> None:
     want = {"negated": False, "planned": False, "passing": False, "quantified": False, "slogan": False,
-            **expected}
+            "restates_outline": False, "earlier_year": False, **expected}
     assert f(sentence, term) == want
 
 
@@ -50,7 +69,7 @@ def test_literal_prefilter_finds_the_same_hits(checker) -> None:
     """Candidate sentences found by substring search give exactly the hits a full scan gives."""
     from conftest import CORPUS, SAMPLES
 
-    from checker.facts import _hit, build_matchers, extract_hits
+    from checker.facts import SectionHeadings, _heading_test, _hit, build_matchers, extract_hits
     from checker.read import read_document
     from checker.segment import segment
 
@@ -60,9 +79,161 @@ def test_literal_prefilter_finds_the_same_hits(checker) -> None:
         seg = segment(read_document(path))
         fast = [(h.rule, h.sentence, h.start, h.end) for h in extract_hits(seg, matchers)]
         slow = []
+        heads = SectionHeadings(seg)
         for sent in seg.sentences:
             for mt in matchers:
-                h = _hit(mt.without_prefilter(), seg.document.text, sent)
+                pat = matchers.heading_pattern(mt.rule)
+                ctx = _heading_test(pat, heads, sent) if pat is not None else None
+                h = _hit(mt.without_prefilter(), seg.document.text, sent, heading_context=ctx)
                 if h is not None:
                     slow.append((mt.rule, sent.index, h[0], h[1]))
         assert sorted(fast) == sorted(slow), path.name
+
+
+WORDING = OutlineWording(load_outline())
+
+
+def g(sentence: str, term: str, year: int | None = 2023) -> dict[str, bool]:
+    pos = sentence.index(term)
+    return flags(sentence, 0, len(sentence), pos, pos + len(term), wording=WORDING, year=year)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term", "restates"),
+    [
+        # The outline's own task wording, with nothing done behind it.
+        ("全面推行行政执法三项制度，严格规范公正文明执法。", "三项制度", True),
+        ("全面严格落实行政执法公示、执法全过程记录、重大执法决定法制审核制度。", "执法公示", True),
+        ("推行行政审批告知承诺制，积极推进“证照分离”改革全覆盖。", "告知承诺制", True),
+        ("深入实施《优化营商环境条例》，强化公平竞争审查制度刚性约束。", "公平竞争审查", True),
+        ("坚持以公开为常态、不公开为例外，全面主动落实政务公开。", "政务公开", True),
+        ("严格遵循法定权限和程序作出决策，注重听取法律顾问、公职律师的意见。", "法律顾问", True),
+        # Another item's wording copied under this term is still only wording.
+        ("健全以“双随机、一公开”监管和“互联网+监管”为基本手段的新型监管机制。", "互联网+监管", True),
+        # The same wording with an act of the report's own is work.
+        ("全面推行行政执法三项制度，全年公示执法信息1200条。", "三项制度", False),
+        ("全面推行行政执法三项制度，3月印发《镇行政执法公示办法》。", "三项制度", False),
+        ("全面落实行政裁量权基准制度，修订完善《镇行政处罚裁量基准》。", "裁量权基准", False),
+        ("严格落实重大执法决定法制审核制度，已审核重大执法决定。", "法制审核", False),
+        ("聘请律师事务所担任政府法律顾问，列席镇党委会议。", "法律顾问", False),
+        ("推行行政审批告知承诺制，梳理告知承诺事项清单并在政务服务中心公示。", "告知承诺制", False),
+        ("坚持以公开为常态、不公开为例外，开设重点领域信息公开专栏。", "信息公开", False),
+        ("按时向社会公开2022年度法治政府建设年度报告。", "年度报告", False),
+        ("2023年，全面推行行政执法三项制度，严格规范公正文明执法。", "三项制度", True),
+        # Not outline wording at all: the ordinary slogan flag decides, not this one.
+        ("镇政府高度重视法治宣传工作。", "法治宣传", False),
+    ],
+)
+def test_restates_outline(sentence: str, term: str, restates: bool) -> None:
+    assert restates_outline(sentence, _SentenceScan(sentence, 0, len(sentence)), WORDING) is restates
+    # As a flag it is set only where it decides: on a hit that would otherwise be evidence.
+    f = g(sentence, term)
+    assert f["restates_outline"] is (restates and not f["slogan"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term", "earlier"),
+    [
+        ("权责清单已于2022年编制完成，本年度未作调整。", "权责清单", True),
+        ("2022年获评省级法治政府建设示范镇。", "示范", True),
+        ("2021年12月，镇政府印发《重大行政决策程序规定》。", "重大行政决策", True),
+        ("我镇早在2022年就建立了法律顾问制度。", "法律顾问", True),
+        # The report year named, or work running into it: this year's.
+        ("2023年以来，共办理行政复议案件12件。", "行政复议", False),
+        ("自2021年起实行“局队合一”，至今运行良好。", "局队合一", False),
+        ("权责清单2022年底启动编制、2023年完成公布。", "权责清单", False),
+        ("在2022年编制权责清单的基础上，动态调整事项15项。", "权责清单", False),
+        ("全年办理行政复议案件12件，较2022年增长20%。", "行政复议", False),
+        ("与2022年相比，行政诉讼案件下降3件。", "行政诉讼", False),
+        ("组织开展2022年度法治政府建设考核。", "法治政府建设考核", False),
+        ("贯彻《法治政府建设实施纲要（2021－2025年）》，制定实施方案。", "实施纲要", False),
+        ("2022年获评示范镇，今年持续巩固创建成果，完成复核。", "示范", False),
+        # A year naming what an act of this year was about.
+        ("按时公开2022年法治政府建设年度报告。", "年度报告", False),
+        ("完成2022年法治政府建设考核，考核结果已通报。", "法治政府建设考核", False),
+        ("2022年12月，镇政府印发《行政执法公示办法》。", "行政执法公示", True),
+    ],
+)
+def test_earlier_year(sentence: str, term: str, earlier: bool) -> None:
+    assert g(sentence, term)["earlier_year"] is earlier
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term", "planned"),
+    [
+        ("到2025年，实现行政执法人员培训全覆盖。", "培训", True),
+        ("2024年底前完成权责清单动态调整。", "权责清单", True),
+        ("到2023年底，累计培训行政执法人员360人次。", "培训", False),
+        ("2023年底前完成权责清单动态调整，调整事项15项。", "权责清单", False),
+        ("印发《法治宣传教育第八个五年规划（2021至2025年）》，开展普法活动12场。", "普法", False),
+        ("制定法治宣传教育三年行动计划（2023至2025年），开展普法活动12场。", "普法", False),
+    ],
+)
+def test_targets_after_the_report_year_are_plans(sentence: str, term: str, planned: bool) -> None:
+    assert g(sentence, term)["planned"] is planned
+
+
+def test_earlier_year_needs_the_report_year() -> None:
+    assert g("权责清单已于2022年编制完成，本年度未作调整。", "权责清单", year=None)["earlier_year"] is False
+
+
+def _seg(text: str) -> Segmented:
+    return segment(Document(source="<t>", text=text, format="txt", encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("text", "planned"),
+    [
+        # The sentence after "下一步，…" in the same paragraph is planned too.
+        ("一、主要举措\n办理行政复议案件12件。\n下一步，我镇将继续深化改革。加强行政复议工作，提升办案质量。\n"
+         "二、存在的不足\n人员不足。\n三、下一步安排\n完善制度。", {"加强行政复议工作，提升办案质量。"}),
+        # …and the list items after a lead that ends with "：".
+        ("一、主要举措\n下一步，我们将重点抓好以下工作：\n一是加强行政复议工作。\n二是规范执法公示。\n"
+         "（二）规范执法\n公示执法信息。", {"一是加强行政复议工作", "二是规范执法公示"}),
+        # A new paragraph, or a heading in a report run into one line, ends it.
+        ("一、主要举措\n下一步，我镇将继续深化改革。\n加强行政复议工作，办结案件12件。", set()),
+        ("一、主要举措 （一）执法 下一步，我镇将继续深化改革。（二）复议 办结行政复议案件12件。", set()),
+        ("力争到2025年实现执法全覆盖。开展执法检查。", set()),
+        # In one paragraph: the items of an announced list are plans, the section's next item is not.
+        ("一、主要举措\n下一步，我们将：一是加强行政复议工作；二是规范执法公示。",
+         {"一是加强行政复议工作", "二是规范执法公示"}),
+        ("一、主要举措\n一是规范执法。下一步，将继续推进。二是强化复议，办结案件12件。", set()),
+    ],
+)
+def test_planned_paragraphs(text: str, planned: set[str]) -> None:
+    seg = _seg(text)
+    got = {text[s.start:s.end] for s in seg.sentences if s.index in planned_paragraphs(text, seg.sentences)}
+    assert got == planned
+
+
+def test_plan_and_negation_inside_measures_are_not_evidence(checker) -> None:
+    """Plans and negations in the measures part never give evidence, wherever they stand."""
+    from checker.ruletest import gives_evidence
+
+    for rule, sentence in [
+        ("C22.01", "下一步，我镇将推进行政复议规范化建设。"),
+        ("C04.01", "力争到2025年完成权责清单动态调整。"),
+        ("C10.01", "尚未建立政府法律顾问参与决策的制度。"),
+        ("C27.01", "还没有开展政府信息主动公开专项检查。"),
+    ]:
+        assert gives_evidence(checker, rule, sentence) is False, sentence
+
+
+def test_section_heading_gives_context() -> None:
+    text = ("一、主要举措\n（一）坚持依法决策\n聘请律师作为法律顾问，参与行政行为全过程。\n"
+            "二、存在的不足\n（一）执法\n不足。")
+    seg = _seg(text)
+    heads = SectionHeadings(seg)
+    sent = next(s for s in seg.sentences if "聘请" in text[s.start:s.end])
+    assert "坚持依法决策" in heads.of(sent)
+    # A sentence of the next part never takes the sub-heading of the part before.
+    later = next(s for s in seg.sentences if text[s.start:s.end] == "不足。")
+    assert "坚持依法决策" not in heads.of(later)
+
+
+def test_a_report_year_the_text_does_not_bear_out_dates_nothing() -> None:
+    text = ("一、主要举措\n2023年3月，印发《实施方案》。2023年6月，召开会议。权责清单已于2023年编制完成。\n"
+            "二、存在的不足\n不足。")
+    seg = _seg(text)
+    assert year_borne_out(text, seg.sentences, 2023)
+    assert not year_borne_out(text, seg.sentences, 2024)  # e.g. the publication year taken for it

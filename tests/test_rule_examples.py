@@ -14,15 +14,18 @@ def _cases() -> list[pytest.param]:
     cases = []
     for r in load_rules().rules:
         for i, s in enumerate(r.examples_pass):
-            cases.append(pytest.param(r.id, s, True, id=f"{r.id}[pass-{i}]"))
+            cases.append(pytest.param(r.id, s, r.example_setting("pass", i), True,
+                                      id=f"{r.id}[pass-{i}]"))
         for i, s in enumerate(r.examples_fail):
-            cases.append(pytest.param(r.id, s, False, id=f"{r.id}[fail-{i}]"))
+            cases.append(pytest.param(r.id, s, r.example_setting("fail", i), False,
+                                      id=f"{r.id}[fail-{i}]"))
     return cases
 
 
-@pytest.mark.parametrize(("rule_id", "sentence", "expected"), _cases())
-def test_example(checker, rule_id: str, sentence: str, expected: bool) -> None:
-    assert gives_evidence(checker, rule_id, sentence) is expected
+@pytest.mark.parametrize(("rule_id", "sentence", "setting", "expected"), _cases())
+def test_example(checker, rule_id: str, sentence: str, setting: tuple[str | None, int | None],
+                 expected: bool) -> None:
+    assert gives_evidence(checker, rule_id, sentence, *setting) is expected
 
 
 def test_rules_test_command_passes() -> None:

@@ -82,6 +82,10 @@ def test_raw_body_and_client_paths_never_touch_disk(server) -> None:
         ({"content": b"hello"}, 400),
         ({"params": {"filename": "a.txt", "level": "village"}, "content": "某县2024年报告".encode()}, 400),
         ({"params": {"filename": "a.txt"}, "content": b"\x00\x01\x02" * 10}, 422),
+        # Not a report: a notice issuing next year's 工作要点.
+        ({"params": {"filename": "notice.txt"},
+          "content": (Path(__file__).parent / "fixtures" / "lookalikes" / "workplan-notice-2024.txt").read_bytes()},
+         422),
     ],
 )
 def test_bad_requests(server, kwargs: dict, status: int) -> None:

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 # Fields each fact kind carries (checker/facts.py produces exactly these).
 FACT_FIELDS: dict[str, frozenset[str]] = {
     "hit": frozenset(
-        {"rule", "part", "part_role", "negated", "planned", "passing", "quantified", "slogan", "sentence"}
+        {"rule", "part", "part_role", "negated", "planned", "passing", "quantified", "slogan",
+         "restates_outline", "earlier_year", "sentence"}
     ),
     "part": frozenset({"part", "embedded", "how"}),
     "meta": frozenset(
@@ -79,6 +80,8 @@ EVIDENCE_WHERE: dict[str, Any] = {
     "planned": False,
     "passing": False,
     "slogan": False,
+    "restates_outline": False,
+    "earlier_year": False,
 }
 PLANNED_ANY: list[dict[str, Any]] = [
     {"part_role": "plan"},

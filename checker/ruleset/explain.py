@@ -23,7 +23,9 @@ LABELS = {
         "kinds": {"checkpoint": "检查要点", "signal": "辅助信号", "structure": "结构", "timeliness": "时效",
                   "quality": "质量"},
         "na_for": "不适用于",
-        "grading_text": "术语在“主要举措和成效”等已完成工作部分出现、且非否定/计划/顺带提及/口号式表述时为有据；"
+        "headings": "或所在小标题含", "under": "小标题", "year": "报告年度",
+        "grading_text": "术语在“主要举措和成效”等已完成工作部分出现、且非否定/计划/顺带提及/口号式表述、"
+                        "非仅复述纲要原文、非往年工作时为有据；"
                         "同句有数据为“已落实”，无数据为“部分落实”；只在不足或下一年度安排中出现为“仅有计划”。",
     },
     "en": {
@@ -37,7 +39,9 @@ LABELS = {
         "unscored": "a principle, not scored", "na_for": "Not applicable to",
         "kinds": {"checkpoint": "checkpoint", "signal": "signal", "structure": "structure", "timeliness": "timeliness",
                   "quality": "quality"},
-        "grading_text": "A term in a part on work done, not negated, planned, in passing or a slogan, is evidence: "
+        "headings": "Or its sub-heading contains", "under": "sub-heading", "year": "report year",
+        "grading_text": "A term in a part on work done, not negated, planned, in passing, a slogan, a mere "
+                        "restatement of the outline's wording or an earlier year's work, is evidence: "
                         "with a figure in the sentence the checkpoint is met, without one partial; a term only "
                         "among shortcomings or next year's plans makes it planned.",
     },
@@ -69,7 +73,8 @@ def explain(ruleset: RuleSet, rule: Rule, lang: str = "zh") -> str:
                                                            for k, v in rule.level_weights.items()))
     applies = ", ".join(t(f"level.{lv}", lang) for lv in rule.applies_to) if rule.applies_to else lab["all"]
     lines.append(f"  {lab['applies']}: {applies}")
-    for key, values in (("terms", rule.terms), ("context", rule.context), ("exclude", rule.exclude)):
+    for key, values in (("terms", rule.terms), ("context", rule.context), ("headings", rule.headings),
+                        ("exclude", rule.exclude)):
         if values:
             lines.append(f"  {lab[key]}: " + " | ".join(values))
     if rule.where:
@@ -82,7 +87,11 @@ def explain(ruleset: RuleSet, rule: Rule, lang: str = "zh") -> str:
     for key, examples in (("pass", rule.examples_pass), ("fail", rule.examples_fail)):
         if examples:
             lines.append(f"  {lab[key]}:")
-            lines += [f"    - {s}" for s in examples]
+            for i, s in enumerate(examples):
+                heading, year = rule.example_setting(key, i)
+                setting = "".join([f"（{lab['under']}：{heading}）" if heading else "",
+                                   f"（{lab['year']}：{year}）" if year else ""])
+                lines.append(f"    - {s}{setting}")
     return "\n".join(lines) + "\n"
 
 

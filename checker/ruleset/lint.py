@@ -42,7 +42,7 @@ def lint(ruleset: RuleSet) -> list[Problem]:
     term_owner: dict[str, Rule] = {}
     for r in ruleset.rules:
         for field_name, patterns in (("match.terms", r.terms), ("match.context", r.context),
-                                     ("match.exclude", r.exclude)):
+                                     ("match.exclude", r.exclude), ("match.headings", r.headings)):
             for i, pat in enumerate(patterns):
                 for level, msg in check_pattern(pat):
                     problems.append(Problem(level, r.file, r.id, f"{field_name}[{i}]", msg))

@@ -48,6 +48,15 @@ class Rule:
     checkpoint: str | None = None  # outline checkpoint key (ref.checkpoint)
     applies_to: tuple[str, ...] = ()  # levels; empty means every level
     level_weights: dict[str, float] = field(default_factory=dict)
+    # match.headings: a sentence whose section heading matches one satisfies `context`.
+    headings: tuple[str, ...] = ()
+    # Examples given with a setting: ("pass" | "fail", index) -> (the sub-heading the sentence
+    # stands under, the report year).
+    example_settings: dict[tuple[str, int], tuple[str | None, int | None]] = field(default_factory=dict)
+
+    def example_setting(self, key: str, index: int) -> tuple[str | None, int | None]:
+        """(heading, year) of the index-th `key` example; (None, None) for a plain sentence."""
+        return self.example_settings.get((key, index), (None, None))
 
     def applies(self, level: str | None) -> bool:
         """Whether the rule applies to a body of `level` (unknown level: yes)."""
@@ -181,8 +190,10 @@ def _build(path: Path, rec: dict[str, Any], outline: Outline, unsafe_ok: bool = 
         raise _fail(file, rid, "when", f"a {kind} rule needs a when condition")
     if kind in ("structure", "timeliness", "quality") and match:
         raise _fail(file, rid, "match", f"a {kind} rule takes no terms; use when")
-    for part in ("terms", "context", "exclude"):
+    for part in ("terms", "context", "exclude", "headings"):
         _check_patterns(file, rid, f"match.{part}", list(match.get(part) or ()), unsafe_ok)
+    if match.get("headings") and not match.get("context"):
+        raise _fail(file, rid, "match.headings", "headings stand in for context: give match.context too")
     _check_where(file, rid, "where", "hit", rec.get("where") or {})
     when = rec.get("when")
     if when:
@@ -191,6 +202,15 @@ def _build(path: Path, rec: dict[str, Any], outline: Outline, unsafe_ok: bool = 
             fact = leg.get("absent", leg)
             _check_where(file, rid, f"when.{mode}[{i}].where", fact["fact"], fact.get("where") or {})
     examples = rec.get("examples") or {}
+    settings: dict[tuple[str, int], tuple[str | None, int | None]] = {}
+    plain: dict[str, list[str]] = {"pass": [], "fail": []}
+    for key in plain:
+        for ex in examples.get(key) or ():
+            if isinstance(ex, dict):
+                settings[(key, len(plain[key]))] = (ex.get("heading"), ex.get("year"))
+                plain[key].append(ex["text"])
+            else:
+                plain[key].append(ex)
     return Rule(
         id=rid,
         name=rec["name"],
@@ -206,13 +226,15 @@ def _build(path: Path, rec: dict[str, Any], outline: Outline, unsafe_ok: bool = 
         exclude=tuple(match.get("exclude") or ()),
         where=dict(rec.get("where") or {}),
         when=when,
-        examples_pass=tuple(examples.get("pass") or ()),
-        examples_fail=tuple(examples.get("fail") or ()),
+        examples_pass=tuple(plain["pass"]),
+        examples_fail=tuple(plain["fail"]),
         file=file,
         disabled=bool(rec.get("disabled", False)),
         checkpoint=ref.get("checkpoint"),
         applies_to=tuple(rec.get("applies_to") or ()),
         level_weights={k: float(v) for k, v in (rec.get("weights") or {}).items()},
+        headings=tuple(match.get("headings") or ()),
+        example_settings=settings,
     )
 
 
