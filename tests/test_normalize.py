@@ -337,7 +337,11 @@ def _files() -> list[Path]:
 @pytest.mark.parametrize("path", _files(), ids=lambda p: p.name)
 def test_every_quote_is_the_slice_of_the_source_text(checker: Checker, path: Path) -> None:
     doc = read_document(path)
-    r = checker.check_document(doc)
+    try:
+        r = checker.check_document(doc)
+    except InputError as exc:  # look-alikes exist to be refused
+        assert exc.key == "input.not_a_report", exc.key
+        return
     _assert_quotes_original(r)
     out = report_dict(r, RenderContext(results=[r], errors=[], ruleset=checker.ruleset, lang="zh"))
     for item in out["items"]:
