@@ -40,7 +40,7 @@ from checker.facts import TermIndex, _Matcher, build_matchers
 from checker.model import Severity
 from checker.outline import Chapter, Checkpoint, Item, Outline, PartRequirement
 from checker.resources import outline_dir, rules_dir
-from checker.ruleset.load import Rule, RuleSet, load_rules, rule_files
+from checker.ruleset.load import Rule, RuleSet, load_rules, rule_bytes, rule_files
 
 FORMAT = 2  # bump when what is stored changes shape (1 was a pickle)
 KEEP = 8  # cache entries kept (one per rule version and pack combination in use)
@@ -112,7 +112,7 @@ def _digest(packs: list[Path]) -> str | None:
             # The folder's path too: rules remember the file they came from, for messages.
             h.update(str(folder.resolve()).encode() + b"\0")
             for path in files:
-                h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+                h.update(str(path.relative_to(folder)).encode() + b"\0" + rule_bytes(path) + b"\0")
         for name in _CODE:
             h.update(name.encode() + b"\0" + (_PACKAGE / name).read_bytes() + b"\0")
     except (OSError, RuleError):
