@@ -1,0 +1,97 @@
+"""The service's worker pool: jobs in killable processes with a memory ceiling."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+from typing import Any
+
+import pytest
+
+from checker.servicepool import OutOfMemory, WorkerPool
+
+
+def setup_echo(tag: str) -> Any:
+    """Worker setup used by these tests (imported by the spawned workers)."""
+
+    def handle(job: Any, fd: int | None) -> Any:
+        if job == "hog":
+            return len(bytearray(1024 * 1024 * 1024))  # 1 GB: over the ceiling
+        if job == "spin":
+            while True:
+                pass
+        if fd is not None:
+            return tag, os.pread(fd, 100, 0), os.getpid()
+        return tag, job, os.getpid()
+
+    return handle
+
+
+def _run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+def test_jobs_bytes_and_file_descriptors() -> None:
+    async def main() -> None:
+        pool = WorkerPool(1, setup_echo, ("t",), 512)
+        await pool.start()
+        try:
+            assert (await pool.run("hello", None, 30))[:2] == ("t", "hello")
+            with tempfile.TemporaryFile() as fh:
+                fh.write(b"spooled upload")
+                fh.flush()
+                assert (await pool.run("file", fh.fileno(), 30))[1] == b"spooled upload"
+        finally:
+            await pool.close()
+
+    _run(main())
+
+
+def test_a_job_over_the_memory_ceiling_is_refused_and_its_worker_replaced() -> None:
+    async def main() -> None:
+        pool = WorkerPool(1, setup_echo, ("t",), 400)
+        await pool.start()
+        try:
+            [before] = pool.pids()
+            with pytest.raises(OutOfMemory):
+                await pool.run("hog", None, 30)
+            reply = await pool.run("after", None, 60)  # waits for the replacement
+            assert reply[1] == "after" and reply[2] != before
+        finally:
+            await pool.close()
+
+    _run(main())
+
+
+def test_a_job_past_its_time_is_killed() -> None:
+    async def main() -> None:
+        pool = WorkerPool(1, setup_echo, ("t",), 512)
+        await pool.start()
+        try:
+            [before] = pool.pids()
+            with pytest.raises(TimeoutError):
+                await pool.run("spin", None, 0.5)
+            assert not _alive(before)  # killed and reaped at once, not left running or as a zombie
+            assert (await pool.run("again", None, 60))[1] == "again"
+        finally:
+            await pool.close()
+
+    _run(main())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_cap_memory_turns_a_huge_allocation_into_memoryerror() -> None:
+    code = ("from checker.limits import cap_memory\ncap_memory(300)\n"
+            "try:\n    bytearray(2 * 1024 ** 3)\nexcept MemoryError:\n    print('refused')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "refused", out.stderr
