@@ -250,11 +250,13 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
               help="Address space of each check process; a check needing more gets 422.")
 @click.option("--max-connections", type=click.IntRange(1, 100000), default=128, show_default=True,
               help="Open connections at once; uvicorn answers 503 past it.")
+@click.option("--head-timeout", type=click.FloatRange(1, 600), default=10.0, show_default=True,
+              help="Seconds to receive a request's line and headers; slower connections are closed.")
 @RULES_OPTION
 @LANG_OPTION
 def serve(host: str, port: int, max_upload_mb: int, timeout: float, workers: int | None, max_checks: int | None,
           max_requests: int, max_inflight_mb: int | None, body_timeout: float, max_memory_mb: int,
-          max_connections: int, rule_dirs: tuple[Path, ...], lang: str | None) -> None:
+          max_connections: int, head_timeout: float, rule_dirs: tuple[Path, ...], lang: str | None) -> None:
     """Run the HTTP check service (POST /api/check, GET / upload page, GET /healthz).
 
     \b
@@ -270,7 +272,8 @@ def serve(host: str, port: int, max_upload_mb: int, timeout: float, workers: int
                            packs=tuple(str(p) for p in rule_dirs), lang=lang, workers=workers or 0,
                            max_checks=max_checks or 0, max_requests=max_requests,
                            max_inflight=(max_inflight_mb or 0) * 1024 * 1024, body_timeout=body_timeout,
-                           max_memory_mb=max_memory_mb, max_connections=max_connections)
+                           max_memory_mb=max_memory_mb, max_connections=max_connections,
+                           head_timeout=head_timeout)
     try:
         from checker.compiled import compiled
 

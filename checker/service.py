@@ -16,7 +16,8 @@ Limits (docs/security.md, "The check service"), each with its answer:
   passes the limit; a body not received within `--body-timeout` seconds: 408;
 - more requests at once than `--max-requests`, more check requests (running or waiting) than
   `--max-checks`, or more upload bytes in flight than `--max-inflight-mb`: 503 with Retry-After;
-  uvicorn closes connections past `--max-connections` and idle keep-alive ones after 5 s;
+  uvicorn refuses connections past `--max-connections`, closes idle keep-alive ones after 5 s,
+  and (HeadTimeoutProtocol) those whose request head has not arrived within `--head-timeout`;
 - a check past `--timeout`: 504, and its worker process is killed (servicepool.py), so the CPU
   and memory it held are free at once; a check needing more than `--max-memory-mb`: 422;
 - a form field or parameter longer than its limit (FIELD_LIMITS): 400; fields are decoded as
@@ -88,6 +89,7 @@ class ServiceConfig:
     body_timeout: float = DEFAULT_BODY_TIMEOUT
     max_memory_mb: int = DEFAULT_MEMORY_MB
     max_connections: int = 128  # uvicorn's limit_concurrency
+    head_timeout: float = 10.0  # seconds to receive a request line and headers
 
     def __post_init__(self) -> None:
         workers = self.workers or max(1, min(8, os.cpu_count() or 1))
@@ -604,15 +606,64 @@ def _message_page(message: str, lang: str) -> str:
             f"<body><p class=\"bad\">{escape(message)}</p><p><a href=\"/\">{escape(back)}</a></p></body></html>")
 
 
+def _protocol(head_timeout: float) -> type:
+    """The h11 protocol of uvicorn, plus a time limit on receiving each request's head.
+
+    uvicorn closes idle keep-alive connections (timeout_keep_alive) but waits forever for the
+    rest of a request line and headers once one byte came, or for the first byte of a new
+    connection: enough slow clients would hold every connection. Here a connection whose
+    request head is not complete `head_timeout` seconds after the connection was made (or
+    after the first byte of a next request) is closed.
+    """
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeadTimeoutProtocol(H11Protocol):
+        _head_timer: asyncio.TimerHandle | None = None
+
+        def _between_requests(self) -> bool:
+            return self.cycle is None or self.cycle.response_complete
+
+        def _arm(self) -> None:
+            self._head_timer = self.loop.call_later(head_timeout, self._head_expired)
+
+        def _disarm(self) -> None:
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+                self._head_timer = None
+
+        def _head_expired(self) -> None:
+            self._head_timer = None
+            if self._between_requests() and not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            if self._head_timer is None and self._between_requests():
+                self._arm()  # the first byte of a next request on a kept-alive connection
+            super().data_received(data)
+            if not self._between_requests():
+                self._disarm()  # the head is complete: the body has its own limit (Guard)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return HeadTimeoutProtocol
+
+
 def serve(host: str, port: int, config: ServiceConfig) -> None:
     """Run the service with uvicorn until interrupted.
 
     uvicorn bounds what reaches the application: at most `max_connections` connections and
-    requests at once (limit_concurrency), idle keep-alive connections closed after 5 s, and
-    request heads of at most 16 KB.
+    requests at once (limit_concurrency; past it uvicorn itself answers a plain-text 503),
+    idle keep-alive connections closed after 5 s, request heads of at most 16 KB that must
+    arrive within `head_timeout` seconds.
     """
     import uvicorn
 
     uvicorn.run(create_app(config), host=host, port=port, log_level="warning", timeout_keep_alive=5,
                 limit_concurrency=config.max_connections, h11_max_incomplete_event_size=16 * 1024,
-                timeout_graceful_shutdown=5)
+                timeout_graceful_shutdown=5, http=_protocol(config.head_timeout))  # type: ignore[arg-type]

@@ -253,7 +253,7 @@ def tight(tmp_path_factory: pytest.TempPathFactory):
     work = tmp_path_factory.mktemp("cwd")
     proc = subprocess.Popen([sys.executable, "-m", "checker", "serve", "--port", str(port), "--max-upload-mb", "1",
                              "--timeout", "3", "--workers", "1", "--max-checks", "2", "--body-timeout", "2",
-                             "--max-inflight-mb", "2", "--rules", str(pack)],
+                             "--max-inflight-mb", "2", "--head-timeout", "2", "--rules", str(pack)],
                             cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -328,6 +328,17 @@ def test_a_slow_sender_gets_408(tight) -> None:
         status, raw = _answer(s)
     assert status == 408 and b"service.body_timeout" in raw
     assert time.monotonic() - start < 10
+
+
+@pytest.mark.parametrize("head", [b"", b"POST /api/check HTTP/1.1\r\nHost: x\r\n"])
+def test_a_connection_without_a_complete_head_is_closed(tight, head: bytes) -> None:
+    base, _ = tight
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=15) as s:
+        s.sendall(head)
+        start = time.monotonic()
+        assert s.recv(65536) == b""  # closed by the server, nothing answered
+    assert time.monotonic() - start < 12
 
 
 def test_caps_on_checks_and_on_bytes_in_flight(tight) -> None:
