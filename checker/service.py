@@ -47,7 +47,7 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -529,7 +529,11 @@ def create_app(config: ServiceConfig | None = None) -> ASGIApp:
             except BodyError as exc:
                 return _error(exc.status, exc.key, lang, headers={**busy, "connection": "close"}
                               if exc.status == 503 else {"connection": "close"})
+            except ClientDisconnect:
+                return Response(status_code=400)  # nobody is left to read it
             except CheckerError as exc:
+                if mode == "html":  # the upload page's form: a page the user can go back from
+                    return HTMLResponse(_message_page(t(exc.key, lang, **exc.args_map), lang), status_code=400)
                 return _error(400, exc.key, lang, **exc.args_map)
             lang = params.get("lang") if params.get("lang") in ("zh", "en") else lang
             data, fd = upload.job_data()

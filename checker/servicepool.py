@@ -31,7 +31,7 @@ Handler = Callable[[Any, int | None], Any]  # (job, file descriptor or None) -> 
 
 
 class WorkerFailed(Exception):
-    """A worker died (crashed or was killed by the system) before answering."""
+    """A worker died (crashed or was killed by the system) before answering, or its job raised."""
 
 
 class OutOfMemory(Exception):
@@ -62,6 +62,8 @@ def _main(conn: Connection, setup: Callable[..., Handler], args: tuple[Any, ...]
             reply = handle(job[1], fd)
         except MemoryError:
             reply = _MEMORY
+        except Exception as exc:  # a bug: the server answers 500, the worker goes on
+            reply = (_FAILED[0], f"{type(exc).__name__}: {exc}")
         finally:
             if fd is not None:
                 os.close(fd)
@@ -74,6 +76,7 @@ def _main(conn: Connection, setup: Callable[..., Handler], args: tuple[Any, ...]
 
 
 _MEMORY = ("__fzzf_out_of_memory__",)
+_FAILED = ("__fzzf_failed__",)
 
 
 class _Worker:
@@ -190,6 +193,8 @@ class WorkerPool:
             await self._retire(worker)
             raise OutOfMemory
         self._idle.put_nowait(worker)
+        if isinstance(reply, tuple) and len(reply) == 2 and reply[0] == _FAILED[0]:
+            raise WorkerFailed(reply[1])
         return reply
 
     async def _retire(self, worker: _Worker) -> None:

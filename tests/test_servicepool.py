@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from checker.servicepool import OutOfMemory, WorkerPool
+from checker.servicepool import OutOfMemory, WorkerFailed, WorkerPool
 
 
 def setup_echo(tag: str) -> Any:
@@ -23,6 +23,8 @@ def setup_echo(tag: str) -> Any:
         if job == "spin":
             while True:
                 pass
+        if job == "bug":
+            raise ValueError("a bug")
         if fd is not None:
             return tag, os.pread(fd, 100, 0), os.getpid()
         return tag, job, os.getpid()
@@ -76,6 +78,21 @@ def test_a_job_past_its_time_is_killed() -> None:
                 await pool.run("spin", None, 0.5)
             assert not _alive(before)  # killed and reaped at once, not left running or as a zombie
             assert (await pool.run("again", None, 60))[1] == "again"
+        finally:
+            await pool.close()
+
+    _run(main())
+
+
+def test_a_failing_job_is_reported_and_the_worker_kept() -> None:
+    async def main() -> None:
+        pool = WorkerPool(1, setup_echo, ("t",), 512)
+        await pool.start()
+        try:
+            [before] = pool.pids()
+            with pytest.raises(WorkerFailed, match="a bug"):
+                await pool.run("bug", None, 30)
+            assert (await pool.run("next", None, 30))[1:] == ("next", before)
         finally:
             await pool.close()
 
