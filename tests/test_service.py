@@ -423,8 +423,6 @@ def test_a_field_in_neither_utf8_nor_gb18030_is_refused(server) -> None:
         ("POST", "/api/check", {"headers": {"content-type": "multipart/form-data; boundary=zz"},
                                 "content": b"garbage without any boundary"}, 400),
         ("POST", "/api/check", {"files": [("file", ("a.txt", b"x")), ("file", ("b.txt", b"y"))]}, 400),
-        ("POST", "/check", {"headers": {"content-type": "multipart/form-data; boundary=zz"},
-                            "content": b"--zz\r\nbroken"}, 400),
         ("POST", "/api/check?filename=a.txt", {"content": b"x" * (2 * 1024 * 1024)}, 413),
     ],
 )
@@ -434,3 +432,12 @@ def test_errors_are_json(server, method: str, path: str, kwargs: dict, status: i
     assert r.status_code == status
     assert r.headers["content-type"].startswith("application/json")
     assert r.json()["error"] and r.json()["message"]
+
+
+def test_the_upload_pages_form_errors_are_pages(server) -> None:
+    """The browser's endpoint answers a broken form with a page to go back from, never text/plain."""
+    base, _ = server
+    r = httpx.post(f"{base}/check", content=b"--zz\r\nbroken", timeout=30,
+                   headers={"content-type": "multipart/form-data; boundary=zz"})
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+    assert 'class="bad"' in r.text and 'href="/"' in r.text
