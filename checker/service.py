@@ -24,11 +24,11 @@ Limits (docs/security.md, "The check service"), each with its answer:
   UTF-8, else GB18030, else refused (400), never guessed as Latin-1.
 
 Every error is a JSON body `{"error": key, "message": text}` (404 and 405 too), except that
-the upload page's own endpoint (`POST /check`) shows a check's errors as an HTML page. Uploads
-are streamed into a spooled temporary file (in memory up to SPOOL_MEMORY, then an unlinked file
-in a private folder created at start-up and removed at shutdown), never held whole in the
-server's memory, and never written under a client-given name: the client's file name only
-selects the reader by its suffix and is shown, cleaned, as the report's source.
+the upload page's own endpoint (`POST /check`) shows its form's and its check's errors as an
+HTML page. Uploads are streamed into a spooled temporary file (in memory up to SPOOL_MEMORY,
+then an unlinked file in a private folder created at start-up and removed at shutdown), never
+held whole in the server's memory, and never written under a client-given name: the client's
+file name only selects the reader by its suffix and is shown, cleaned, as the report's source.
 """
 
 from __future__ import annotations
