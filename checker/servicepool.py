@@ -15,6 +15,7 @@ file (SCM_RIGHTS), never copied into the server's memory.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing as mp
 import os
 import signal
@@ -185,6 +186,8 @@ class WorkerPool:
             reply = await asyncio.wait_for(asyncio.shield(exchange), max(0.01, deadline - loop.time()))
         except TimeoutError:
             await self._retire(worker)  # the exchange thread then sees the pipe close and ends
+            with contextlib.suppress(WorkerFailed):
+                await exchange
             raise
         except WorkerFailed:
             await self._retire(worker)
