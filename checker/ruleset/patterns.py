@@ -27,46 +27,30 @@ BIG = 64  # a repeat bound above this counts as unbounded for backtracking purpo
 SENTENCE_END = set("。！？；;!?\n")
 
 
-def _walk(parsed: sre_parse.SubPattern, inside_repeat: bool = False) -> tuple[bool, bool, bool]:
-    """(nested unbounded repeat, anchored, unbounded gap) for a parsed pattern."""
-    nested = anchored = gap = False
+def _walk(parsed: sre_parse.SubPattern) -> tuple[bool, bool]:
+    """(anchored, unbounded gap) for a parsed pattern."""
+    anchored = gap = False
     for op, av in parsed.data:
         if op in REPEATS and op is not None:
             _lo, hi, sub = av
-            unbounded = hi == MAXREPEAT or hi > BIG
-            if unbounded and inside_repeat:
-                nested = True
-            if unbounded and _is_broad(sub):
+            if (hi == MAXREPEAT or hi > BIG) and _is_broad(sub):
                 gap = True
-            n, a, g = _walk(sub, inside_repeat or (unbounded or hi > 1))
-            nested, anchored, gap = nested or n, anchored or a, gap or g
-            if unbounded and _has_repeat(sub):
-                nested = True
+            a, g = _walk(sub)
+            anchored, gap = anchored or a, gap or g
         elif op is sre_constants.SUBPATTERN:
-            n, a, g = _walk(av[-1], inside_repeat)
-            nested, anchored, gap = nested or n, anchored or a, gap or g
+            a, g = _walk(av[-1])
+            anchored, gap = anchored or a, gap or g
         elif op is sre_constants.BRANCH:
             for branch in av[1]:
-                n, a, g = _walk(branch, inside_repeat)
-                nested, anchored, gap = nested or n, anchored or a, gap or g
+                a, g = _walk(branch)
+                anchored, gap = anchored or a, gap or g
         elif op is sre_constants.AT and av in (sre_constants.AT_BEGINNING, sre_constants.AT_END,
                                                sre_constants.AT_BEGINNING_STRING, sre_constants.AT_END_STRING):
             anchored = True
         elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-            n, a, g = _walk(av[1], inside_repeat)
-            nested, anchored, gap = nested or n, anchored or a, gap or g
-    return nested, anchored, gap
-
-
-def _has_repeat(sub: sre_parse.SubPattern) -> bool:
-    for op, av in sub.data:
-        if op in REPEATS and op is not None and av[1] > 1:
-            return True
-        if op is sre_constants.SUBPATTERN and _has_repeat(av[-1]):
-            return True
-        if op is sre_constants.BRANCH and any(_has_repeat(b) for b in av[1]):
-            return True
-    return False
+            a, g = _walk(av[1])
+            anchored, gap = anchored or a, gap or g
+    return anchored, gap
 
 
 def _is_broad(sub: sre_parse.SubPattern) -> bool:
@@ -100,16 +84,13 @@ def check_pattern(pattern: str) -> list[tuple[str, str]]:
         return [("error", f"invalid regular expression: {exc}")]
     if compiled.search("") is not None:
         out.append(("error", "matches the empty string, so it would hit every sentence"))
-    nested, anchored, gap = _walk(parsed)
-    if nested:
-        out.append(("error", "nested unbounded quantifier: catastrophic backtracking (use one bounded repeat)"))
-    else:
-        try:
-            problem = ambiguity(parsed)
-        except _TooComplex:
-            problem = "too complex to check for catastrophic backtracking: split it into simpler terms"
-        if problem:
-            out.append(("error", problem))
+    anchored, gap = _walk(parsed)
+    try:
+        problem = ambiguity(parsed)
+    except _TooComplex:
+        problem = "too complex to check for catastrophic backtracking: split it into simpler terms"
+    if problem:
+        out.append(("error", problem))
     if anchored:
         out.append(("error", "anchored with ^ or $: can never match inside a sentence"))
     literal = {chr(av) for op, av in _literals(parsed)}
@@ -240,10 +221,8 @@ class _Glushkov:
         if op is sre_constants.GROUPREF_EXISTS:
             _group, yes, no = av
             return self.node(sre_constants.BRANCH, (None, [yes, no or sre_parse.SubPattern(yes.state)]))
-        if op is sre_constants.GROUPREF:  # text of any length: a loop of any character
+        if op is sre_constants.GROUPREF:  # the text the group matched: one way to match it
             p = self.position(lambda ch: True)
-            self.bounds.append(None)
-            self.link({p: 1}, {p: 1}, len(self.bounds) - 1)
             return {p: 1}, {p: 1}, 1
         return {}, {}, 1  # anchors and lookarounds read nothing (lookarounds are vetted alone)
 
@@ -303,9 +282,9 @@ def _alphabet(parsed: sre_parse.SubPattern) -> list[str]:
 
 
 def _loops(sub: sre_parse.SubPattern) -> bool:
-    """Whether the pattern repeats anything more than once (or refers back to a group)."""
+    """Whether the pattern repeats anything more than once."""
     for op, av in sub.data:
-        if op is sre_constants.GROUPREF or (op in REPEATS and op is not None and av[1] > 1):
+        if op in REPEATS and op is not None and av[1] > 1:
             return True
         if (op in REPEATS and op is not None and _loops(av[2])) \
                 or (op is sre_constants.SUBPATTERN and _loops(av[-1])) \
