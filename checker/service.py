@@ -148,18 +148,18 @@ class Guard:
                 try:
                     declared = int(value)
                 except ValueError:
-                    await _error(400, "service.bad_length")(scope, receive, send)
+                    await _error(400, "service.bad_length", config.lang)(scope, receive, send)
                     return
         if declared is not None and declared > config.max_upload:
-            await _error(413, "service.too_large", headers={"connection": "close"})(scope, receive, send)
+            await _error(413, "service.too_large", config.lang, headers={"connection": "close"})(scope, receive, send)
             return
         busy = {"retry-after": RETRY_AFTER, "connection": "close"}
         if self.active >= config.max_requests:
-            await _error(503, "service.busy", headers=busy)(scope, receive, send)
+            await _error(503, "service.busy", config.lang, headers=busy)(scope, receive, send)
             return
         reserved = declared or 0
         if reserved and self.inflight + reserved > config.inflight_limit:
-            await _error(503, "service.busy", headers=busy)(scope, receive, send)
+            await _error(503, "service.busy", config.lang, headers=busy)(scope, receive, send)
             return
         self.active += 1
         self.inflight += reserved

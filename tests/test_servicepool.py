@@ -112,3 +112,33 @@ def test_cap_memory_turns_a_huge_allocation_into_memoryerror() -> None:
             "try:\n    bytearray(2 * 1024 ** 3)\nexcept MemoryError:\n    print('refused')\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "refused", out.stderr
+
+
+def test_the_guard_caps_requests_but_not_health_checks() -> None:
+    httpx = pytest.importorskip("httpx")
+    from checker.service import Guard, ServiceConfig
+
+    release = asyncio.Event()
+    entered = asyncio.Event()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        entered.set()
+        if scope["path"] != "/healthz":
+            await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def main() -> None:
+        guard = Guard(app, ServiceConfig(max_requests=1, workers=1))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=guard), base_url="http://t") as client:
+            first = asyncio.ensure_future(client.get("/slow"))
+            await entered.wait()
+            second = await client.get("/other")
+            assert second.status_code == 503 and second.headers["retry-after"]
+            assert second.json()["error"] == "service.busy"
+            assert (await client.get("/healthz")).status_code == 200
+            release.set()
+            assert (await first).status_code == 200
+            assert (await client.get("/after")).status_code == 200  # the slot is free again
+
+    _run(main())
