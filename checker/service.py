@@ -492,11 +492,10 @@ def create_app(config: ServiceConfig | None = None) -> ASGIApp:
 
     The check workers start with the application (lifespan) and stop with it.
     """
+    from checker.compiled import compiled
     from checker.servicepool import Busy, OutOfMemory, WorkerFailed, WorkerPool
 
     config = config or ServiceConfig()
-    from checker.compiled import compiled
-
     rules = compiled([Path(p) for p in config.packs])  # fails early on bad rules
     rules_version = rules.ruleset.version
     private_tmp = tempfile.mkdtemp(prefix="fzzf-serve-")
