@@ -7,7 +7,8 @@ every check runs in one of a few worker processes; past its time limit the worke
 
 Workers are started with `spawn`: they inherit no threads, locks or sockets of the server.
 Each caps its own address space (RLIMIT_AS, `limits.cap_memory`), ignores Ctrl-C (the server
-stops them) and exits when its pipe closes, so none outlives the server. A job's upload goes
+stops them), exits when its pipe closes and, on Linux, is killed with the server
+(PR_SET_PDEATHSIG) even mid-check, so none outlives the server. A job's upload goes
 to the worker as bytes when small, else as the file descriptor of the server's spooled temp
 file (SCM_RIGHTS), never copied into the server's memory.
 """
@@ -43,9 +44,24 @@ class Busy(Exception):
     """No worker became free before the job's time was up."""
 
 
-def _main(conn: Connection, setup: Callable[..., Handler], args: tuple[Any, ...], memory_mb: int) -> None:
+def _die_with(parent: int) -> None:
+    """Be killed when the server dies, even by SIGKILL mid-check (Linux: PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: an idle worker still ends when its pipe closes
+        return
+    if os.getppid() != parent:  # the server died before the line above took effect
+        os._exit(0)
+
+
+def _main(conn: Connection, setup: Callable[..., Handler], args: tuple[Any, ...], memory_mb: int,
+          parent: int) -> None:
     """A worker's life: set up once, then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    _die_with(parent)
     try:
         cap_memory(memory_mb)
         handle = setup(*args)
@@ -85,12 +101,16 @@ class _Worker:
 
     def __init__(self, ctx: Any, setup: Callable[..., Handler], args: tuple[Any, ...], memory_mb: int) -> None:
         parent, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_main, args=(child, setup, args, memory_mb), daemon=True,
+        self.proc = ctx.Process(target=_main, args=(child, setup, args, memory_mb, os.getpid()), daemon=True,
                                 name="fzzf-check-worker")
         self.proc.start()
         child.close()
         self.conn: Connection = parent
         self._lock = threading.Lock()
+        self.pid = 0
+
+    def wait_ready(self) -> None:
+        """Block until the worker has set up (it may take a second); raises WorkerFailed."""
         try:
             hello = self.conn.recv()
         except (EOFError, OSError) as exc:
@@ -99,7 +119,7 @@ class _Worker:
         if hello[0] != "ready":
             self.kill()
             raise WorkerFailed(hello[1])
-        self.pid: int = hello[1]
+        self.pid = hello[1]
 
     def exchange(self, job: Any, fd: int | None) -> Any:
         """Send a job (and its file descriptor) and wait for the reply; runs in a thread."""
@@ -146,17 +166,18 @@ class WorkerPool:
         self._spawning: set[asyncio.Task[None]] = set()
         self._closed = False
 
-    def _new(self) -> _Worker:
+    async def _new(self) -> _Worker:
+        # Started from the event loop's thread, which lives as long as the server: the kernel's
+        # "parent died" signal (PR_SET_PDEATHSIG) follows the thread that started the process.
         worker = _Worker(self._ctx, self._setup, self._args, self._memory_mb)
+        await asyncio.get_running_loop().run_in_executor(self._threads, worker.wait_ready)
         self._workers.add(worker)
         return worker
 
     async def start(self) -> None:
         """Start every worker; raises WorkerFailed when one cannot set up (e.g. invalid rules)."""
-        loop = asyncio.get_running_loop()
         self._idle = asyncio.Queue()
-        workers = await asyncio.gather(*(loop.run_in_executor(self._threads, self._new) for _ in range(self.size)),
-                                       return_exceptions=True)
+        workers = await asyncio.gather(*(self._new() for _ in range(self.size)), return_exceptions=True)
         failed = [w for w in workers if isinstance(w, BaseException)]
         if failed:
             await self.close()
@@ -210,11 +231,10 @@ class WorkerPool:
             task.add_done_callback(self._spawning.discard)
 
     async def _replace(self) -> None:
-        loop = asyncio.get_running_loop()
         delay = 0.5
         while not self._closed:
             try:
-                worker = await loop.run_in_executor(self._threads, self._new)
+                worker = await self._new()
             except WorkerFailed:  # e.g. the machine is out of memory right now: try again later
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30)

@@ -441,3 +441,43 @@ def test_the_upload_pages_form_errors_are_pages(server) -> None:
                    headers={"content-type": "multipart/form-data; boundary=zz"})
     assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
     assert 'class="bad"' in r.text and 'href="/"' in r.text
+
+
+def test_workers_die_with_a_killed_server(tmp_path: Path) -> None:
+    """kill -9 of the server, even mid-check, leaves no worker behind."""
+    if not os.path.isdir("/proc"):
+        pytest.skip("needs /proc to watch the worker processes")
+    import signal
+
+    pack = tmp_path / "slowpack"
+    pack.mkdir()
+    (pack / "slow.yaml").write_text(SLOW_PACK, encoding="utf-8")
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "checker", "serve", "--port", str(port), "--workers", "2",
+                             "--timeout", "60", "--rules", str(pack)],
+                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).json()["workers"] == 2:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        runaway = ("某县2024年法治政府建设年度报告\n" + ("公开" + "、" * 150 + "。\n") * 1000).encode()
+        busy = cf.ThreadPoolExecutor(1).submit(httpx.post, f"{base}/api/check", params={"filename": "r.txt"},
+                                               content=runaway, timeout=60)
+        time.sleep(1.5)  # one worker is now deep in the runaway check
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=20)
+    with pytest.raises(httpx.TransportError):
+        busy.result()
+    for _ in range(30):  # at once: the busy worker's check alone would run for a minute
+        if not any(_alive(p) for p in workers):
+            break
+        time.sleep(0.1)
+    assert not [p for p in workers if _alive(p)]
