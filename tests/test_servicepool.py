@@ -142,3 +142,21 @@ def test_the_guard_caps_requests_but_not_health_checks() -> None:
             assert (await client.get("/after")).status_code == 200  # the slot is free again
 
     _run(main())
+
+
+def test_an_upload_is_spooled_to_an_unlinked_file_not_kept_in_memory(tmp_path: Any) -> None:
+    from checker.service import SPOOL_MEMORY, Upload
+
+    small = Upload(str(tmp_path))
+    small.write(b"x" * 100)
+    assert small.job_data() == (b"x" * 100, None)  # small: handed over as bytes
+    small.close()
+    big = Upload(str(tmp_path))
+    for _ in range(8):
+        big.write(b"y" * SPOOL_MEMORY)
+    data, fd = big.job_data()
+    assert data is None and fd is not None
+    st = os.fstat(fd)
+    assert st.st_size == 8 * SPOOL_MEMORY and st.st_nlink == 0  # on disk, under no name
+    assert list(tmp_path.iterdir()) == []
+    big.close()
