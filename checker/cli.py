@@ -294,18 +294,45 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
 @click.option("--max-upload-mb", type=click.IntRange(1, 1024), default=20, show_default=True,
               help="Largest accepted request body; larger ones get 413.")
 @click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
-              help="Seconds one check may take before the request gets 504.")
+              help="Seconds one check may take; past it the request gets 504 and the check's process is killed.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Check processes (default: the number of CPUs, at most 8).")
+@click.option("--max-checks", type=click.IntRange(1, 10000), default=None,
+              help="Check requests running or waiting at once; more get 503 (default: 4 per worker).")
+@click.option("--max-requests", type=click.IntRange(1, 10000), default=64, show_default=True,
+              help="Requests handled at once; more get 503.")
+@click.option("--max-inflight-mb", type=click.IntRange(1, 65536), default=None,
+              help="Upload megabytes being received or checked at once; more get 503 (default: 4 x --max-upload-mb).")
+@click.option("--body-timeout", type=click.FloatRange(1, 3600), default=30.0, show_default=True,
+              help="Seconds to receive a request's body; slower senders get 408.")
+@click.option("--max-memory-mb", type=click.IntRange(256, 1 << 20), default=2048, show_default=True,
+              help="Address space of each check process; a check needing more gets 422.")
+@click.option("--max-connections", type=click.IntRange(1, 100000), default=128, show_default=True,
+              help="Open connections at once; uvicorn answers 503 past it.")
+@click.option("--head-timeout", type=click.FloatRange(1, 600), default=10.0, show_default=True,
+              help="Seconds to receive a request's line and headers; slower connections are closed.")
 @RULES_OPTION
 @LANG_OPTION
-def serve(host: str, port: int, max_upload_mb: int, timeout: float, rule_dirs: tuple[Path, ...],
-          lang: str | None) -> None:
-    """Run the HTTP check service (POST /api/check, GET / upload page, GET /healthz)."""
+def serve(host: str, port: int, max_upload_mb: int, timeout: float, workers: int | None, max_checks: int | None,
+          max_requests: int, max_inflight_mb: int | None, body_timeout: float, max_memory_mb: int,
+          max_connections: int, head_timeout: float, rule_dirs: tuple[Path, ...], lang: str | None) -> None:
+    """Run the HTTP check service (POST /api/check, GET / upload page, GET /healthz).
+
+    \b
+    Status codes: 200 checked (see "passed"), 400 bad parameter or form, 404/405,
+    408 body too slow, 413 too large, 422 unreadable file or out of memory,
+    503 busy (Retry-After), 504 check timed out. Errors are JSON {"error", "message"}.
+    """
     from checker.service import ServiceConfig
     from checker.service import serve as run
 
     lang = lang or default_lang()
     config = ServiceConfig(max_upload=max_upload_mb * 1024 * 1024, timeout=timeout,
-                           packs=tuple(str(p) for p in rule_dirs), lang=lang)
+                           packs=tuple(str(p) for p in rule_dirs), lang=lang, workers=workers or 0,
+                           max_checks=max_checks or 0, max_requests=max_requests,
+                           max_inflight=(max_inflight_mb or 0) * 1024 * 1024, body_timeout=body_timeout,
+                           max_memory_mb=max_memory_mb, max_connections=max_connections,
+                           head_timeout=head_timeout)
     try:
         from checker.compiled import compiled
 

@@ -137,7 +137,8 @@ class _Matcher:
 
     Compiling ~1,400 patterns up front would cost more than checking a report; a single check
     touches only the rules whose literals occur, so each pattern is compiled when first needed.
-    Pickles as its pattern sources (the compiled-rules cache stores it so).
+    Pickles as its pattern sources, for the audit's workers where they are spawned, not forked;
+    the compiled-rules cache stores the same state as JSON (checker/compiled.py), never a pickle.
     """
 
     __slots__ = ("_compiled", "prefilter", "rule", "sources")

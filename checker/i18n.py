@@ -322,6 +322,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "直接上传正文时须提供 filename 参数（如 ?filename=draft.docx）",
         "en": "a raw body needs ?filename=… (e.g. ?filename=draft.docx)",
     },
+    # check service: limits and protocol errors (issue 10)
+    "service.too_large": {"zh": "上传内容超过大小限制", "en": "upload too large"},
+    "service.bad_length": {"zh": "Content-Length 请求头无效", "en": "invalid Content-Length header"},
+    "service.busy": {"zh": "服务繁忙，请稍后重试", "en": "the service is busy; try again shortly"},
+    "service.body_timeout": {"zh": "上传超时：请求内容未在时限内收齐", "en": "the upload took too long to arrive"},
+    "service.memory": {"zh": "检查此文件所需内存超过上限", "en": "checking this file needs more memory than allowed"},
+    "service.worker_failed": {"zh": "检查进程意外退出，请重试", "en": "the check process failed; try again"},
+    "service.bad_encoding": {
+        "zh": "表单字段或参数既不是 UTF-8 也不是 GB18030 编码",
+        "en": "a form field or parameter is neither UTF-8 nor GB18030",
+    },
+    "service.param_too_long": {"zh": "参数 {name} 过长（上限 {limit} 字）", "en": "parameter {name} is too long "
+                               "(limit {limit} characters)"},
+    "service.bad_multipart": {
+        "zh": "上传表单格式无效（须为 multipart/form-data，只含一个名为 file 的文件）",
+        "en": "invalid multipart form (one file, in the field 'file')",
+    },
+    "service.not_found": {"zh": "没有这个地址", "en": "not found"},
+    "service.method_not_allowed": {"zh": "此地址不支持该请求方法", "en": "method not allowed"},
+    "service.bad_request": {"zh": "请求无效", "en": "bad request"},
+    "service.internal": {"zh": "服务内部错误", "en": "internal error"},
     "service.again": {"zh": "检查另一份文件", "en": "Check another file"},
     "service.page.title": {"zh": "法治政府建设年度报告发布前检查", "en": "Pre-publication check of the annual report"},
     "service.page.intro": {
@@ -338,8 +359,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "service.page.fail_under": {"zh": "最低分数（可选）", "en": "Minimum score (optional)"},
     "service.page.submit": {"zh": "开始检查", "en": "Check"},
     "service.page.limit": {
-        "zh": "文件大小上限 {mb} MB；文件只在内存中检查，不会保存。",
-        "en": "Up to {mb} MB; files are checked in memory and not kept.",
+        "zh": "文件大小上限 {mb} MB；文件仅用于本次检查，不会保存。",
+        "en": "Up to {mb} MB; files are used for this check only and not kept.",
     },
     # metadata: dates and the audit manifest (branch meta)
     "meta.basis.published": {"zh": "发布日期", "en": "publication date"},

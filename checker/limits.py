@@ -40,3 +40,27 @@ def bounded(seconds: float | None, path: str) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def cap_memory(megabytes: int) -> None:
+    """Limit this process's address space (RLIMIT_AS) to `megabytes`.
+
+    A runaway allocation then ends in MemoryError inside this process instead of exhausting the
+    machine. Meant for worker processes (the service's, the audit's): the limit counts virtual memory,
+    so it must leave room for the interpreter and its libraries (~300–500 MB mapped before any
+    report is read). Never lowers a stricter limit already in place; a no-op where the
+    platform has no RLIMIT_AS.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return
+    if not hasattr(resource, "RLIMIT_AS") or megabytes <= 0:
+        return
+    wanted = megabytes * 1024 * 1024
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft <= wanted:
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import pickle
 import shutil
+import stat
 from pathlib import Path
 
+import orjson
 import pytest
 from conftest import ROOT, SAMPLES
 
 from checker import compiled as compiled_mod
 from checker.api import Checker
-from checker.compiled import Compiled, build, compiled
+from checker.compiled import build, compiled
 from checker.errors import RuleError
 
 PACK = ROOT / "rules" / "packs" / "guangdong"
@@ -28,7 +28,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _entries(folder: Path) -> list[Path]:
-    return sorted(folder.glob("rules-*.pickle")) if folder.exists() else []
+    return sorted(folder.glob("rules-*.json")) if folder.exists() else []
 
 
 def test_second_load_comes_from_the_cache_and_checks_the_same(cache_dir: Path) -> None:
@@ -46,22 +46,85 @@ def test_second_load_comes_from_the_cache_and_checks_the_same(cache_dir: Path) -
     assert [(i.id, i.status) for i in a.items] == [(i.id, i.status) for i in b.items]
 
 
-def test_a_corrupt_entry_is_rebuilt(cache_dir: Path) -> None:
-    compiled()
+def test_the_entry_is_json_data_not_code(cache_dir: Path) -> None:
+    first = compiled()
     [entry] = _entries(cache_dir)
-    entry.write_bytes(b"not a pickle")
-    again = compiled()
-    assert again.ruleset.rules
-    assert pickle.loads(entry.read_bytes()).ruleset.version == again.ruleset.version
+    data = orjson.loads(entry.read_bytes())
+    assert data["version"] == first.ruleset.version
+    assert len(data["rules"]) == len(first.ruleset.rules)
+    assert compiled().index.literals == first.index.literals  # the automaton is rebuilt on load
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: b"not json at all",
+        lambda raw: raw[: len(raw) // 2],
+        lambda raw: b"[]",
+        lambda raw: raw.replace(b'"severity":"required"', b'"severity":"urgent"', 1),
+        lambda raw: raw.replace(b'"weight":', b'"weight":"heavy","x":', 1),
+        lambda raw: raw.replace(b'"terms":[', b'"terms":[1,', 1),
+        lambda raw: orjson.dumps({**orjson.loads(raw), "matchers": [{"rule": "nope"}]}),
+        lambda raw: orjson.dumps({k: v for k, v in orjson.loads(raw).items() if k != "outline"}),
+    ],
+    ids=["garbage", "truncated", "wrong-type", "bad-enum", "bad-number", "bad-pattern-list", "bad-matcher",
+         "missing-field"],
+)
+def test_a_damaged_entry_is_rebuilt(cache_dir: Path, damage) -> None:
+    good = compiled()
+    [entry] = _entries(cache_dir)
+    entry.write_bytes(damage(entry.read_bytes()))
+    again = compiled()  # never a traceback: the files are loaded again
+    assert again.ruleset.version == good.ruleset.version
+    assert [r.id for r in again.ruleset.rules] == [r.id for r in good.ruleset.rules]
+    assert orjson.loads(entry.read_bytes())["version"] == good.ruleset.version  # and the entry rewritten
+
+
+def _forge(entry: Path) -> bytes:
+    data = orjson.loads(entry.read_bytes())
+    data["version"] = "forged"
+    return orjson.dumps(data)
 
 
 def test_an_entry_others_can_write_is_not_trusted(cache_dir: Path) -> None:
-    real = compiled()
+    compiled()
     [entry] = _entries(cache_dir)
-    forged = Compiled(dataclasses.replace(real.ruleset, version="forged"), real.index)
-    entry.write_bytes(pickle.dumps(forged))
+    entry.write_bytes(_forge(entry))
     os.chmod(entry, 0o666)
     assert compiled().ruleset.version != "forged"
+
+
+def test_a_symlink_planted_under_the_entry_name_is_not_followed(cache_dir: Path, tmp_path: Path) -> None:
+    """The issue's attack: a link named like the entry, to a file the victim owns with chosen bytes."""
+    compiled()
+    [entry] = _entries(cache_dir)
+    victim_file = tmp_path / "victim-owned.json"
+    victim_file.write_bytes(_forge(entry))
+    os.chmod(victim_file, 0o600)  # owned by this user, private: only the link makes it an entry
+    entry.unlink()
+    entry.symlink_to(victim_file)
+    assert compiled().ruleset.version != "forged"
+
+
+@pytest.mark.parametrize("bits", [stat.S_IWGRP, stat.S_IWOTH, stat.S_IWOTH | stat.S_ISVTX])
+def test_a_cache_folder_others_can_write_is_not_used(cache_dir: Path, bits: int) -> None:
+    compiled()
+    [entry] = _entries(cache_dir)
+    entry.write_bytes(_forge(entry))
+    os.chmod(cache_dir, 0o700 | bits)
+    try:
+        assert compiled().ruleset.version != "forged"  # not read…
+        assert orjson.loads(entry.read_bytes())["version"] == "forged"  # …and not written either
+    finally:
+        os.chmod(cache_dir, 0o700)
+
+
+def test_an_entry_that_is_not_a_regular_file_is_ignored(cache_dir: Path) -> None:
+    compiled()
+    [entry] = _entries(cache_dir)
+    entry.unlink()
+    os.mkfifo(entry)  # opening a FIFO for reading would block without O_NONBLOCK
+    assert compiled().ruleset.rules
 
 
 def test_a_changed_pack_is_a_new_entry(cache_dir: Path, tmp_path: Path) -> None:
@@ -97,3 +160,15 @@ def test_an_unwritable_cache_folder_only_costs_speed(tmp_path: Path, monkeypatch
     blocker.write_text("x")
     monkeypatch.setenv("FZZF_CACHE_DIR", str(blocker / "cache"))  # a folder under a file
     assert compiled().ruleset.rules
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to give the folder away")
+def test_a_cache_folder_of_another_user_is_not_used(cache_dir: Path) -> None:
+    compiled()
+    [entry] = _entries(cache_dir)
+    entry.write_bytes(_forge(entry))
+    os.chown(cache_dir, 65534, -1)
+    try:
+        assert compiled().ruleset.version != "forged"
+    finally:
+        os.chown(cache_dir, 0, -1)

@@ -158,3 +158,152 @@ def test_guangdong_pack_examples_pass() -> None:
 
     result = CliRunner().invoke(cli, ["rules", "test", "--rules", str(GD), "--lang", "en"])
     assert result.exit_code == 0, result.output
+
+
+# --- hostile packs (issue 10, item 7) --------------------------------------------------------
+
+RULE = """
+rules:
+  - id: {rid}
+    name: mine.hostile
+    ref: {{item: 27}}
+    severity: required
+    weight: 2
+    title: {{zh: 标题, en: Title}}
+    message: {{zh: 消息, en: Message}}
+    match: {{terms: [{term}]}}
+    examples: {{pass: ["全年主动公开信息12条。"], fail: ["尚未公开。"]}}
+"""
+
+
+def _rule_pack(tmp_path: Path, term: str = '"主动公开"', rid: str = "C27.90") -> Path:
+    d = tmp_path / "pack"
+    d.mkdir(exist_ok=True)
+    (d / "pack.yaml").write_text(RULE.format(rid=rid, term=term), encoding="utf-8")
+    return d
+
+
+def test_a_yaml_alias_bomb_fails_fast(tmp_path: Path) -> None:
+    import time
+
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    lines.append("rules: *a9")
+    d = tmp_path / "bomb"
+    d.mkdir()
+    (d / "bomb.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    start = time.monotonic()
+    with pytest.raises(RuleError) as exc:
+        load_rules(packs=[d])
+    assert time.monotonic() - start < 5  # the expansion (9**10 values) is never walked
+    a = exc.value.args_map
+    assert a["file"].endswith("bomb.yaml") and a["rule"] == "-" and a["field"] == "(file)"
+    assert "alias" in a["problem"]
+
+
+def test_the_shipped_rules_use_aliases_within_budget() -> None:
+    assert load_rules().rules  # ch05 shares a context list through an alias
+
+
+def test_deep_nesting_and_a_huge_file_are_refused(tmp_path: Path) -> None:
+    d = tmp_path / "deep"
+    d.mkdir()
+    (d / "deep.yaml").write_text("rules: " + "[" * 100 + "]" * 100 + "\n", encoding="utf-8")
+    with pytest.raises(RuleError) as exc:
+        load_rules(packs=[d])
+    assert "nested deeper" in exc.value.args_map["problem"]
+    (d / "deep.yaml").unlink()
+    (d / "big.yaml").write_text("# " + "x" * (2 * 1024 * 1024) + "\n", encoding="utf-8")
+    with pytest.raises(RuleError) as exc:
+        load_rules(packs=[d])
+    assert "larger than" in exc.value.args_map["problem"]
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_a_link_out_of_the_pack_is_refused(tmp_path: Path, kind: str) -> None:
+    d = _pack(tmp_path, "overrides:\n  - {id: C27.01, weight: 1}\n")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "stolen.yaml").write_text("overrides:\n  - {id: C27.02, weight: 1}\n", encoding="utf-8")
+    if kind == "file":
+        (d / "stolen.yaml").symlink_to(outside / "stolen.yaml")
+    else:
+        (d / "more").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(RuleError) as exc:
+        load_rules(packs=[d])
+    assert "outside the rule folder" in exc.value.args_map["problem"]
+
+
+def test_a_link_inside_the_pack_is_not_walked_twice(tmp_path: Path) -> None:
+    d = _pack(tmp_path, "overrides:\n  - {id: C27.01, weight: 1}\n")
+    (d / "again").symlink_to(d, target_is_directory=True)  # a loop back to the pack itself
+    assert load_rules(packs=[d]).by_id()["C27.01"].weight == 1
+
+
+def test_a_pack_linked_to_the_root_is_not_walked(tmp_path: Path) -> None:
+    import time
+
+    link = tmp_path / "root-pack"
+    link.symlink_to("/", target_is_directory=True)
+    start = time.monotonic()
+    with pytest.raises(RuleError) as exc:
+        load_rules(packs=[link])
+    assert time.monotonic() - start < 10
+    # Stopped by the entry budget, or earlier by a link of the system that leads elsewhere.
+    assert any(w in exc.value.args_map["problem"] for w in ("not a rule folder", "symbolic link"))
+
+
+def test_an_id_with_a_trailing_newline_cannot_shadow_a_rule(tmp_path: Path) -> None:
+    d = _rule_pack(tmp_path, rid='"C27.01\\n"')
+    with pytest.raises(RuleError) as exc:
+        load_rules(packs=[d])
+    assert exc.value.args_map["field"] == "id"
+    d = _pack(tmp_path, 'overrides:\n  - {id: "C27.01\\n", weight: 0}\n')
+    with pytest.raises(RuleError) as exc:
+        load_rules(packs=[d])
+    assert exc.value.args_map["field"] == "id"
+
+
+def test_the_id_check_in_code_matches_whole_ids() -> None:
+    from checker.ruleset.load import RULE_ID
+
+    assert RULE_ID.fullmatch("C27.01") and RULE_ID.fullmatch("S.gd-study")
+    assert not RULE_ID.fullmatch("C27.01\n") and not RULE_ID.fullmatch("C27.011")
+
+
+HOSTILE = [
+    "(法|法)+公开",
+    "(法{1,64}){1,64}公开",
+    "(?:公开|公|开)+信息",
+    "(?:[^，。]{0,10}、){1,5}公开",
+    "(?:a{1,8}){1,8}公开",
+    "(?:主动公开.{0,5}){2,}x",
+    "(?:\\w+\\s*)+公开",
+    "(?:\\d+|\\d+\\.\\d+)+件",
+]
+SAFE = ["主动公开", "(?:法治|法)+政府", "公开.{0,12}信息", "(?:区|县|市){1,3}政府", "(?:a{1,3}){1,3}公开",
+        # nested repeats that cannot match the same text in two ways (a separator ends each round)
+        "(?:第[一二三四五六七八九十]+[条章])+规定", "(?:[^，。]{1,20}，){1,30}公开"]
+
+
+@pytest.mark.parametrize("term", HOSTILE)
+def test_backtracking_patterns_are_refused_by_the_loader_and_flagged_by_lint(tmp_path: Path, term: str) -> None:
+    from checker.ruleset.lint import lint
+
+    d = _rule_pack(tmp_path, term=f"'{term}'")
+    with pytest.raises(RuleError) as exc:
+        load_rules(packs=[d])
+    assert exc.value.args_map["field"] == "match.terms[0]" and "backtracking" in exc.value.args_map["problem"]
+    problems = [p for p in lint(load_rules(packs=[d], unsafe_ok=True)) if p.rule == "C27.90" and p.level == "error"]
+    assert [p.message for p in problems if "backtracking" in p.message] == [exc.value.args_map["problem"]]
+
+
+@pytest.mark.parametrize("term", SAFE)
+def test_safe_patterns_load_and_lint_raises_no_backtracking_error(tmp_path: Path, term: str) -> None:
+    from checker.ruleset.lint import lint
+
+    d = _rule_pack(tmp_path, term=f"'{term}'")
+    rs = load_rules(packs=[d])
+    assert not [p for p in lint(rs) if p.rule == "C27.90" and "backtracking" in p.message]
+

@@ -168,17 +168,26 @@ def test_client_that_disconnects_mid_upload(server) -> None:
 
 
 def test_burst_of_requests(server) -> None:
+    """Past the cap on checks a client gets 503 with Retry-After, and a client that waits gets its answer."""
     base, _ = server
     body = (SAMPLES / "jiangzhou-market-regulation-2024.txt").read_bytes()
 
-    def one(i: int) -> int:
+    def one(i: int) -> tuple[int, int]:
         if i % 3 == 0:
-            return httpx.get(f"{base}/healthz", timeout=60).status_code
-        return httpx.post(f"{base}/api/check", params={"filename": f"d{i}.txt"}, content=body, timeout=120).status_code
+            return httpx.get(f"{base}/healthz", timeout=60).status_code, 0
+        refused = 0
+        for _ in range(100):
+            r = httpx.post(f"{base}/api/check", params={"filename": f"d{i}.txt"}, content=body, timeout=120)
+            if r.status_code != 503:
+                return r.status_code, refused
+            assert r.headers["retry-after"] and r.json()["error"] == "service.busy"
+            refused += 1
+            time.sleep(0.2)
+        return 503, refused
 
     with cf.ThreadPoolExecutor(max_workers=16) as pool:
-        codes = list(pool.map(one, range(48)))
-    assert codes == [200] * 48
+        results = list(pool.map(one, range(48)))
+    assert [code for code, _ in results] == [200] * 48
 
 
 def test_report_markup_is_escaped_in_the_page(server) -> None:
@@ -192,3 +201,287 @@ def test_report_markup_is_escaped_in_the_page(server) -> None:
     assert r.status_code in (200, 422), r.text
     assert "<script>alert(1)" not in r.text and "<img src=x" not in r.text and "<b>x</b>" not in r.text
     assert "&lt;script&gt;" in r.text or "&lt;img" in r.text
+
+
+# --- limits under attack (issue 10, items 4 and 12) --------------------------------------------
+
+SLOW_PACK = """
+rules:
+  - id: P.slow-enumeration
+    name: test.slow-enumeration
+    kind: signal
+    ref: {requirement: report.concreteness}
+    severity: optional
+    weight: 0
+    title: {zh: 列举, en: Enumeration}
+    message: {zh: 列举, en: Enumeration}
+    match: {terms: ["(?:[^，。；]{0,8}、){1,4}公开"]}
+    examples: {pass: ["政务、公开"], fail: ["政务公开"]}
+"""
+
+
+def _children(pid: int) -> list[int]:
+    """Worker processes of the server (multiprocessing's spawned children)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                cmd = fh.read()
+        except OSError:
+            continue
+        if ppid == pid and b"spawn_main" in cmd:
+            out.append(int(entry))
+    return sorted(out)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def tight(tmp_path_factory: pytest.TempPathFactory):
+    """A service with small limits: 1 worker, 3 s per check, 2 checks, 2 s per body, 1 MB uploads."""
+    if not os.path.isdir("/proc"):
+        pytest.skip("needs /proc to watch the worker processes")
+    pack = tmp_path_factory.mktemp("slowpack")
+    (pack / "slow.yaml").write_text(SLOW_PACK, encoding="utf-8")
+    port = _free_port()
+    work = tmp_path_factory.mktemp("cwd")
+    proc = subprocess.Popen([sys.executable, "-m", "checker", "serve", "--port", str(port), "--max-upload-mb", "1",
+                             "--timeout", "3", "--workers", "1", "--max-checks", "2", "--body-timeout", "2",
+                             "--max-inflight-mb", "2", "--head-timeout", "2", "--rules", str(pack)],
+                            cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("the service did not start: " + proc.stderr.read().decode(errors="replace"))
+    yield base, proc
+    proc.terminate()
+    proc.wait(timeout=20)
+    assert not [p for p in _children(proc.pid) if _alive(p)]  # no worker outlives the server
+
+
+def _check_when_free(base: str, **kwargs) -> httpx.Response:
+    """POST a check, waiting while the service says it is busy (a replacement worker is starting)."""
+    for _ in range(150):
+        r = httpx.post(f"{base}/api/check", timeout=60, **kwargs)
+        if r.status_code != 503:
+            return r
+        time.sleep(0.2)
+    return r
+
+
+def test_a_runaway_check_gets_504_and_its_worker_is_killed(tight) -> None:
+    base, proc = tight
+    _check_when_free(base, params={"filename": "warm.txt"}, content="某县2024年报告。".encode())
+    [worker] = _children(proc.pid)
+    runaway = ("某县2024年法治政府建设年度报告\n" + ("公开" + "、" * 150 + "。\n") * 400).encode()
+    start = time.monotonic()
+    r = httpx.post(f"{base}/api/check", params={"filename": "runaway.txt"}, content=runaway, timeout=60)
+    assert r.status_code == 504 and r.json()["error"] == "service.timeout"
+    assert time.monotonic() - start < 20  # answered at the limit, not when the check would end (~30 s)
+    for _ in range(50):  # killed and reaped: its CPU and memory are free
+        if not _alive(worker):
+            break
+        time.sleep(0.1)
+    assert not _alive(worker)
+    report = "青山县人民政府2024年法治政府建设年度报告\n一、主要举措和成效\n全年主动公开政府信息1265条。\n"
+    ok = _check_when_free(base, files={"file": ("q.txt", report.encode())})
+    assert ok.status_code == 200 and ok.json()["reports"][0]["agency"]["name"] == "青山县"
+    assert worker not in _children(proc.pid) and len(_children(proc.pid)) == 1  # replaced
+
+
+def _partial(base: str, path: str, length: int, sent: bytes = b"x" * 10) -> socket.socket:
+    host, port = base.removeprefix("http://").split(":")
+    s = socket.create_connection((host, int(port)), timeout=10)
+    s.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n"
+              "Content-Type: application/octet-stream\r\n\r\n".encode() + sent)
+    return s
+
+
+def _answer(s: socket.socket) -> tuple[int, bytes]:
+    """Status and raw bytes of the answer, read until the server closes the connection."""
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return int(data.split()[1]), data
+
+
+def test_a_slow_sender_gets_408(tight) -> None:
+    base, _ = tight
+    with _partial(base, "/api/check?filename=a.txt", 1000) as s:
+        start = time.monotonic()
+        status, raw = _answer(s)
+    assert status == 408 and b"service.body_timeout" in raw
+    assert time.monotonic() - start < 10
+
+
+@pytest.mark.parametrize("head", [b"", b"POST /api/check HTTP/1.1\r\nHost: x\r\n"])
+def test_a_connection_without_a_complete_head_is_closed(tight, head: bytes) -> None:
+    base, _ = tight
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=15) as s:
+        s.sendall(head)
+        start = time.monotonic()
+        assert s.recv(65536) == b""  # closed by the server, nothing answered
+    assert time.monotonic() - start < 12
+
+
+def test_caps_on_checks_and_on_bytes_in_flight(tight) -> None:
+    base, _ = tight
+    # Two checks receiving their bodies fill the cap of 2 checks (and 2 MB of uploads in flight).
+    held = [_partial(base, "/api/check?filename=a.txt", 1024 * 1024) for _ in range(2)]
+    try:
+        time.sleep(0.3)
+        r = httpx.post(f"{base}/api/check", params={"filename": "b.txt"}, content=b"x", timeout=10)
+        assert r.status_code == 503 and r.headers["retry-after"] and r.json()["error"] == "service.busy"
+        # Bytes in flight are counted for every path, before the route is even looked up.
+        r = httpx.post(f"{base}/", content=b"y" * 600_000, timeout=10)
+        assert r.status_code == 503 and r.headers["retry-after"]
+        r = httpx.get(f"{base}/nope", timeout=10)  # a request without a body still gets through
+        assert r.status_code == 404 and r.json()["error"] == "service.not_found"
+        assert httpx.get(f"{base}/healthz", timeout=10).status_code == 200  # never refused
+    finally:
+        for s in held:
+            s.close()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_form_fields_in_utf8_or_gb18030(server, encoding: str) -> None:
+    base, _ = server
+    boundary = "fzzfboundary"
+    report = (SAMPLES / "yunxi-county-2024.txt").read_bytes()
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"agency\"\r\n\r\n".encode()
+            + "青山县人民政府".encode(encoding)
+            + f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"".encode()
+            + "报告.txt".encode(encoding) + b"\"\r\nContent-Type: text/plain\r\n\r\n"
+            + report + f"\r\n--{boundary}--\r\n".encode())
+    r = httpx.post(f"{base}/api/check", content=body, timeout=60,
+                   headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 200, r.text
+    rep = r.json()["reports"][0]
+    assert rep["agency"]["name"] == "青山县人民政府" and rep["source"] == "报告.txt"
+
+
+def test_query_parameters_in_gb18030(server) -> None:
+    from urllib.parse import quote_from_bytes
+
+    base, _ = server
+    body = (SAMPLES / "yunxi-county-2024.txt").read_bytes()
+    agency = quote_from_bytes("青山县".encode("gb18030"))
+    r = httpx.post(f"{base}/api/check?filename=a.txt&agency={agency}", content=body, timeout=60)
+    assert r.status_code == 200 and r.json()["reports"][0]["agency"]["name"] == "青山县"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key"),
+    [
+        ({"data": {"agency": "县" * 101}}, "service.param_too_long"),
+        ({"data": {"agency": "县" * 100, "year": "2" * 50}}, "service.param_too_long"),
+        ({"params": {"agency": "x" * 5000}}, "service.param_too_long"),
+    ],
+)
+def test_every_field_has_a_length_limit(server, kwargs: dict, key: str) -> None:
+    base, _ = server
+    r = httpx.post(f"{base}/api/check", files={"file": ("a.txt", "某县2024年报告。".encode())}, timeout=30, **kwargs)
+    assert r.status_code == 400 and r.json()["error"] == key and r.json()["message"]
+
+
+def test_a_field_in_neither_utf8_nor_gb18030_is_refused(server) -> None:
+    base, _ = server
+    boundary = "b0"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"agency\"\r\n\r\n".encode() + b"\xff\xfe\xff"
+            + f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\n".encode()
+            + "某县报告。".encode() + f"\r\n--{boundary}--\r\n".encode())
+    r = httpx.post(f"{base}/api/check", content=body, timeout=30,
+                   headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 400 and r.json()["error"] == "service.bad_encoding"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status"),
+    [
+        ("GET", "/nope", {}, 404),
+        ("GET", "/api/check", {}, 405),
+        ("POST", "/api/check", {"headers": {"content-type": "multipart/form-data"}, "content": b"x"}, 400),
+        ("POST", "/api/check", {"headers": {"content-type": "multipart/form-data; boundary=zz"},
+                                "content": b"--zz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--zz--\r\n"}, 400),
+        ("POST", "/api/check", {"headers": {"content-type": "multipart/form-data; boundary=zz"},
+                                "content": b"garbage without any boundary"}, 400),
+        ("POST", "/api/check", {"files": [("file", ("a.txt", b"x")), ("file", ("b.txt", b"y"))]}, 400),
+        ("POST", "/api/check?filename=a.txt", {"content": b"x" * (2 * 1024 * 1024)}, 413),
+    ],
+)
+def test_errors_are_json(server, method: str, path: str, kwargs: dict, status: int) -> None:
+    base, _ = server
+    r = httpx.request(method, f"{base}{path}", timeout=30, **kwargs)
+    assert r.status_code == status
+    assert r.headers["content-type"].startswith("application/json")
+    assert r.json()["error"] and r.json()["message"]
+
+
+def test_the_upload_pages_form_errors_are_pages(server) -> None:
+    """The browser's endpoint answers a broken form with a page to go back from, never text/plain."""
+    base, _ = server
+    r = httpx.post(f"{base}/check", content=b"--zz\r\nbroken", timeout=30,
+                   headers={"content-type": "multipart/form-data; boundary=zz"})
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+    assert 'class="bad"' in r.text and 'href="/"' in r.text
+
+
+def test_workers_die_with_a_killed_server(tmp_path: Path) -> None:
+    """kill -9 of the server, even mid-check, leaves no worker behind."""
+    if not os.path.isdir("/proc"):
+        pytest.skip("needs /proc to watch the worker processes")
+    import signal
+
+    pack = tmp_path / "slowpack"
+    pack.mkdir()
+    (pack / "slow.yaml").write_text(SLOW_PACK, encoding="utf-8")
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "checker", "serve", "--port", str(port), "--workers", "2",
+                             "--timeout", "60", "--rules", str(pack)],
+                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).json()["workers"] == 2:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        runaway = ("某县2024年法治政府建设年度报告\n" + ("公开" + "、" * 150 + "。\n") * 1000).encode()
+        busy = cf.ThreadPoolExecutor(1).submit(httpx.post, f"{base}/api/check", params={"filename": "r.txt"},
+                                               content=runaway, timeout=60)
+        time.sleep(1.5)  # one worker is now deep in the runaway check
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=20)
+    with pytest.raises(httpx.TransportError):
+        busy.result()
+    for _ in range(30):  # at once: the busy worker's check alone would run for a minute
+        if not any(_alive(p) for p in workers):
+            break
+        time.sleep(0.1)
+    assert not [p for p in workers if _alive(p)]

@@ -5,8 +5,10 @@ Lint looks further, at what a loaded rule would do:
 
 - errors: a pattern that matches the empty string (it would hit every sentence); a pattern
   anchored with ^/$ or containing a sentence end (。！？；), which can never match inside one
-  sentence; a nested unbounded quantifier such as `(a+)+` (catastrophic backtracking); a
-  checkpoint or signal rule without pass or fail examples;
+  sentence; a pattern that can backtrack catastrophically — a repeat whose body can match the
+  same text in two ways, such as `(a+)+` or `(法|法)+`, or nested bounded repeats with too many
+  ways, such as `(法{1,64}){1,64}` (exactly the patterns loading refuses, with the same message:
+  `patterns.refusal`); a checkpoint or signal rule without pass or fail examples;
 - warnings: an unbounded gap (`.*`, `[^。]+`) where a bounded one (`.{0,12}`) is safer and more
   precise; a term no pass example exercises; the same term anchoring checkpoints of two items;
   a checkpoint with weight 0; an item without a required checkpoint.

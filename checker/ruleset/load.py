@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -20,7 +22,15 @@ from checker.model import Severity
 from checker.outline import Outline, load_outline
 from checker.resources import rules_dir
 from checker.ruleset.compile import FACT_FIELDS, OPERATORS
-from checker.ruleset.patterns import check_pattern
+from checker.ruleset.patterns import refusal
+
+# Bounds on what a rule folder may hold, so a pack cannot exhaust memory or walk the disk.
+MAX_FILE_BYTES = 1024 * 1024  # one rule file; the largest shipped one is ~60 KB
+MAX_YAML_NODES = 200_000  # nodes of one file after alias expansion; the shipped files have < 20,000
+MAX_YAML_DEPTH = 40  # nesting of mappings and lists; rules need < 10
+MAX_ENTRIES = 5_000  # files and folders looked at under one rule folder
+# Rule ids, matched whole: `$` in a Python pattern also matches before a final newline.
+RULE_ID = re.compile(r"C(0[1-9]|[12][0-9]|3[0-5])\.[0-9]{2}|[STPQ]\.[a-z0-9_-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,10 +154,10 @@ def _check_patterns(path: str, rid: str, field: str, patterns: list[str], unsafe
             raise _fail(path, rid, f"{field}[{i}]", f"invalid regular expression: {exc}") from exc
         if unsafe_ok:
             continue
-        for level, message in check_pattern(pat):
-            # A pattern that can backtrack catastrophically could hang every check: refuse it.
-            if level == "error" and "backtracking" in message:
-                raise _fail(path, rid, f"{field}[{i}]", message)
+        # A pattern that can backtrack catastrophically could hang every check: refuse it.
+        problem = refusal(pat)
+        if problem:
+            raise _fail(path, rid, f"{field}[{i}]", problem)
 
 
 def _check_where(path: str, rid: str, field: str, kind: str, where: dict[str, Any]) -> None:
@@ -165,6 +175,8 @@ def _check_where(path: str, rid: str, field: str, kind: str, where: dict[str, An
 def _build(path: Path, rec: dict[str, Any], outline: Outline, unsafe_ok: bool = False) -> Rule:
     file = str(path)
     rid = rec["id"]
+    if not RULE_ID.fullmatch(rid):  # the schema says so too; this does not rely on how it reads `$`
+        raise _fail(file, repr(rid), "id", "not a rule id (C<item>.<nn>, S.<name>, T.<name>, P.<name>, Q.<name>)")
     ref = rec["ref"]
     item = ref.get("item")
     requirement = ref.get("requirement")
@@ -239,24 +251,127 @@ def _build(path: Path, rec: dict[str, Any], outline: Outline, unsafe_ok: bool = 
 
 
 def rule_files(folder: Path) -> list[Path]:
-    """Rule files in a folder, recursively, in a stable order (packs/ excluded)."""
-    return sorted(
-        p for p in folder.rglob("*.yaml") if "packs" not in p.relative_to(folder).parts
-    )
+    """Rule files in a folder, recursively, in a stable order (packs/ excluded).
+
+    The walk stays inside the folder: links inside it are not followed into other folders, a
+    link to a file or folder outside it is refused (a pack cannot make the checker read, or
+    walk, the rest of the disk), and a folder holding more than MAX_ENTRIES files and folders
+    is refused rather than walked to the end.
+    """
+    try:
+        root = folder.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise _fail(str(folder), "-", "(folder)", "no such rule folder") from exc
+    out: list[Path] = []
+    seen = 0
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        rel = here.relative_to(root)
+        if "packs" in rel.parts:
+            dirnames[:] = []
+            continue
+        seen += len(dirnames) + len(filenames)
+        if seen > MAX_ENTRIES:
+            raise _fail(str(folder), "-", "(folder)",
+                        f"more than {MAX_ENTRIES:,} files and folders: not a rule folder")
+        dirnames.sort()
+        for name in [*dirnames, *filenames]:
+            entry = here / name
+            if entry.is_symlink():
+                where = _inside(entry, root)
+                if where is None:
+                    raise _fail(str(folder / rel / name), "-", "(file)", "a broken symbolic link")
+                if not where:
+                    raise _fail(str(folder / rel / name), "-", "(file)",
+                                "a symbolic link to a place outside the rule folder: not followed")
+        for name in filenames:
+            if not name.endswith(".yaml"):
+                continue
+            entry = here / name
+            try:
+                st = entry.stat()
+            except OSError as exc:
+                raise _fail(str(folder / rel / name), "-", "(file)", f"cannot read: {exc.strerror}") from exc
+            if not stat.S_ISREG(st.st_mode):
+                raise _fail(str(folder / rel / name), "-", "(file)", "not a regular file")
+            if st.st_size > MAX_FILE_BYTES:
+                raise _fail(str(folder / rel / name), "-", "(file)",
+                            f"larger than {MAX_FILE_BYTES // 1024} KB: not a rule file")
+            out.append(folder / rel / name)
+    return sorted(out)
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _inside(link: Path, root: Path) -> bool | None:
+    """Whether a symbolic link resolves to a place inside `root`; None when it leads nowhere."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):  # dangling or looping
+        return None
+    return target == root or root in target.parents
+
+
+def rule_bytes(path: Path) -> bytes:
+    """A rule file's bytes, refusing one larger than MAX_FILE_BYTES (it may have grown since listed)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise _fail(str(path), "-", "(file)", f"cannot read: {exc.strerror or exc}") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise _fail(str(path), "-", "(file)", f"larger than {MAX_FILE_BYTES // 1024} KB: not a rule file")
+    return data
+
+
+def _within_budget(path: Path, text: str, loader: Any) -> None:
+    """Refuse YAML whose aliases expand to too many nodes, or that nests too deep.
+
+    PyYAML shares an aliased node instead of copying it, but everything after loading (schema
+    validation, building rules, digests) walks the expanded tree: a "billion laughs" document
+    of a few hundred bytes would run for hours. Counting is done on the parser's events, with
+    each alias costing the size of the node it names, so the count stops such a file after a
+    few dozen events.
+    """
+    import yaml
+
+    anchors: dict[str, int] = {}
+    stack: list[list[Any]] = [[0, None]]  # per open collection: [expanded size, anchor]
+    total = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            stack.append([1, event.anchor])
+            total += 1
+            if len(stack) > MAX_YAML_DEPTH:
+                raise _fail(str(path), "-", "(file)", f"nested deeper than {MAX_YAML_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            size, anchor = stack.pop()
+            if anchor:
+                anchors[anchor] = size
+            stack[-1][0] += size
+        elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            size = anchors.get(event.anchor, 1) if isinstance(event, yaml.AliasEvent) else 1
+            if isinstance(event, yaml.ScalarEvent) and event.anchor:
+                anchors[event.anchor] = 1
+            stack[-1][0] += size
+            total += size
+        if total > MAX_YAML_NODES:
+            raise _fail(str(path), "-", "(file)",
+                        f"more than {MAX_YAML_NODES:,} values once aliases are expanded (an alias bomb?)")
+
+
+def _read(path: Path, raw: bytes | None = None) -> dict[str, Any]:
     import yaml  # as jsonschema above
 
     # libyaml's C parser when PyYAML was built with it (it is in the PyPI wheels): ~10x faster.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        text = (raw if raw is not None else rule_bytes(path)).decode("utf-8")
+        _within_budget(path, text, loader)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(file)"
         raise _fail(str(path), "-", where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise _fail(str(path), "-", "(file)", f"cannot read: {exc}") from exc
     _validate_file(path, data)
     return data
@@ -303,8 +418,9 @@ def load_rules(
         if not files:
             raise _fail(str(folder), "-", "(folder)", "no rule files (*.yaml) in this folder")
         for path in files:
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-            data = _read(path)
+            raw = rule_bytes(path)
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + raw)
+            data = _read(path, raw)
             for rec in data.get("rules") or ():
                 rule = _build(path, rec, outline, unsafe_ok)
                 if rule.id in rules:
