@@ -27,7 +27,7 @@ import ahocorasick
 
 from checker.model import PART_ROLE, Hit, Metadata, Segmented, Sentence
 from checker.outline import Outline, load_outline
-from checker.ruleset.load import Rule
+from checker.ruleset.load import Rule, RuleSet
 
 NEGATION = re.compile(
     r"尚未|未能|还未|并未|仍未|从未|没有|缺乏|缺少|有待|不够|不足|欠缺|亟待|亟需|不到位|不健全|不完善"
@@ -295,6 +295,13 @@ class TermIndex:
                 else:
                     found.add(k)
         return out
+
+
+def index_from(matchers: list[_Matcher], ruleset: RuleSet) -> TermIndex:
+    """A term index of matchers already built (the rules cache stores them), completed from the rules."""
+    headings = {r.id: h for r in ruleset.rules if r.terms and (h := _alt(r.headings))}
+    checkpoints = frozenset(r.id for r in ruleset.rules if r.kind == "checkpoint")
+    return TermIndex(matchers, OutlineWording(ruleset.outline), checkpoints, headings)
 
 
 def build_matchers(rules: tuple[Rule, ...] | list[Rule], outline: Outline | None = None) -> TermIndex:

@@ -172,3 +172,22 @@ def test_a_cache_folder_of_another_user_is_not_used(cache_dir: Path) -> None:
         assert compiled().ruleset.version != "forged"
     finally:
         os.chown(cache_dir, 0, -1)
+
+
+def test_cache_entry_round_trips_every_field() -> None:
+    """What the cache stores decodes to the very rules, outline and index built from the files.
+
+    A field added to Rule, the outline or the term index and forgotten by the encoder would make
+    a cached run judge differently from a fresh one (heading context was lost that way once).
+    """
+    from checker.compiled import build, decode, encode
+
+    fresh = build()
+    back = decode(orjson.loads(orjson.dumps(encode(fresh, "k"))), "k")
+    assert back.ruleset.rules == fresh.ruleset.rules
+    assert back.ruleset.outline == fresh.ruleset.outline
+    got, want = back.index, fresh.index
+    assert [(m.rule, m.sources, m.prefilter) for m in got.matchers] == [
+        (m.rule, m.sources, m.prefilter) for m in want.matchers]
+    assert got.headings == want.headings and got.checkpoints == want.checkpoints
+    assert got.wording.items == want.wording.items
