@@ -23,7 +23,7 @@ from checker.batch.cache import Cache
 from checker.batch.record import entry_for, error_entry, summary_row
 from checker.compiled import Compiled
 from checker.errors import CheckerError
-from checker.limits import DEFAULT_TIME_LIMIT
+from checker.limits import DEFAULT_TIME_LIMIT, cap_memory, memory_ceiling_mb
 from checker.read import DEFAULT_MAX_BYTES
 from checker.render.context import RenderContext
 
@@ -37,6 +37,7 @@ def init(rules: Compiled, lang: str, overrides: Overrides, cache_dir: str, salt:
         # A worker process: Ctrl-C is the parent's to handle (it stops the pool), so a worker
         # finishes or abandons its file quietly instead of printing a traceback.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        cap_memory(memory_ceiling_mb(max_bytes))  # a file that needs more fails alone (input.out_of_memory)
     checker = Checker(rules=rules, max_bytes=max_bytes, time_limit=time_limit)
     _STATE.update(
         checker=checker,

@@ -1,7 +1,9 @@
 """Readers: a file path in, a `Document` (cleaned text plus page metadata) out.
 
 One module per format; `read_document` picks one by file suffix. Readers raise `InputError`
-with a message key for anything they cannot read, never a bare exception.
+with a message key for anything they cannot read, never a bare exception. Everything a reader
+unpacks (zip members, PDF streams) is charged to one budget per file, a multiple of the size
+limit (checker/read/archive.py); a reader that runs out of memory gives `input.out_of_memory`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from checker.errors import InputError
 from checker.model import Document
 from checker.read import docx, html, md, pdf, txt
+from checker.read.archive import DEFAULT_MAX_BYTES, reading, unpack_limit
 
 READERS: dict[str, Callable[[bytes, str], Document]] = {
     ".txt": txt.read,
@@ -28,8 +31,8 @@ READERS: dict[str, Callable[[bytes, str], Document]] = {
 SUFFIXES = tuple(READERS)
 
 # Reports are a few hundred KB at most; anything far larger is not a report and would only
-# slow a batch down. Configurable for odd cases.
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# slow a batch down. Configurable for odd cases. DEFAULT_MAX_BYTES (20 MB) is defined beside the
+# unpacking budget it sets (checker/read/archive.py) and re-exported here.
 MIN_CHINESE = 10  # Chinese characters below which a file is not a report
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -54,7 +57,7 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
         raise
     except OSError as exc:
         raise InputError("input.unreadable", path=source, reason=exc.strerror or str(exc)) from exc
-    return read_bytes(data, source, suffix=p.suffix.lower())
+    return read_bytes(data, source, suffix=p.suffix.lower(), max_bytes=max_bytes)
 
 
 def _enough_chinese(text: str) -> bool:
@@ -65,8 +68,12 @@ def _enough_chinese(text: str) -> bool:
     return False
 
 
-def read_bytes(data: bytes, source: str, *, suffix: str) -> Document:
-    """Read report content already in memory (used by the file reader and by services)."""
+def read_bytes(data: bytes, source: str, *, suffix: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read report content already in memory (used by the file reader and by services).
+
+    `max_bytes` is the size limit the content was admitted under (--max-size-mb, the service's
+    upload limit): what the reader may unpack is tied to it (`unpack_limit`).
+    """
     reader = READERS.get(suffix)
     if reader is None:
         raise InputError("input.unsupported", path=source, suffix=suffix or "(none)")
@@ -74,7 +81,11 @@ def read_bytes(data: bytes, source: str, *, suffix: str) -> Document:
         raise InputError("input.empty", path=source)
     if suffix == ".pdf" and not data.lstrip().startswith(b"%PDF"):
         raise InputError("input.bad_pdf", path=source)
-    doc = reader(data, source)
+    try:
+        with reading(source, unpack_limit(max_bytes)):
+            doc = reader(data, source)
+    except MemoryError as exc:  # a worker's memory ceiling (checker.limits.cap_memory) or the machine's
+        raise InputError("input.out_of_memory", path=source) from exc
     if not doc.text.strip():
         raise InputError("input.no_text", path=source)
     if not _enough_chinese(doc.text):
