@@ -34,8 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHAPES = ("txt", "docx", "html")
 TITLE = "云溪县2024年法治政府建设年度报告"
 HEAD = ["一、2024年推进法治政府建设的主要举措和成效"]
-TAIL = ["二、存在的不足和原因", "部分工作有差距，主要原因是力量不足。", "三、党政主要负责人履行推进法治建设第一责任人职责情况",
-        "县长主持召开常务会议研究法治工作3次。", "四、2025年工作安排", "下一步将推进行政复议规范化建设。"]
+TAIL = ["二、存在的不足和原因", "部分工作有差距，主要原因是力量不足。",
+        "三、党政主要负责人履行推进法治建设第一责任人职责情况", "县长主持召开常务会议研究法治工作3次。",
+        "四、2025年工作安排", "下一步将推进行政复议规范化建设。"]
 WORDS = ("开展法治培训", "办理行政复议案件", "审查规范性文件", "主动公开政府信息", "化解矛盾纠纷", "修订权责清单",
          "开展执法检查", "听取法律顾问意见", "组织旁听庭审", "公布重大行政决策事项")
 
@@ -144,7 +145,8 @@ def main() -> None:
         print(json.dumps({"results": results, "ratio": ratios}, indent=1))
     else:
         for shape, r in ratios.items():
-            print(f"{shape}: largest/smallest seconds per MB = {r:.2f} ({'flat' if r <= args.tolerance else 'NOT flat'})")
+            verdict = "flat" if r <= args.tolerance else "NOT flat"
+            print(f"{shape}: largest/smallest seconds per MB = {r:.2f} ({verdict})")
     sys.exit(0 if all(r <= args.tolerance for r in ratios.values()) else 1)
 
 
