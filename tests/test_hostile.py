@@ -477,6 +477,17 @@ def test_pdf_streams_are_inflated_within_the_budget(layers: int) -> None:
     assert exc.value.key == "input.too_large"
 
 
+def test_a_content_stream_claiming_to_be_an_image_is_still_bounded() -> None:
+    content = zlib.compress(b"BT /F1 12 Tf " + b"(x) Tj " * 1_200_000 + b"ET", 9)
+    stream = (b"<< /Type /XObject /Subtype /Image /Length %d /Filter /FlateDecode >>\nstream\n" % len(content)
+              + content + b"\nendstream")
+    data = _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [10 0 R] /Count 1 >>",
+                 3: _FONT, 4: stream, 10: _PAGE})
+    with pytest.raises(InputError) as exc:
+        read_bytes(data, "claim.pdf", suffix=".pdf", max_bytes=512 * 1024)
+    assert exc.value.key == "input.too_large"
+
+
 def test_real_pdf_fits_the_limits() -> None:
     doc = read_bytes((ROOT / "tests" / "fixtures" / "yunxi-county-2024.pdf").read_bytes(), "y.pdf", suffix=".pdf")
     assert "法治政府建设" in doc.text

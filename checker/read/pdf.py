@@ -81,23 +81,26 @@ def _chunks(data: bytes, start: int) -> Iterator[bytes]:
 def prescan(data: bytes, source: str, budget: Budget) -> None:
     """Inflate every Flate stream once, counting its bytes; InputError("input.too_large") past a limit.
 
-    The stream's dictionary is the text between the object's `obj` and its `stream` keyword;
-    image streams are skipped (text extraction never decodes them). One stream may not exceed
-    the size limit for files; all of them together the file's budget. Data that is not deflate
-    is left for PDFium to judge.
+    The stream's dictionary is the text between the object's `obj` and its `stream` keyword.
+    One stream may not exceed the size limit for files; all of them together the file's budget.
+    Images are not charged to the budget (text extraction never decodes them, and a scanned
+    page's raw pixels are large), but one may not exceed twice the size limit either: a
+    dictionary's /Subtype is only a claim, and PDFium parses a content stream whatever it says.
+    Data that is not deflate is left for PDFium to judge.
     """
     per_stream = max(budget.limit // UNPACK_FACTOR, 1)
     for m in _STREAM.finditer(data):
         head = data[max(0, m.start() - 2048):m.start()]
         head = _SPACE.sub(b"", head[head.rfind(b"obj") + 1:])
-        layers = head.count(b"/FlateDecode")
-        if not layers or b"/Subtype/Image" in head:
+        layers = min(head.count(b"/FlateDecode"), MAX_FILTER_LAYERS)
+        if not layers:
             continue
-        stream = Budget(per_stream, source)
+        image = b"/Subtype/Image" in head
+        charged = (Budget(2 * per_stream, source),) if image else (budget, Budget(per_stream, source))
         try:
-            out = inflate(_chunks(data, m.end()), budget, stream, keep=layers > 1)
-            for _ in range(min(layers, MAX_FILTER_LAYERS) - 1):
-                out = inflate(_chunks(out, 0), budget, stream, keep=True)
+            out = inflate(_chunks(data, m.end()), *charged, keep=layers > 1)
+            for layer in range(2, layers + 1):
+                out = inflate(_chunks(out, 0), *charged, keep=layer < layers)
         except zlib.error:
             continue
 
