@@ -12,11 +12,16 @@ that slips past the readers' budgets makes an allocation fail with MemoryError â
 
 from __future__ import annotations
 
+import json
+import os
 import resource
+import select
 import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
 
 from checker.errors import InputError
 
@@ -76,3 +81,62 @@ def cap_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
     except (ValueError, OSError):  # a sandbox that forbids it: the budgets still bound each file
         pass
+
+
+def run_isolated(work: Callable[[], Any], path: str, seconds: float = DEFAULT_TIME_LIMIT, *,
+                 crashed_key: str = "input.internal") -> Any:
+    """Run `work` in a forked child and return its JSON-able result; kill the child when it overruns.
+
+    For work inside a C library that Python's time limit cannot interrupt (PDFium parsing a page
+    whose form objects draw each other exponentially never returns to Python, so the SIGALRM of
+    `bounded` would wait for ever). The parent waits in `select`, which the time limit does
+    interrupt, and gives up after `seconds` on its own (threads have no SIGALRM); either way the
+    child is killed. An InputError raised by `work` is raised again in the parent; MemoryError
+    becomes input.out_of_memory; anything else, or a child that dies (a crash in the library),
+    `crashed_key`. Runs `work` in this process where fork is not available.
+    """
+    if not hasattr(os, "fork"):
+        return work()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: do the work, send the outcome, leave without any cleanup of the parent's
+        status = 0
+        try:
+            os.close(r)
+            try:
+                outcome: dict[str, Any] = {"ok": work()}
+            except InputError as exc:
+                outcome = {"key": exc.key, "args": exc.args_map}
+            except MemoryError:
+                outcome = {"key": "input.out_of_memory", "args": {"path": path}}
+            data = json.dumps(outcome, default=str).encode()
+            while data:
+                data = data[os.write(w, data):]
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(w)
+    chunks: list[bytes] = []
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([r], [], [], left)[0]:
+                raise InputError("input.timeout", path=path, seconds=f"{seconds:g}")
+            chunk = os.read(r, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(r)
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    try:
+        outcome = json.loads(b"".join(chunks))
+    except ValueError as exc:  # the child died before it could answer (a crash in the library)
+        raise InputError(crashed_key, path=path, reason="reader process ended without an answer") from exc
+    if "key" in outcome:
+        raise InputError(outcome["key"], **outcome["args"])
+    return outcome["ok"]

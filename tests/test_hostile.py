@@ -488,6 +488,57 @@ def test_a_content_stream_claiming_to_be_an_image_is_still_bounded() -> None:
     assert exc.value.key == "input.too_large"
 
 
+def _forms_drawing_each_other(fanout: int) -> bytes:
+    """A page drawing a form that draws itself `fanout` times: PDFium recurses 2^depth times, in C."""
+    draws = b"/X Do " * fanout
+    form = (b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X 5 0 R >> >>"
+            b" /Length %d >>\nstream\n" % len(draws) + draws + b"\nendstream")
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents 4 0 R"
+            b" /Resources << /XObject << /X 5 0 R >> >> >>")
+    return _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                 3: page, 4: _flate(b"/X Do"), 5: form})
+
+
+def test_pdfium_looping_in_c_is_killed_at_the_time_limit(tmp_path: Path) -> None:
+    from checker.limits import bounded
+
+    with pytest.raises(InputError) as exc:  # one draw per level: PDFium's depth limit ends it
+        read_bytes(_forms_drawing_each_other(1), "one.pdf", suffix=".pdf")
+    assert exc.value.key == "input.needs_ocr"
+    with pytest.raises(InputError) as exc, bounded(1, "two.pdf"):
+        read_bytes(_forms_drawing_each_other(2), "two.pdf", suffix=".pdf")
+    assert exc.value.key == "input.timeout"
+    p = tmp_path / "forms.pdf"
+    p.write_bytes(_forms_drawing_each_other(3))
+    assert "超时" in one_line_error(fzzf("check", str(p), "--time-limit", "2", timeout=60))
+
+
+def test_isolated_work_is_killed_and_its_crash_is_one_error() -> None:
+    import threading
+
+    from checker.limits import run_isolated
+
+    assert run_isolated(lambda: ["a", "b"], "x.pdf") == ["a", "b"]
+    with pytest.raises(InputError) as exc:
+        run_isolated(os.abort, "x.pdf", crashed_key="input.bad_pdf")
+    assert exc.value.key == "input.bad_pdf"
+    with pytest.raises(InputError) as exc:
+        run_isolated(lambda: (_ for _ in ()).throw(InputError("input.bad_pdf", path="x.pdf")), "x.pdf")
+    assert exc.value.key == "input.bad_pdf"
+    outcome: list[str] = []
+
+    def in_a_thread() -> None:  # no SIGALRM in threads: the wait has its own limit
+        try:
+            run_isolated(lambda: time.sleep(30), "x.pdf", seconds=0.5)
+        except InputError as e:
+            outcome.append(e.key)
+
+    t = threading.Thread(target=in_a_thread)
+    t.start()
+    t.join(20)
+    assert outcome == ["input.timeout"]
+
+
 def test_real_pdf_fits_the_limits() -> None:
     doc = read_bytes((ROOT / "tests" / "fixtures" / "yunxi-county-2024.pdf").read_bytes(), "y.pdf", suffix=".pdf")
     assert "法治政府建设" in doc.text

@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Iterator
 
 from checker.errors import InputError
+from checker.limits import run_isolated
 from checker.model import Document
 from checker.read.archive import CHUNK, UNPACK_FACTOR, Budget, current_budget, inflate
 from checker.read.clean import Fields, clean_text
@@ -141,12 +142,10 @@ def _page_lines(pdf: object, source: str, budget: Budget) -> list[str]:
     return lines
 
 
-def read(data: bytes, source: str) -> Document:
-    """Read a text-layer PDF."""
-    import pypdfium2 as pdfium  # imported here: only PDFs need it
+def _extract(data: bytes, source: str, limit: int) -> list[str]:
+    """Open the PDF and read its pages' lines (in the isolated child process)."""
+    import pypdfium2 as pdfium
 
-    budget = current_budget(source)
-    prescan(data, source, budget)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -156,9 +155,23 @@ def read(data: bytes, source: str) -> Document:
     try:
         if len(pdf) > MAX_PAGES:
             raise InputError("input.too_many_pages", path=source, pages=len(pdf), limit=MAX_PAGES)
-        lines = _page_lines(pdf, source, budget)
+        return _page_lines(pdf, source, Budget(limit, source))
     finally:
         pdf.close()
+
+
+def read(data: bytes, source: str) -> Document:
+    """Read a text-layer PDF.
+
+    PDFium runs in a child process that is killed when it overruns the time limit: parsing a
+    page can loop in C (form objects drawing each other: 2^40 draws) where no Python time limit
+    reaches, and a crash there must not take the checker with it.
+    """
+    import pypdfium2  # noqa: F401  # loaded here once, so each child inherits it instead of importing it again
+
+    budget = current_budget(source)
+    prescan(data, source, budget)
+    lines = run_isolated(lambda: _extract(data, source, budget.limit), source, crashed_key="input.bad_pdf")
     raw = unwrap(lines)
     if sum(1 for ch in raw if "\u4e00" <= ch <= "\u9fff") < 20:
         raise InputError("input.needs_ocr", path=source)
