@@ -84,7 +84,7 @@ def cap_memory(megabytes: int) -> None:
 
 
 def run_isolated(work: Callable[[], Any], path: str, seconds: float = DEFAULT_TIME_LIMIT, *,
-                 crashed_key: str = "input.internal") -> Any:
+                 crashed_key: str = "input.internal", memory_mb: int | None = None) -> Any:
     """Run `work` in a forked child and return its JSON-able result; kill the child when it overruns.
 
     For work inside a C library that Python's time limit cannot interrupt (PDFium parsing a page
@@ -93,7 +93,8 @@ def run_isolated(work: Callable[[], Any], path: str, seconds: float = DEFAULT_TI
     interrupt, and gives up after `seconds` on its own (threads have no SIGALRM); either way the
     child is killed. An InputError raised by `work` is raised again in the parent; MemoryError
     becomes input.out_of_memory; anything else, or a child that dies (a crash in the library),
-    `crashed_key`. Runs `work` in this process where fork is not available.
+    `crashed_key`. With `memory_mb`, the child runs under that memory ceiling (`cap_memory`).
+    Runs `work` in this process where fork is not available.
     """
     if not hasattr(os, "fork"):
         return work()
@@ -103,6 +104,8 @@ def run_isolated(work: Callable[[], Any], path: str, seconds: float = DEFAULT_TI
         status = 0
         try:
             os.close(r)
+            if memory_mb:
+                cap_memory(memory_mb)
             try:
                 outcome: dict[str, Any] = {"ok": work()}
             except InputError as exc:

@@ -519,6 +519,10 @@ def test_isolated_work_is_killed_and_its_crash_is_one_error() -> None:
     from checker.limits import run_isolated
 
     assert run_isolated(lambda: ["a", "b"], "x.pdf") == ["a", "b"]
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    assert run_isolated(lambda: resource.getrlimit(resource.RLIMIT_AS)[0], "x.pdf", memory_mb=1500) == min(
+        1500 * 1024 * 1024, before[0] if before[0] != resource.RLIM_INFINITY else 1 << 62)
+    assert resource.getrlimit(resource.RLIMIT_AS) == before  # only the child is capped
     with pytest.raises(InputError) as exc:
         run_isolated(os.abort, "x.pdf", crashed_key="input.bad_pdf")
     assert exc.value.key == "input.bad_pdf"

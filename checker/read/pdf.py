@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Iterator
 
 from checker.errors import InputError
-from checker.limits import run_isolated
+from checker.limits import memory_ceiling_mb, run_isolated
 from checker.model import Document
 from checker.read.archive import CHUNK, UNPACK_FACTOR, Budget, current_budget, inflate
 from checker.read.clean import Fields, clean_text
@@ -165,13 +165,15 @@ def read(data: bytes, source: str) -> Document:
 
     PDFium runs in a child process that is killed when it overruns the time limit: parsing a
     page can loop in C (form objects drawing each other: 2^40 draws) where no Python time limit
-    reaches, and a crash there must not take the checker with it.
+    reaches, and a crash there must not take the checker with it. The child also runs under the
+    memory ceiling of an audit worker, in `fzzf check` too.
     """
     import pypdfium2  # noqa: F401  # loaded here once, so each child inherits it instead of importing it again
 
     budget = current_budget(source)
     prescan(data, source, budget)
-    lines = run_isolated(lambda: _extract(data, source, budget.limit), source, crashed_key="input.bad_pdf")
+    lines = run_isolated(lambda: _extract(data, source, budget.limit), source, crashed_key="input.bad_pdf",
+                         memory_mb=memory_ceiling_mb(budget.limit // UNPACK_FACTOR))
     raw = unwrap(lines)
     if sum(1 for ch in raw if "\u4e00" <= ch <= "\u9fff") < 20:
         raise InputError("input.needs_ocr", path=source)
