@@ -543,6 +543,26 @@ def test_isolated_work_is_killed_and_its_crash_is_one_error() -> None:
     assert outcome == ["input.timeout"]
 
 
+def test_isolated_work_dies_with_a_killed_checker(tmp_path: Path) -> None:
+    script = ("import os, sys, time\nfrom checker.limits import run_isolated\n"
+              "run_isolated(lambda: print(os.getpid(), flush=True) or time.sleep(120), 'x', seconds=300)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(parent.stdout.readline())  # type: ignore[union-attr]
+    finally:
+        parent.kill()
+        parent.wait()
+    for _ in range(100):
+        try:
+            if Path(f"/proc/{child}/stat").read_text().split(")")[-1].split()[0] == "Z":
+                break  # dead, waiting to be reaped by init
+        except OSError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the isolated child outlived its parent")
+
+
 def test_real_pdf_fits_the_limits() -> None:
     doc = read_bytes((ROOT / "tests" / "fixtures" / "yunxi-county-2024.pdf").read_bytes(), "y.pdf", suffix=".pdf")
     assert "法治政府建设" in doc.text
