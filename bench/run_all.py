@@ -1,6 +1,6 @@
 """Run every benchmark and write the table in docs/benchmarks.md (one command to regenerate it).
 
-    python bench/run_all.py            # about five minutes on a 2-core machine
+    python bench/run_all.py            # about ten minutes on a 2-core machine
     python bench/run_all.py --quick    # smaller runs, to try the script
 
 Figures depend on the machine and on what else it is doing: on a shared virtual machine they
@@ -28,6 +28,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_audit  # noqa: E402
 import bench_check  # noqa: E402
+import bench_scaling  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
@@ -92,6 +93,18 @@ def table(results: dict[str, Any]) -> str:
     for stage, ms in sorted(fl["stages_ms"].items(), key=lambda kv: -kv[1]):
         lines.append(f"| {stage} | {ms:.2f} |")
     lines.append(f"| **total** | **{sum(fl['stages_ms'].values()):.2f}** |")
+    scaling = results.get("scaling")
+    if scaling:
+        names = {"txt": "short sentences, .txt", "docx": "one short paragraph each, .docx",
+                 "html": "one `<p>` each, .html"}
+        sizes = [r["mb"] for r in next(iter(scaling.values()))]
+        lines += ["", "Time per MB of report text as a report grows (`bench/bench_scaling.py`; read, check, JSON; "
+                  "one fresh process per file, start-up not counted; peak memory in brackets):", "",
+                  "| Shape | " + " | ".join(f"{mb:g} MB" for mb in sizes) + " | largest/smallest |",
+                  "|---|" + "---|" * (len(sizes) + 1)]
+        for shape, rows in scaling.items():
+            cells = " | ".join(f"{r['s_per_mb']:.2f} s/MB ({r['peak_rss_mb']:.0f} MB)" for r in rows)
+            lines.append(f"| {names.get(shape, shape)} | {cells} | {rows[-1]['s_per_mb'] / rows[0]['s_per_mb']:.2f} |")
     return "\n".join(lines)
 
 
@@ -127,6 +140,8 @@ def main() -> None:
         results["audit_big"] = bench_audit.measure(bench_audit.corpus(scratch, big), scratch, 2, 1)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    print("time per MB as reports grow …", file=sys.stderr)
+    results["scaling"] = bench_scaling.measure([0.1, 1] if args.quick else [0.1, 1, 5, 20])
     block = table(results)
     print(block)
     if not args.quick:

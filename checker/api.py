@@ -71,6 +71,8 @@ class Checker:
             if exc.key == "input.timeout":  # may surface from inside the engine without a path
                 raise InputError("input.timeout", path=str(path), seconds=f"{self.time_limit:g}") from exc
             raise
+        except MemoryError as exc:  # past a worker's memory ceiling (checker.limits.cap_memory)
+            raise InputError("input.out_of_memory", path=str(path)) from exc
 
     def check_document(self, doc: Document, overrides: Overrides | None = None) -> ReportResult:
         """Check a document already read; raises InputError("input.not_a_report") for a look-alike."""

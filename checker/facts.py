@@ -287,8 +287,10 @@ class TermIndex:
             return out
         it = self._automaton.iter
         for k, s in enumerate(sentences):
-            # Literal ids in this sentence, each once (a literal may occur several times).
-            for lid in {lid for _, lid in it(text, s.start, s.end)}:
+            # Literal ids in this sentence, each once (a literal may occur several times). The
+            # sentence is passed as a slice: iter(text, start, end) converts the whole text on
+            # every call, which made this loop quadratic in the report's length.
+            for lid in {lid for _, lid in it(text[s.start:s.end])}:
                 found = out.get(lid)
                 if found is None:
                     out[lid] = {k}

@@ -171,6 +171,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{path}：PDF 页数过多（{pages} 页，上限 {limit} 页）",
         "en": "{path}: too many pages ({pages}, limit {limit})",
     },
+    # readers (issue 10): budgets and memory
+    "input.pdf_too_complex": {
+        "zh": "{path}：PDF 页面内容过多（第 {page} 页起超出检查上限），无法检查",
+        "en": "{path}: the PDF's pages hold more content than the checker reads (from page {page} on)",
+    },
+    "input.out_of_memory": {
+        "zh": "{path}：检查此文件所需内存超出上限（文件过大或结构异常）",
+        "en": "{path}: checking this file needs more memory than allowed (too large or malformed)",
+    },
     "input.bad_html": {"zh": "{path}：无法解析的网页", "en": "{path}: the HTML page cannot be parsed"},
     "rules.invalid": {
         "zh": "规则文件 {file}：规则 {rule}：字段 {field}：{problem}",

@@ -226,7 +226,8 @@ class Service:
         fail_on = _choice(params.get("fail_on"), ("required", "recommended"))
         gate = GateOptions(fail_under=_number(params.get("fail_under"), float, 0, 100),
                            fail_on=Severity(fail_on) if fail_on else None)
-        doc = read_bytes(data, name, suffix=suffix)  # parameters first: a bad one costs no reading
+        # Parameters first: a bad one costs no reading. What a reader may unpack follows the upload limit.
+        doc = read_bytes(data, name, suffix=suffix, max_bytes=self.config.max_upload)
         result = self.checker.check_document(doc, overrides)
         verdict = judge(result, self.checker.ruleset, gate)
         lang = params.get("lang") if params.get("lang") in ("zh", "en") else self.config.lang

@@ -370,3 +370,392 @@ def test_control_characters_found_by_the_fuzzer(checker) -> None:
 
     r = checker.check_document(doc)
     FORMATS["junit"](RenderContext((r,), (), checker.ruleset, "zh"))  # XML output accepts the text
+
+
+# --- Readers within budgets, limits and time (issue 10: items 5, 6, 10, 12) -----------------------------
+
+
+def _pdf(objects: dict[int, bytes]) -> bytes:
+    """A PDF from numbered object bodies with a correct cross-reference table (catalog is object 1)."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+    for num in sorted(objects):
+        offsets[num] = len(out)
+        out += b"%d 0 obj\n" % num + objects[num] + b"\nendobj\n"
+    n = max(objects) + 1
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % n
+    for i in range(1, n):
+        out += b"%010d 00000 n \n" % offsets[i] if i in offsets else b"0000000000 65535 f \n"
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (n, xref)
+    return bytes(out)
+
+
+def _flate(data: bytes, layers: int = 1) -> bytes:
+    for _ in range(layers):
+        data = zlib.compress(data, 9)
+    filters = b" ".join([b"/FlateDecode"] * layers)
+    return b"<< /Length %d /Filter [%s] >>\nstream\n" % (len(data), filters) + data + b"\nendstream"
+
+
+_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+_PAGE = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents 4 0 R"
+         b" /Resources << /Font << /F1 3 0 R >> >> >>")
+
+
+def _pages_sharing(content: bytes, pages: int, layers: int = 1) -> bytes:
+    """`pages` pages that all draw the same content stream (object 4)."""
+    objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 3: _FONT, 4: _flate(content, layers)}
+    for i in range(pages):
+        objs[10 + i] = _PAGE
+    kids = b" ".join(b"%d 0 R" % (10 + i) for i in range(pages))
+    objs[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages)
+    return _pdf(objs)
+
+
+def _text_ops(n: int) -> bytes:
+    return b"BT /F1 1 Tf " + b"1 0 0 1 10 10 Tm (abcdefgh) Tj " * n + b"ET"
+
+
+BROKEN_PAGE_TREES = {
+    "loop": _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [5 0 R] /Count 3 >>",
+                  5: b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R 6 0 R] /Count 3 >>",
+                  6: b"<< /Type /Page /Parent 5 0 R /MediaBox [0 0 600 800] >>"}),
+    "count larger than the kids": _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                                        2: b"<< /Type /Pages /Kids [10 0 R] /Count 5 >>", 3: _FONT,
+                                        4: _flate(b"BT /F1 12 Tf 10 10 Td (hello) Tj ET"), 10: _PAGE}),
+    "5,000 levels": _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                          **{2 + i: b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % (3 + i) for i in range(5000)},
+                          5002: b"<< /Type /Page /MediaBox [0 0 600 800] >>"}),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_PAGE_TREES))
+def test_broken_page_tree_is_a_damaged_pdf(case: str, tmp_path: Path) -> None:
+    with pytest.raises(InputError) as exc:
+        read_bytes(BROKEN_PAGE_TREES[case], "tree.pdf", suffix=".pdf")
+    assert exc.value.key == "input.bad_pdf"
+    p = tmp_path / "tree.pdf"
+    p.write_bytes(BROKEN_PAGE_TREES[case])
+    assert "PDF 文件已损坏" in one_line_error(fzzf("check", str(p)))
+
+
+def test_a_huge_count_is_not_trusted() -> None:
+    data = _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [10 0 R] /Count 1000000000 >>",
+                 3: _FONT, 4: _flate(b"BT /F1 12 Tf 10 10 Td (hello) Tj ET"), 10: _PAGE})
+    with pytest.raises(InputError) as exc:  # one page of Latin text: read, then judged as no report
+        read_bytes(data, "count.pdf", suffix=".pdf")
+    assert exc.value.key == "input.needs_ocr"
+
+
+def test_stream_shared_by_499_pages_stops_on_the_first_page() -> None:
+    # 150,000 text objects in one stream (a 90 KB file), drawn by every page: stopped by the
+    # per-page object limit before a second page is parsed.
+    data = _pages_sharing(_text_ops(150_000), 499)
+    assert len(data) < 200_000
+    with pytest.raises(InputError) as exc:
+        read_bytes(data, "shared.pdf", suffix=".pdf")
+    assert exc.value.key == "input.pdf_too_complex" and exc.value.args_map["page"] == 1
+
+
+def test_small_stream_shared_by_499_pages_stops_at_the_total_object_limit() -> None:
+    from checker.read import pdf as pdf_reader
+
+    data = _pages_sharing(_text_ops(5_000), 499)  # each page within limits, together 2.5 million objects
+    with pytest.raises(InputError) as exc:
+        read_bytes(data, "shared.pdf", suffix=".pdf")
+    assert exc.value.key == "input.pdf_too_complex"
+    assert exc.value.args_map["page"] == pdf_reader.MAX_OBJECTS // 5_000 + 1 < 499
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_pdf_streams_are_inflated_within_the_budget(layers: int) -> None:
+    # 8 MB of content in a file of a few KB (twice deflated: a few hundred bytes); the budget
+    # for a 0.5 MB limit is 2.5 MB, one stream may not unpack more than 0.5 MB.
+    data = _pages_sharing(b"BT /F1 12 Tf " + b"(x) Tj " * 1_200_000 + b"ET", 1, layers)
+    assert len(data) < 60_000
+    with pytest.raises(InputError) as exc:
+        read_bytes(data, "inflate.pdf", suffix=".pdf", max_bytes=512 * 1024)
+    assert exc.value.key == "input.too_large"
+
+
+def test_a_content_stream_claiming_to_be_an_image_is_still_bounded() -> None:
+    content = zlib.compress(b"BT /F1 12 Tf " + b"(x) Tj " * 1_200_000 + b"ET", 9)
+    stream = (b"<< /Type /XObject /Subtype /Image /Length %d /Filter /FlateDecode >>\nstream\n" % len(content)
+              + content + b"\nendstream")
+    data = _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [10 0 R] /Count 1 >>",
+                 3: _FONT, 4: stream, 10: _PAGE})
+    with pytest.raises(InputError) as exc:
+        read_bytes(data, "claim.pdf", suffix=".pdf", max_bytes=512 * 1024)
+    assert exc.value.key == "input.too_large"
+
+
+def _forms_drawing_each_other(fanout: int) -> bytes:
+    """A page drawing a form that draws itself `fanout` times: PDFium recurses 2^depth times, in C."""
+    draws = b"/X Do " * fanout
+    form = (b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X 5 0 R >> >>"
+            b" /Length %d >>\nstream\n" % len(draws) + draws + b"\nendstream")
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents 4 0 R"
+            b" /Resources << /XObject << /X 5 0 R >> >> >>")
+    return _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                 3: page, 4: _flate(b"/X Do"), 5: form})
+
+
+def test_pdfium_looping_in_c_is_killed_at_the_time_limit(tmp_path: Path) -> None:
+    from checker.limits import bounded
+
+    with pytest.raises(InputError) as exc:  # one draw per level: PDFium's depth limit ends it
+        read_bytes(_forms_drawing_each_other(1), "one.pdf", suffix=".pdf")
+    assert exc.value.key == "input.needs_ocr"
+    with pytest.raises(InputError) as exc, bounded(1, "two.pdf"):
+        read_bytes(_forms_drawing_each_other(2), "two.pdf", suffix=".pdf")
+    assert exc.value.key == "input.timeout"
+    p = tmp_path / "forms.pdf"
+    p.write_bytes(_forms_drawing_each_other(3))
+    assert "超时" in one_line_error(fzzf("check", str(p), "--time-limit", "2", timeout=60))
+
+
+def test_isolated_work_is_killed_and_its_crash_is_one_error() -> None:
+    import threading
+
+    from checker.limits import run_isolated
+
+    assert run_isolated(lambda: ["a", "b"], "x.pdf") == ["a", "b"]
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    assert run_isolated(lambda: resource.getrlimit(resource.RLIMIT_AS)[0], "x.pdf", memory_mb=1500) == min(
+        1500 * 1024 * 1024, before[0] if before[0] != resource.RLIM_INFINITY else 1 << 62)
+    assert resource.getrlimit(resource.RLIMIT_AS) == before  # only the child is capped
+    with pytest.raises(InputError) as exc:
+        run_isolated(os.abort, "x.pdf", crashed_key="input.bad_pdf")
+    assert exc.value.key == "input.bad_pdf"
+    with pytest.raises(InputError) as exc:
+        run_isolated(lambda: (_ for _ in ()).throw(InputError("input.bad_pdf", path="x.pdf")), "x.pdf")
+    assert exc.value.key == "input.bad_pdf"
+    outcome: list[str] = []
+
+    def in_a_thread() -> None:  # no SIGALRM in threads: the wait has its own limit
+        try:
+            run_isolated(lambda: time.sleep(30), "x.pdf", seconds=0.5)
+        except InputError as e:
+            outcome.append(e.key)
+
+    t = threading.Thread(target=in_a_thread)
+    t.start()
+    t.join(20)
+    assert outcome == ["input.timeout"]
+
+
+def test_isolated_work_dies_with_a_killed_checker(tmp_path: Path) -> None:
+    script = ("import os, sys, time\nfrom checker.limits import run_isolated\n"
+              "run_isolated(lambda: print(os.getpid(), flush=True) or time.sleep(120), 'x', seconds=300)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(parent.stdout.readline())  # type: ignore[union-attr]
+    finally:
+        parent.kill()
+        parent.wait()
+    for _ in range(100):
+        try:
+            if Path(f"/proc/{child}/stat").read_text().split(")")[-1].split()[0] == "Z":
+                break  # dead, waiting to be reaped by init
+        except OSError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the isolated child outlived its parent")
+
+
+def test_real_pdf_fits_the_limits() -> None:
+    doc = read_bytes((ROOT / "tests" / "fixtures" / "yunxi-county-2024.pdf").read_bytes(), "y.pdf", suffix=".pdf")
+    assert "法治政府建设" in doc.text
+
+
+def _docx_padded(xml_bytes: int) -> bytes:
+    """A .docx whose document.xml holds about `xml_bytes` of varied paragraphs (compresses ~25 times)."""
+    rng = random.Random(3)
+    paras = "".join(f"<w:p><w:r><w:t>开展培训{rng.randint(0, 10**9)}次。</w:t></w:r></w:p>"
+                    for _ in range(xml_bytes // 55))
+    stored = zipfile.ZipFile(io.BytesIO(_docx_with(
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        f"<w:p><w:r><w:t>{REPORT}</w:t></w:r></w:p>{paras}</w:body></w:document>")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name in stored.namelist():
+            z.writestr(name, stored.read(name))
+    return out.getvalue()
+
+
+def test_docx_under_both_ratio_checks_is_stopped_by_the_budget(tmp_path: Path) -> None:
+    data = _docx_padded(3_000_000)
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml")
+    assert 5 < info.file_size / info.compress_size < 200  # no ratio check can see it
+    # Budget for a 0.5 MB limit: 2.5 MB unpacked. The same file is read under a 1 MB limit.
+    with pytest.raises(InputError) as exc:
+        read_bytes(data, "pad.docx", suffix=".docx", max_bytes=512 * 1024)
+    assert exc.value.key == "input.too_large"
+    assert "主动公开政府信息1265条" in read_bytes(data, "pad.docx", suffix=".docx", max_bytes=1024 * 1024).text
+    p = tmp_path / "pad.docx"
+    p.write_bytes(data)
+    assert "文件过大" in one_line_error(fzzf("check", str(p), "--max-size-mb", "0.5"))
+
+
+def test_zip_member_is_streamed_against_the_budget_whatever_its_header_says() -> None:
+    from checker.read.archive import Budget, open_zip
+
+    data = _docx_padded(400_000)
+    pkg = open_zip(data, "x.docx", bad_key="input.bad_docx")
+    pkg.file_budget = Budget(100_000, "x.docx")  # after the header check: the stream itself is counted
+    with pytest.raises(InputError) as exc:
+        pkg.read("word/document.xml")
+    assert exc.value.key == "input.too_large"
+
+
+def test_docx_timeout_is_a_timeout_not_a_damaged_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lxml import etree
+
+    from checker.limits import bounded
+
+    # 200,000 paragraphs take well over 0.2 s to read: the time limit fires inside the reader.
+    paras = "".join(f"<w:p><w:r><w:t>开展培训{i}次。</w:t></w:r></w:p>" for i in range(200_000))
+    data = _docx_with('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                      f"<w:body>{paras}</w:body></w:document>")
+    with pytest.raises(InputError) as exc, bounded(0.2, "slow.docx"):
+        read_bytes(data, "slow.docx", suffix=".docx")
+    assert exc.value.key == "input.timeout"
+
+    def exhaust(*args: object, **kwargs: object) -> None:  # the memory ceiling reached while parsing
+        raise MemoryError
+
+    small = _docx_bytes()
+    monkeypatch.setattr(etree, "fromstring", exhaust)
+    with pytest.raises(InputError) as exc:
+        read_bytes(small, "big.docx", suffix=".docx")
+    assert exc.value.key == "input.out_of_memory"
+
+
+BOGUS_CHARSETS = ["rot13", "hex", "base64", "zlib", "undefined", "bz2", "uu", "quopri", "unicode_escape", "idna",
+                  "punycode", "utf-7", "utf-16", "x-user-defined", "latin-1", "no-such-codec"]
+
+
+@pytest.mark.parametrize("charset", BOGUS_CHARSETS)
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_bogus_charset_declaration_is_ignored(charset: str, encoding: str) -> None:
+    for meta in (f"<meta charset='{charset}'>",
+                 f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'):
+        page = f"<html><head>{meta}</head><body><p>{REPORT}</p></body></html>".encode(encoding)
+        doc = read_bytes(page, "x.html", suffix=".html")
+        assert "主动公开政府信息1265条" in doc.text, (charset, encoding, doc.encoding)
+
+
+def test_bogus_charset_on_the_command_line_is_not_a_traceback(tmp_path: Path) -> None:
+    for i, charset in enumerate(["rot13", "zlib", "undefined"]):
+        (tmp_path / f"p{i}.html").write_bytes(f"<meta charset='{charset}'><p>{REPORT}</p>".encode())
+    r = fzzf("check", *(str(p) for p in sorted(tmp_path.iterdir())), "--format", "json", "--no-fail")
+    assert r.returncode == 0 and "Traceback" not in r.stderr
+    assert len(json.loads(r.stdout)["reports"]) == 3
+
+
+def test_memory_ceiling_turns_an_exhausted_check_into_one_error(tmp_path: Path) -> None:
+    p = tmp_path / "r.txt"
+    p.write_text(REPORT * 3, encoding="utf-8")
+    script = f"""
+import re
+from checker.api import Checker
+from checker.errors import InputError
+from checker.limits import cap_memory
+checker = Checker()
+size = int(re.search(r"VmSize:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) // 1024
+cap_memory(size + 300)
+try:
+    bytearray(2 << 30)
+    print("allocated")
+except MemoryError:
+    print("refused")
+checker.check_document = lambda doc, overrides=None: bytearray(2 << 30)
+try:
+    checker.check_path({str(p)!r})
+except InputError as exc:
+    print(exc.key)
+"""
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert r.stdout.split() == ["refused", "input.out_of_memory"], r.stderr
+
+
+def test_audit_workers_run_under_a_memory_ceiling() -> None:
+    import multiprocessing as mp
+
+    from checker.api import Overrides
+    from checker.batch import worker
+    from checker.compiled import compiled
+    from checker.limits import memory_ceiling_mb
+
+    with mp.get_context("fork").Pool(1, initializer=worker.init,
+                                    initargs=(compiled(()), "zh", Overrides(), "/tmp", "salt")) as pool:
+        soft, _ = pool.apply(resource.getrlimit, (resource.RLIMIT_AS,))
+    mine = resource.getrlimit(resource.RLIMIT_AS)[0]  # a lower limit already set is kept
+    ceiling = memory_ceiling_mb(20 * 1024 * 1024) * 1024 * 1024
+    assert soft == (ceiling if mine == resource.RLIM_INFINITY else min(ceiling, mine))
+
+
+def test_literals_are_matched_per_sentence_not_per_text(checker, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Linear time: the literal scan reads each sentence once; it once scanned from the sentence to
+    # the end of the text for every sentence (quadratic in the report's length).
+    from checker.segment import segment
+
+    doc = read_bytes(("云溪县2024年法治政府建设年度报告\n一、主要举措和成效\n" + "开展法治培训3次。" * 2000).encode(),
+                     "long.txt", suffix=".txt")
+    seg = segment(doc)
+    index = checker._matchers
+    seen: list[int] = []
+
+    class Spy:
+        def __init__(self, automaton: object) -> None:
+            self.automaton = automaton
+
+        def iter(self, text: str, *bounds: int) -> object:
+            seen.append(len(text) if not bounds else (bounds[1] if len(bounds) > 1 else len(text)) - bounds[0])
+            return self.automaton.iter(text, *bounds)
+
+    monkeypatch.setattr(index, "_automaton", Spy(index._automaton))
+    holding = index.sentences_with(doc.text, seg.sentences)
+    assert holding and len(seen) == len(seg.sentences)
+    assert sum(seen) <= len(doc.text)
+
+
+def test_engine_sees_a_bounded_number_of_interchangeable_hits(checker, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker import engine
+    from checker.engine import SAME_HITS, distinct_hits
+
+    hit = {"kind": "hit", "rule": "C27.01", "part": "measures", "part_role": "done", "negated": False,
+           "planned": False, "passing": False, "quantified": True, "slogan": False}
+    facts = [dict(hit, sentence=i, id=i) for i in range(5000)]
+    facts += [dict(hit, quantified=False, sentence=5000 + i, id=5000 + i) for i in range(5000)]
+    kept = distinct_hits(facts)
+    assert len(kept) == 2 * SAME_HITS and [f["id"] for f in kept[:SAME_HITS]] == list(range(SAME_HITS))
+    # The same firings as with every hit asserted, up to the hits a verdict quotes (the first ones).
+    bounded = {(f.rule, f.outcome): f.hits for f in checker._engine.evaluate(facts)}
+    monkeypatch.setattr(engine, "SAME_HITS", len(facts))
+    every = {(f.rule, f.outcome): f.hits for f in checker._engine.evaluate(facts)}
+    assert bounded.keys() == every.keys() and ("C27.01", "evidence") in every
+    assert all(set(hits) <= set(every[k]) and hits[:3] == every[k][:3] for k, hits in bounded.items())
+
+
+def test_docx_paragraph_text_is_python_docx_text() -> None:
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+    from docx.text.paragraph import Paragraph
+
+    from checker.read.docx import _paragraph_text
+
+    d = Document()
+    p = d.add_paragraph("一、主要举措")
+    run = p.add_run("和成效")
+    run.add_break()
+    run.add_text("第二行")
+    run.add_break(WD_BREAK.PAGE)
+    run.add_tab()
+    run.add_text("末尾")
+    d.add_paragraph("")
+    for el in d.element.body.iterchildren():
+        if el.tag.endswith("}p"):
+            assert _paragraph_text(el) == Paragraph(el, d).text

@@ -113,3 +113,66 @@ def test_corpus_reads_cleanly(corpus: Path) -> None:
         assert "|" not in doc.text, path.name
         assert "打印本页" not in doc.text and "分享文章到" not in doc.text, path.name
         assert "报告" in doc.fields["title"], path.name
+
+
+def test_inflate_charges_every_byte_and_stops_one_chunk_past_the_budget() -> None:
+    import zlib
+
+    from checker.read.archive import CHUNK, Budget, inflate
+
+    data = zlib.compress(b"0" * 5_000_000)
+    whole = Budget(10_000_000, "x")
+    assert inflate([data], whole) == b"0" * 5_000_000 and whole.used == 5_000_000
+    small = Budget(1_000_000, "x")
+    with pytest.raises(InputError) as exc:
+        inflate([data[i:i + 100] for i in range(0, len(data), 100)], small, keep=False)
+    assert exc.value.key == "input.too_large" and small.used <= 1_000_000 + CHUNK
+
+
+def test_each_file_read_gets_its_own_budget() -> None:
+    import threading
+
+    from checker.read.archive import DEFAULT_BUDGET, current_budget, reading, unpack_limit
+
+    assert current_budget("x").limit == DEFAULT_BUDGET == unpack_limit(20 * 1024 * 1024)
+    seen: dict[str, int] = {}
+
+    def other_thread() -> None:
+        seen["limit"] = current_budget("y").limit
+
+    with reading("x", 1234) as budget:
+        assert current_budget("x") is budget
+        t = threading.Thread(target=other_thread)
+        t.start()
+        t.join()
+    assert seen["limit"] == DEFAULT_BUDGET and current_budget("x").limit == DEFAULT_BUDGET
+
+
+def test_open_zip_names_are_case_insensitive_and_damage_has_the_readers_key() -> None:
+    import io
+    import zipfile
+
+    from checker.read.archive import open_zip
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("Word/Document.xml", "<a/>")
+    pkg = open_zip(buf.getvalue(), "x.docx", bad_key="input.bad_docx")
+    assert pkg.has("word/document.xml") and pkg.read("/word/document.xml") == b"<a/>"
+    with pytest.raises(InputError) as exc:
+        pkg.read("word/missing.xml")
+    assert exc.value.key == "input.bad_docx"
+    with pytest.raises(InputError) as exc:
+        open_zip(b"PK\x03\x04 not really", "x.ofd", bad_key="input.bad_ofd")
+    assert exc.value.key == "input.bad_ofd"
+
+
+@pytest.mark.parametrize(("declared", "expected"), [
+    ("GB2312", "gb18030"), ("gbk", "gb18030"), ("UTF-8", "utf-8"), ("big5", "big5"), ("utf-16", "utf-8"),
+    ("rot13", None), ("hex", None), ("base64", None), ("zlib", None), ("undefined", None), ("unicode_escape", None),
+    ("no-such", None),
+])
+def test_declared_charsets_are_text_encodings_or_nothing(declared: str, expected: str | None) -> None:
+    from checker.read.decode import normalise_encoding
+
+    assert normalise_encoding(declared) == expected

@@ -26,7 +26,7 @@ from checker.batch.cache import Cache, content_digest, file_kind
 from checker.batch.record import entry_for, error_entry, summary_row, usable
 from checker.compiled import Compiled
 from checker.errors import CheckerError
-from checker.limits import DEFAULT_TIME_LIMIT
+from checker.limits import DEFAULT_TIME_LIMIT, cap_memory, memory_ceiling_mb
 from checker.read import DEFAULT_MAX_BYTES
 from checker.render.context import RenderContext
 
@@ -64,6 +64,7 @@ def init(rules: Compiled, lang: str, overrides: Overrides, cache_dir: str, salt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         die_with_parent()
+        cap_memory(memory_ceiling_mb(max_bytes))  # a file that needs more fails alone (input.out_of_memory)
     checker = Checker(rules=rules, max_bytes=max_bytes, time_limit=time_limit)
     _STATE.update(
         checker=checker,

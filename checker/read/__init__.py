@@ -4,7 +4,9 @@
 the analysis text and `Document.original` the reader's text that quotes index.
 
 One module per format; `read_document` picks one by file suffix. Readers raise `InputError`
-with a message key for anything they cannot read, never a bare exception.
+with a message key for anything they cannot read, never a bare exception. Everything a reader
+unpacks (zip members, PDF streams) is charged to one budget per file, a multiple of the size
+limit (checker/read/archive.py); a reader that runs out of memory gives `input.out_of_memory`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from checker.errors import InputError
 from checker.model import Document
 from checker.normalize import normalize
 from checker.read import docx, html, md, pdf, txt
+from checker.read.archive import DEFAULT_MAX_BYTES, reading, unpack_limit
 
 READERS: dict[str, Callable[[bytes, str], Document]] = {
     ".txt": txt.read,
@@ -32,8 +35,8 @@ READERS: dict[str, Callable[[bytes, str], Document]] = {
 SUFFIXES = tuple(READERS)
 
 # Reports are a few hundred KB at most; anything far larger is not a report and would only
-# slow a batch down. Configurable for odd cases.
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# slow a batch down. Configurable for odd cases. DEFAULT_MAX_BYTES (20 MB) is defined beside the
+# unpacking budget it sets (checker/read/archive.py) and re-exported here.
 MIN_CHINESE = 10  # Chinese characters below which a file is not a report
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -65,7 +68,7 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
         raise InputError("input.unreadable", path=source, reason=exc.strerror or str(exc)) from exc
     if seen is not None:
         seen(data)
-    return read_bytes(data, source, suffix=p.suffix.lower())
+    return read_bytes(data, source, suffix=p.suffix.lower(), max_bytes=max_bytes)
 
 
 def _enough_chinese(text: str) -> bool:
@@ -76,8 +79,12 @@ def _enough_chinese(text: str) -> bool:
     return False
 
 
-def read_bytes(data: bytes, source: str, *, suffix: str) -> Document:
-    """Read report content already in memory (used by the file reader and by services)."""
+def read_bytes(data: bytes, source: str, *, suffix: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read report content already in memory (used by the file reader and by services).
+
+    `max_bytes` is the size limit the content was admitted under (--max-size-mb, the service's
+    upload limit): what the reader may unpack is tied to it (`unpack_limit`).
+    """
     reader = READERS.get(suffix)
     if reader is None:
         raise InputError("input.unsupported", path=source, suffix=suffix or "(none)")
@@ -85,9 +92,13 @@ def read_bytes(data: bytes, source: str, *, suffix: str) -> Document:
         raise InputError("input.empty", path=source)
     if suffix == ".pdf" and not data.lstrip().startswith(b"%PDF"):
         raise InputError("input.bad_pdf", path=source)
-    # Every caller (check, audit, service) gets the normalized analysis text with its map
-    # back to what the reader produced.
-    doc = normalize(reader(data, source))
+    try:
+        with reading(source, unpack_limit(max_bytes)):
+            # Every caller (check, audit, service) gets the normalized analysis text with its
+            # map back to what the reader produced.
+            doc = normalize(reader(data, source))
+    except MemoryError as exc:  # a worker's memory ceiling (checker.limits.cap_memory) or the machine's
+        raise InputError("input.out_of_memory", path=source) from exc
     if not doc.text.strip():
         raise InputError("input.no_text", path=source)
     if not _enough_chinese(doc.text):

@@ -17,14 +17,31 @@ _ASCII = re.compile(r"[\x00-\x7f]")
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030"}
 
 
+# Declared charsets that are not honest text encodings of a web page. rot13, hex, base64, zlib …
+# are not text encodings at all (codecs marks them so); these decode any bytes to nonsense or
+# fail in ways of their own. A page declaring one is read as if it declared nothing.
+_NOT_PAGE_ENCODINGS = frozenset({
+    "undefined", "unicode-escape", "raw-unicode-escape", "punycode", "idna", "utf-7", "mbcs", "oem",
+    "palmos", "rot_13",
+})
+# As browsers do (WHATWG Encoding): a page declaring UTF-16/32 without a byte-order mark is UTF-8
+# (the declaration survived a re-save), and x-user-defined is windows-1252.
+_WHATWG = {"utf-16": "utf-8", "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-32": "utf-8",
+           "utf-32-le": "utf-8", "utf-32-be": "utf-8", "x-user-defined": "cp1252"}
+
+
 def normalise_encoding(name: str) -> str | None:
-    """Canonical codec name for a declared charset, or None when Python does not know it."""
+    """Canonical codec name for a declared charset; None when it is unknown or not a text encoding."""
     name = name.strip().strip("\"'").lower()
     name = _ALIASES.get(name, name)
+    name = _WHATWG.get(name, name)
     try:
-        return codecs.lookup(name).name
-    except LookupError:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):  # ValueError: a name with a NUL byte
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_PAGE_ENCODINGS:
+        return None
+    return _WHATWG.get(info.name, info.name)
 
 
 def decode(data: bytes, source: str, declared: str | None = None) -> tuple[str, str]:
@@ -46,10 +63,10 @@ def decode(data: bytes, source: str, declared: str | None = None) -> tuple[str, 
     for enc in tried:
         try:
             text = data.decode(enc)
-        except UnicodeDecodeError:
+        except (UnicodeError, LookupError):  # any codec's way of refusing these bytes
             continue
-        if enc == "gb18030" and not _looks_chinese(text):
-            continue
+        if enc != "utf-8" and not _looks_chinese(text):
+            continue  # GB18030 and single-byte codecs decode almost anything: accept only Chinese
         return text, enc
     # Mostly UTF-8 with a few broken bytes (a page saved from mixed sources): keep the text,
     # replacing what cannot be decoded, rather than reading it all as mojibake.

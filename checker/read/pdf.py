@@ -4,17 +4,35 @@ Text extracted from a PDF is broken into visual lines; lines are joined back int
 (a line continues unless it ends a sentence or the next one starts a numbered heading), and
 page numbers are dropped. A PDF with no text layer (a scan) gets a clear "needs OCR" error
 instead of an empty report; an encrypted or damaged one its own error.
+
+Bounded work: before PDFium sees the file, every compressed stream in it (except images, which
+text extraction never decodes) is inflated once against the file's unpacking budget
+(checker/read/archive.py), each stream also within the size limit for files; then pages are
+loaded one at a time within limits on pages, objects per page and in total, and characters per
+page and in total — a stream shared by hundreds of pages is parsed once per page, so it is the
+running totals that stop it. A page PDFium cannot load (a page tree with a loop, a wrong
+/Count, thousands of levels) makes the file `input.bad_pdf`.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
+from collections.abc import Iterator
 
 from checker.errors import InputError
+from checker.limits import memory_ceiling_mb, run_isolated
 from checker.model import Document
+from checker.read.archive import CHUNK, UNPACK_FACTOR, Budget, current_budget, inflate
 from checker.read.clean import Fields, clean_text
 
 MAX_PAGES = 500
+MAX_PAGE_OBJECTS = 100_000  # a dense page of text has a few thousand; a detailed map tens of thousands
+MAX_OBJECTS = 1_000_000  # all pages together (a shared content stream is parsed once per page)
+MAX_PAGE_CHARS = 100_000  # a page of 5-point type holds about 10,000
+MAX_FILTER_LAYERS = 3  # /Filter [/FlateDecode /FlateDecode …] beyond this is not a real file
+_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_SPACE = re.compile(rb"\s+")
 _PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*(第\s*)?\d{1,4}\s*(页)?\s*[-—–]?\s*(/\s*\d+)?\s*$")
 _HEADING_START = re.compile(
     r"^\s*([一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]"
@@ -56,9 +74,77 @@ def unwrap(lines: list[str]) -> str:
     return "\n".join(out)
 
 
-def read(data: bytes, source: str) -> Document:
-    """Read a text-layer PDF."""
-    import pypdfium2 as pdfium  # imported here: only PDFs need it
+def _chunks(data: bytes, start: int) -> Iterator[bytes]:
+    for i in range(start, len(data), CHUNK):
+        yield data[i:i + CHUNK]
+
+
+def prescan(data: bytes, source: str, budget: Budget) -> None:
+    """Inflate every Flate stream once, counting its bytes; InputError("input.too_large") past a limit.
+
+    The stream's dictionary is the text between the object's `obj` and its `stream` keyword.
+    One stream may not exceed the size limit for files; all of them together the file's budget.
+    Images are not charged to the budget (text extraction never decodes them, and a scanned
+    page's raw pixels are large), but one may not exceed twice the size limit either: a
+    dictionary's /Subtype is only a claim, and PDFium parses a content stream whatever it says.
+    Data that is not deflate is left for PDFium to judge.
+    """
+    per_stream = max(budget.limit // UNPACK_FACTOR, 1)
+    for m in _STREAM.finditer(data):
+        head = data[max(0, m.start() - 2048):m.start()]
+        head = _SPACE.sub(b"", head[head.rfind(b"obj") + 1:])
+        layers = min(head.count(b"/FlateDecode"), MAX_FILTER_LAYERS)
+        if not layers:
+            continue
+        image = b"/Subtype/Image" in head
+        charged = (Budget(2 * per_stream, source),) if image else (budget, Budget(per_stream, source))
+        try:
+            out = inflate(_chunks(data, m.end()), *charged, keep=layers > 1)
+            for layer in range(2, layers + 1):
+                out = inflate(_chunks(out, 0), *charged, keep=layer < layers)
+        except zlib.error:
+            continue
+
+
+def _page_lines(pdf: object, source: str, budget: Budget) -> list[str]:
+    """Text lines of every page, page by page within the object and character limits."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    lines: list[str] = []
+    objects = chars = 0
+    max_chars = max(budget.limit // UNPACK_FACTOR, 1)  # as much text as the largest .txt read
+    for index in range(len(pdf)):  # type: ignore[arg-type]
+        try:
+            page = pdf[index]  # type: ignore[index]
+        except pdfium.PdfiumError as exc:  # a broken page tree: a loop, a wrong /Count, too deep
+            raise InputError("input.bad_pdf", path=source) from exc
+        try:
+            n = pdfium_c.FPDFPage_CountObjects(page.raw)
+            objects += max(n, 0)
+            if n > MAX_PAGE_OBJECTS or objects > MAX_OBJECTS:
+                raise InputError("input.pdf_too_complex", path=source, page=index + 1)
+            textpage = page.get_textpage()
+            try:
+                count = textpage.count_chars()
+                chars += max(count, 0)
+                if count > MAX_PAGE_CHARS or chars > max_chars:
+                    raise InputError("input.pdf_too_complex", path=source, page=index + 1)
+                text = textpage.get_text_range()
+            finally:
+                textpage.close()
+        except pdfium.PdfiumError as exc:
+            raise InputError("input.bad_pdf", path=source) from exc
+        finally:
+            page.close()
+        lines += text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines.append("")
+    return lines
+
+
+def _extract(data: bytes, source: str, limit: int) -> list[str]:
+    """Open the PDF and read its pages' lines (in the isolated child process)."""
+    import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(data)
@@ -69,15 +155,25 @@ def read(data: bytes, source: str) -> Document:
     try:
         if len(pdf) > MAX_PAGES:
             raise InputError("input.too_many_pages", path=source, pages=len(pdf), limit=MAX_PAGES)
-        lines: list[str] = []
-        for page in pdf:
-            textpage = page.get_textpage()
-            lines += textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n").split("\n")
-            lines.append("")
-            textpage.close()
-            page.close()
+        return _page_lines(pdf, source, Budget(limit, source))
     finally:
         pdf.close()
+
+
+def read(data: bytes, source: str) -> Document:
+    """Read a text-layer PDF.
+
+    PDFium runs in a child process that is killed when it overruns the time limit: parsing a
+    page can loop in C (form objects drawing each other: 2^40 draws) where no Python time limit
+    reaches, and a crash there must not take the checker with it. The child also runs under the
+    memory ceiling of an audit worker, in `fzzf check` too.
+    """
+    import pypdfium2  # noqa: F401  # loaded here once, so each child inherits it instead of importing it again
+
+    budget = current_budget(source)
+    prescan(data, source, budget)
+    lines = run_isolated(lambda: _extract(data, source, budget.limit), source, crashed_key="input.bad_pdf",
+                         memory_mb=memory_ceiling_mb(budget.limit // UNPACK_FACTOR))
     raw = unwrap(lines)
     if sum(1 for ch in raw if "\u4e00" <= ch <= "\u9fff") < 20:
         raise InputError("input.needs_ocr", path=source)
