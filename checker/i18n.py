@@ -271,6 +271,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "检查服务已启动：http://{host}:{port}/ （Ctrl-C 退出）",
         "en": "check service on http://{host}:{port}/ (Ctrl-C to stop)",
     },
+    # formats (issue 14): OFD, legacy Word/WPS, OCR, notices with attachments
+    "input.bad_ofd": {"zh": "{path}：不是有效的 OFD 文件", "en": "{path}: not a valid OFD file"},
 }
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from checker.errors import InputError
 from checker.model import Document
-from checker.read import docx, html, md, pdf, txt
+from checker.read import docx, html, md, ofd, pdf, txt
 
 READERS: dict[str, Callable[[bytes, str], Document]] = {
     ".txt": txt.read,
@@ -23,6 +23,7 @@ READERS: dict[str, Callable[[bytes, str], Document]] = {
     ".docx": docx.read,
     ".pdf": pdf.read,
     ".md": md.read,
+    ".ofd": ofd.read,
 }
 
 SUFFIXES = tuple(READERS)
