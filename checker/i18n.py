@@ -273,6 +273,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # formats (issue 14): OFD, legacy Word/WPS, OCR, notices with attachments
     "input.bad_ofd": {"zh": "{path}：不是有效的 OFD 文件", "en": "{path}: not a valid OFD file"},
+    "audit.via_page": {
+        "zh": "{source}（附件，来自通知页面 {page}）",
+        "en": "{source} (attachment of the notice page {page})",
+    },
+    "input.attachment": {
+        "zh": "{path}：这是发布通知，报告在附件“{attachment}”中；请检查附件（审查时把附件保存在网页旁即可自动检查）",
+        "en": "{path}: a notice; the report is the attachment \u201c{attachment}\u201d: check that file "
+        "(an audit checks it when it is saved beside the page)",
+    },
 }
 
 

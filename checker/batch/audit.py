@@ -259,12 +259,17 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
     counts = {"cached": 0, "checked": 0}
     with _Workers(jobs, init_args) as workers, RowStore(cache.folder) as rows:
 
+        pages: dict[str, str] = {}  # attachment checked instead of its notice page -> the page
+
         def keep(row: dict[str, Any]) -> None:
+            if row["source"] in pages:
+                row["page"] = pages[row["source"]]
             rows.add(row)
             if progress:
                 progress(1)
 
         found = discover(opts.paths)
+        pages.update((f.path, f.page) for f in found if f.page)
         if on_start:
             on_start(len(found))
         if len(found) > SMALL:
