@@ -273,6 +273,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # formats (issue 14): OFD, legacy Word/WPS, OCR, notices with attachments
     "input.bad_ofd": {"zh": "{path}：不是有效的 OFD 文件", "en": "{path}: not a valid OFD file"},
+    "input.bad_doc": {
+        "zh": "{path}：不是有效的 Word 97-2003（.doc）或 WPS（.wps）文件",
+        "en": "{path}: not a valid Word 97-2003 (.doc) or WPS (.wps) file",
+    },
+    "input.needs_converter": {
+        "zh": "{path}：读取 {suffix} 文件需要 LibreOffice，请先安装（Debian/Ubuntu：{install}）或另存为 .docx",
+        "en": "{path}: reading {suffix} files needs LibreOffice: install it ({install} on Debian/Ubuntu) "
+        "or save the file as .docx",
+    },
     "audit.via_page": {
         "zh": "{source}（附件，来自通知页面 {page}）",
         "en": "{source} (attachment of the notice page {page})",

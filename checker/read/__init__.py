@@ -12,7 +12,7 @@ from pathlib import Path
 
 from checker.errors import InputError
 from checker.model import Document
-from checker.read import docx, html, md, ofd, pdf, txt
+from checker.read import docx, html, legacy, md, ofd, pdf, txt
 
 READERS: dict[str, Callable[[bytes, str], Document]] = {
     ".txt": txt.read,
@@ -24,6 +24,8 @@ READERS: dict[str, Callable[[bytes, str], Document]] = {
     ".pdf": pdf.read,
     ".md": md.read,
     ".ofd": ofd.read,
+    ".doc": legacy.read_doc,
+    ".wps": legacy.read_wps,
 }
 
 SUFFIXES = tuple(READERS)
