@@ -124,8 +124,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "input.bad_pdf": {"zh": "{path}：PDF 文件已损坏或无法解析", "en": "{path}: the PDF is damaged or cannot be parsed"},
     "input.pdf_encrypted": {"zh": "{path}：PDF 已加密，请提供未加密的文件", "en": "{path}: the PDF is encrypted"},
     "input.needs_ocr": {
-        "zh": "{path}：PDF 没有文字层（可能是扫描件），需要先进行文字识别（OCR）",
-        "en": "{path}: the PDF has no text layer (a scan?); it needs OCR first",
+        "zh": "{path}：PDF 没有文字层（可能是扫描件），需要文字识别（OCR）：请安装 {install}",
+        "en": "{path}: the PDF has no text layer (a scan?); reading it needs OCR: install it with {install}",
     },
     "input.too_many_pages": {
         "zh": "{path}：PDF 页数过多（{pages} 页，上限 {limit} 页）",
@@ -282,6 +282,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{path}: reading {suffix} files needs LibreOffice: install it ({install} on Debian/Ubuntu) "
         "or save the file as .docx",
     },
+    "input.ocr_failed": {"zh": "{path}：文字识别（OCR）失败（{reason}）", "en": "{path}: OCR failed ({reason})"},
+    "report.text_from": {"zh": "文字来源", "en": "Text from"},
+    "report.ocr": {
+        "zh": "扫描件，经文字识别（OCR）取得，引文可能有识别误差",
+        "en": "a scan, read by OCR; quotes may contain recognition errors",
+    },
+    "report.ocr_quote": {"zh": "{part}，OCR 识别", "en": "{part}, OCR text"},
     "audit.via_page": {
         "zh": "{source}（附件，来自通知页面 {page}）",
         "en": "{source} (attachment of the notice page {page})",

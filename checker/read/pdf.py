@@ -2,8 +2,10 @@
 
 Text extracted from a PDF is broken into visual lines; lines are joined back into paragraphs
 (a line continues unless it ends a sentence or the next one starts a numbered heading), and
-page numbers are dropped. A PDF with no text layer (a scan) gets a clear "needs OCR" error
-instead of an empty report; an encrypted or damaged one its own error.
+page numbers are dropped. A PDF with no text layer (a scan) is read by OCR when the optional
+extra is installed (checker/read/ocr.py; the document's format is then `pdf-ocr`), and gets a
+clear "needs OCR" error naming the install command otherwise; an encrypted or damaged PDF gets
+its own error.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 
 from checker.errors import InputError
 from checker.model import Document
+from checker.read import ocr
 from checker.read.clean import Fields, clean_text
 
 MAX_PAGES = 500
@@ -76,12 +79,19 @@ def read(data: bytes, source: str) -> Document:
             lines.append("")
             textpage.close()
             page.close()
+        raw = unwrap(lines)
+        fmt = "pdf"
+        if _cjk_count(raw) < 20:  # no text layer: a scan, read by OCR when the extra is installed
+            raw, fmt = unwrap(ocr.read_pages(pdf, source)), "pdf-ocr"
+            if _cjk_count(raw) < 20:
+                raise InputError("input.no_chinese", path=source)
     finally:
         pdf.close()
-    raw = unwrap(lines)
-    if sum(1 for ch in raw if "\u4e00" <= ch <= "\u9fff") < 20:
-        raise InputError("input.needs_ocr", path=source)
     fields = Fields()
     text = clean_text(raw, fields)
-    return Document(source=source, text=text, format="pdf", encoding="pdf", fields=fields.values,
+    return Document(source=source, text=text, format=fmt, encoding="pdf", fields=fields.values,
                     field_sources=fields.sources)
+
+
+def _cjk_count(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
