@@ -5,7 +5,8 @@ program the office already has: LibreOffice in headless mode turns them into .do
 .docx reader then reads as Word shows it (numbering, tracked changes, tables). Without
 LibreOffice, a .doc is read by antiword when that is installed (text only). Kingsoft WPS
 Writer's .wps files are the Word binary format under another name, so LibreOffice reads them
-too. With no converter the error is one line naming what to install.
+too. LibreOffice is held to its Word 97 import filter: left to guess, it would import any
+damaged file as plain text. With no converter the error is one line naming what to install.
 
 The converter runs on a copy in a private temporary folder (never on the user's file or
 name), with its own LibreOffice profile (so parallel audit workers do not collide), in its
@@ -76,7 +77,8 @@ def _with_libreoffice(exe: str, data: bytes, suffix: str, source: str) -> tuple[
         out = Path(tmp) / "out"
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp, "LANG": "C.UTF-8"}
         _run([exe, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless", "--norestore",
-              "--nologo", "--nolockcheck", "--convert-to", "docx", "--outdir", str(out), str(src)], tmp, source, env)
+              "--nologo", "--nolockcheck", "--infilter=MS Word 97", "--convert-to", "docx", "--outdir", str(out),
+              str(src)], tmp, source, env)
         result = out / "input.docx"
         if not result.is_file():
             raise InputError("input.bad_doc", path=source)  # LibreOffice did not recognise the file
