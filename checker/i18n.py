@@ -94,8 +94,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # errors (one line each)
     "error.prefix": {"zh": "错误", "en": "error"},
     "input.unsupported": {
-        "zh": "{path}：不支持的文件类型 {suffix}（支持 .txt .html .htm .docx .pdf .md）",
-        "en": "{path}: unsupported file type {suffix} (supported: .txt .html .htm .docx .pdf .md)",
+        "zh": "{path}：不支持的文件类型 {suffix}（支持 .txt .html .htm .docx .doc .wps .pdf .ofd .md）",
+        "en": "{path}: unsupported file type {suffix} (supported: .txt .html .htm .docx .doc .wps .pdf .ofd .md)",
     },
     "input.not_found": {"zh": "{path}：文件不存在", "en": "{path}: no such file"},
     "input.unreadable": {"zh": "{path}：无法读取（{reason}）", "en": "{path}: cannot read ({reason})"},
@@ -223,8 +223,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{path}: internal error while checking ({reason})",
     },
     "usage.no_inputs": {
-        "zh": "未找到可检查的报告文件（支持 .txt .html .htm）",
-        "en": "no report files found (.txt .html .htm)",
+        "zh": "未找到可检查的报告文件（支持 .txt .html .htm .docx .doc .wps .pdf .ofd）",
+        "en": "no report files found (.txt .html .htm .docx .doc .wps .pdf .ofd)",
     },
     # severities
     "severity.required": {"zh": "必查", "en": "required"},
