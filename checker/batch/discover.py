@@ -68,6 +68,7 @@ def discover(paths: list[str], suffixes: tuple[str, ...] = AUDIT_SUFFIXES) -> li
 
 _PAGE_SUFFIXES = (".html", ".htm", ".shtml")
 NOTICE_MAX_BYTES = 2 * 1024 * 1024  # a notice is a small page; larger pages are not read twice
+_ATTACHMENT_WORD = ("附件".encode(), "附件".encode("gb18030"))
 
 
 def attachment_for(page: str, names: tuple[str, ...]) -> str | None:
@@ -129,7 +130,8 @@ def _attachment_of_notice(page: str) -> str | None:
     except OSError:
         return None
     lower = data.lower()
-    if not any(s.encode() in lower for s in ATTACHMENT_SUFFIXES):
+    # Cheap byte tests first: a notice names its 附件 (UTF-8 or GBK page) and links a report file.
+    if not any(s.encode() in lower for s in ATTACHMENT_SUFFIXES) or not any(m in data for m in _ATTACHMENT_WORD):
         return None
     for att in notice_attachments(data, page):
         path = attachment_for(page, att.files)
