@@ -295,7 +295,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "input.attachment": {
         "zh": "{path}：这是发布通知，报告在附件“{attachment}”中；请检查附件（审查时把附件保存在网页旁即可自动检查）",
-        "en": "{path}: a notice; the report is the attachment \u201c{attachment}\u201d: check that file "
+        "en": '{path}: a notice; the report is the attachment "{attachment}": check that file '
         "(an audit checks it when it is saved beside the page)",
     },
 }
