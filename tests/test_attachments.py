@@ -70,6 +70,7 @@ def test_wechat_page_reads_only_the_article() -> None:
     doc = read_bytes(page.encode(), "wx.html", suffix=".html")
     assert doc.text.startswith("云溪县人民政府关于2024年法治政府建设情况的报告")
     assert doc.fields["title"] == "云溪县人民政府关于2024年法治政府建设情况的报告"
+    assert doc.fields["published"] == "2025-03-28" and doc.field_sources["published"] == "wechat:publish_time"
     for chrome in ("扫一扫", "阅读原文", "推荐阅读", "公众号", "写留言"):
         assert chrome not in doc.text
 

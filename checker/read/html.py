@@ -81,6 +81,8 @@ def _page(data: bytes, source: str) -> tuple[etree._Element, etree._Element, str
     body = _wechat_article(root)
     if body is None:
         body = _article(root)
+    else:
+        _wechat_date(root, fields)
     # Fields printed on the page outside the article (发布日期：… in an info table).
     scan_fields(_text_of(root, skip=body if body is not root else None), fields)
     _drop_chrome(body)
@@ -150,6 +152,17 @@ def _wechat_article(root: etree._Element) -> etree._Element | None:
         if el.get("id") == "js_content" or "rich_media_content" in (el.get("class") or "").split():
             return el
     return None
+
+
+def _wechat_date(root: etree._Element, fields: Fields) -> None:
+    """The article's publication time (#publish_time, filled in when the browser saved the page)."""
+    for el in root.iter("em", "span"):
+        if el.get("id") == "publish_time":
+            m = re.search(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})", el.text_content() or "")
+            date = iso_date(*m.groups()) if m else None
+            if date:
+                fields.offer("published", date, "wechat:publish_time")
+            return
 
 
 def _wechat_title(root: etree._Element) -> str | None:
