@@ -137,6 +137,14 @@ def test_notice_link_cannot_reach_outside_its_folder(tmp_path: Path) -> None:
     assert all(f.page is None for f in found)
 
 
+def test_notice_with_unparsable_links_is_still_one_error() -> None:
+    page = ('<html><body><div class="content"><p>现将年度报告予以公布，请下载附件查看。</p>'
+            '<p>附件：<a href="http://[::1/report.pdf">云溪县年度报告.pdf</a></p></div></body></html>')
+    with pytest.raises(InputError) as exc:
+        read_bytes(page.encode(), "n.html", suffix=".html")
+    assert exc.value.key == "input.attachment" and exc.value.args_map["attachment"] == "云溪县年度报告.pdf"
+
+
 # ---- OCR ----------------------------------------------------------------------------------------
 
 

@@ -133,7 +133,11 @@ def _attachment_of_notice(page: str) -> str | None:
     # Cheap byte tests first: a notice names its 附件 (UTF-8 or GBK page) and links a report file.
     if not any(s.encode() in lower for s in ATTACHMENT_SUFFIXES) or not any(m in data for m in _ATTACHMENT_WORD):
         return None
-    for att in notice_attachments(data, page):
+    try:
+        attachments = notice_attachments(data, page)
+    except Exception:  # a reader bug must not stop the audit here: the page's worker reports it as a row
+        return None
+    for att in attachments:
         path = attachment_for(page, att.files)
         if path:
             return path

@@ -118,7 +118,10 @@ def _notice_attachments(body: etree._Element, text: str) -> list[Attachment]:
     found: list[Attachment] = []
     for a in body.iter("a"):
         href = (a.get("href") or "").strip()
-        path = unquote(urlsplit(href).path) if href and not href.lower().startswith(("javascript:", "mailto:")) else ""
+        try:
+            path = unquote(urlsplit(href).path) if not href.lower().startswith(("javascript:", "mailto:")) else ""
+        except ValueError:  # e.g. a broken IPv6 host: the link text may still name the file
+            path = ""
         base = path.rsplit("/", 1)[-1]
         label = " ".join((a.text_content() or "").split())
         label = re.sub(r"^附件\s*\d*\s*[:：.、]?\s*", "", label)
