@@ -86,3 +86,32 @@ def test_page_and_size_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(InputError) as exc:
         read_bytes(data, "x.ofd", suffix=".ofd")
     assert exc.value.key == "input.zip_bomb"
+
+
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        (["江州市市场监督管理局", "2023年法治政府建设情况报告", "", "江州市人民政府："],
+         ["江州市市场监督管理局2023年法治政府建设情况报告", "", "江州市人民政府："]),
+        (["云溪县人民政府文件", "云政〔2025〕9号", "云溪县人民政府关于2024年", "法治政府建设情况的报告",
+          "江州市人民政府："],
+         ["云溪县人民政府文件", "云政〔2025〕9号", "云溪县人民政府关于2024年法治政府建设情况的报告",
+          "江州市人民政府："]),
+        (["江州市市场监督管理局", "关于2023年法治政府建设", "情况的报告"],
+         ["江州市市场监督管理局关于2023年法治政府建设情况的报告"]),
+        (["云溪县人民政府关于2024年法治政府建设情况的报告", "江州市人民政府："],
+         ["云溪县人民政府关于2024年法治政府建设情况的报告", "江州市人民政府："]),
+        (["江州市人民政府：", "现将法治建设情况", "报告如下"], ["江州市人民政府：", "现将法治建设情况", "报告如下"]),
+    ],
+    ids=["two lines", "masthead and number kept apart", "three lines", "one line", "after the addressee"],
+)
+def test_title_typeset_over_several_lines_is_one_line(lines: list[str], joined: list[str]) -> None:
+    from checker.read.pdf import join_title
+
+    assert join_title(lines) == joined
+
+
+def test_two_line_title_keeps_the_agency(checker) -> None:
+    body = _body().replace(TITLE, "云溪县人民政府关于2024年\n法治政府建设情况的报告", 1)
+    r = checker.check_document(read_bytes(ofdbuild.build(body), "y.ofd", suffix=".ofd"))
+    assert r.metadata.agency.value == "云溪县" and r.metadata.year.value == 2024

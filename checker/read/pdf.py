@@ -15,7 +15,7 @@ import re
 from checker.errors import InputError
 from checker.model import Document
 from checker.read import ocr
-from checker.read.clean import Fields, clean_text
+from checker.read.clean import Fields, clean_text, is_title
 
 MAX_PAGES = 500
 _PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*(第\s*)?\d{1,4}\s*(页)?\s*[-—–]?\s*(/\s*\d+)?\s*$")
@@ -56,7 +56,55 @@ def unwrap(lines: list[str]) -> str:
         else:
             out.append(line)
         prev_full = full > 0 and _width(line) >= full - 3
-    return "\n".join(out)
+    return "\n".join(join_title(out))
+
+
+TITLE_LINE_MAX = 40  # characters of one line of a typeset title; body lines are longer or end a sentence
+_MASTHEAD = re.compile(r"文件$|〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号")
+_TITLE_CHARS = re.compile(r"^[\u4e00-\u9fff0-9０-９（）()〔〕《》“”、·—－-]+$")
+# How the first line of a title split before its last line ends: the body's name, or 关于…年.
+_TITLE_HEAD = re.compile(r"(局|委员会|委|政府|办公室|办公厅|办事处|街道|镇|乡|县|市|区|州|盟|旗|厅|院|中心|署|部"
+                         r"|年|年度)$|关于")
+
+
+def join_title(lines: list[str]) -> list[str]:
+    """Join a title typeset over two or three lines (江州市市场监督管理局 / 2023年法治政府建设情况报告).
+
+    Only at the top of the document, before the first line that ends a sentence or the
+    addressee (…：), among short lines of title characters (no field labels with dates, no
+    table pipes, no masthead 云溪县人民政府文件 or document number 云政〔2025〕9号). A line that is a
+    title by itself takes up to two lines before it that read as a title's head (a body's name,
+    关于…年); otherwise two or three consecutive lines that only together make a title are joined.
+    """
+    top: list[int] = []
+    for i, line in enumerate(lines[:12]):
+        if not line:
+            continue
+        if len(line) > TITLE_LINE_MAX or line.endswith(_ENDS):
+            break
+        if _TITLE_CHARS.match(line) and not _MASTHEAD.search(line):
+            top.append(i)
+    first = next((n for n, i in enumerate(top) if is_title(lines[i])), None)
+    if first is not None:
+        start = first
+        while (start > 0 and first - start < 2 and top[start - 1] == top[start] - 1
+               and _TITLE_HEAD.search(lines[top[start - 1]])
+               and is_title("".join(lines[j] for j in top[start - 1:first + 1]))):
+            start -= 1
+        window = top[start:first + 1]
+    else:
+        window = []
+        for n in range(len(top)):
+            for k in (2, 3):
+                cand = top[n:n + k]
+                if len(cand) == k and cand[-1] - cand[0] == k - 1 and is_title("".join(lines[j] for j in cand)):
+                    window = cand
+                    break
+            if window:
+                break
+    if len(window) < 2:
+        return lines
+    return [*lines[:window[0]], "".join(lines[j] for j in window), *lines[window[-1] + 1:]]
 
 
 def read(data: bytes, source: str) -> Document:
