@@ -131,12 +131,13 @@ def jiangzhou_scan(dpi: int = 150) -> bytes:
     mm = dpi / 25.4
     width, height = int(210 * mm), int(297 * mm)
     body = ImageFont.truetype(FONT, int(5.6 * mm))
-    title_font = ImageFont.truetype(FONT, int(4.9 * mm))  # the 31-character title fits one 156 mm line
+    title_font = ImageFont.truetype(FONT, int(7.7 * mm))  # 22 pt, set on two lines as official documents are
     left, top, line_h, per_line = int(27 * mm), int(37 * mm), int(10.0 * mm), 28
     lines: list[tuple[str, object, bool]] = []
     for n, para in enumerate(JIANGZHOU_2023.splitlines()):
         if n == 0:
-            lines += [(para, title_font, True), ("", body, False)]
+            head, _, rest = para.partition("局")
+            lines += [(head + "局", title_font, True), (rest, title_font, True), ("", body, False)]
             continue
         flush_left = (n == 1 and para.endswith("：")) or para.startswith(("江州市市场", "2024年2月"))
         indent = "" if flush_left else "\u3000\u3000"
