@@ -1,4 +1,4 @@
-"""Fuzz the HTML and DOCX readers (and the text reader) for a time budget.
+"""Fuzz the HTML, DOCX and OFD readers (and the text reader) for a time budget.
 
     python bench/fuzz_readers.py --seconds 60
 
@@ -21,13 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+import ofdbuild  # noqa: E402
 from test_properties import HTML_SEED, _docx_seed, mutate  # noqa: E402
 
 from checker.errors import InputError  # noqa: E402
 from checker.read import read_bytes  # noqa: E402
 
 TARGETS = {".html": HTML_SEED, ".docx": _docx_seed(),
-           ".txt": (ROOT / "samples" / "yunxi-county-2024.txt").read_bytes()[:6000]}
+           ".txt": (ROOT / "samples" / "yunxi-county-2024.txt").read_bytes()[:6000],
+           ".ofd": ofdbuild.build((ROOT / "samples" / "yunxi-county-2024.txt").read_text(encoding="utf-8")[:3000])}
 
 
 def one(suffix: str, data: bytes) -> None:

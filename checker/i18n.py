@@ -130,8 +130,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # errors (one line each)
     "error.prefix": {"zh": "错误", "en": "error"},
     "input.unsupported": {
-        "zh": "{path}：不支持的文件类型 {suffix}（支持 .txt .html .htm .docx .pdf .md）",
-        "en": "{path}: unsupported file type {suffix} (supported: .txt .html .htm .docx .pdf .md)",
+        "zh": "{path}：不支持的文件类型 {suffix}（支持 .txt .html .htm .docx .doc .wps .pdf .ofd .md）",
+        "en": "{path}: unsupported file type {suffix} (supported: .txt .html .htm .docx .doc .wps .pdf .ofd .md)",
     },
     "input.not_found": {"zh": "{path}：文件不存在", "en": "{path}: no such file"},
     "input.unreadable": {"zh": "{path}：无法读取（{reason}）", "en": "{path}: cannot read ({reason})"},
@@ -164,8 +164,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "input.bad_pdf": {"zh": "{path}：PDF 文件已损坏或无法解析", "en": "{path}: the PDF is damaged or cannot be parsed"},
     "input.pdf_encrypted": {"zh": "{path}：PDF 已加密，请提供未加密的文件", "en": "{path}: the PDF is encrypted"},
     "input.needs_ocr": {
-        "zh": "{path}：PDF 没有文字层（可能是扫描件），需要先进行文字识别（OCR）",
-        "en": "{path}: the PDF has no text layer (a scan?); it needs OCR first",
+        "zh": "{path}：PDF 没有文字层（可能是扫描件），需要文字识别（OCR）：请安装 {install}",
+        "en": "{path}: the PDF has no text layer (a scan?); reading it needs OCR: install it with {install}",
     },
     "input.too_many_pages": {
         "zh": "{path}：PDF 页数过多（{pages} 页，上限 {limit} 页）",
@@ -273,8 +273,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{path}: internal error while checking ({reason})",
     },
     "usage.no_inputs": {
-        "zh": "未找到可检查的报告文件（支持 .txt .html .htm）",
-        "en": "no report files found (.txt .html .htm)",
+        "zh": "未找到可检查的报告文件（支持 .txt .html .htm .docx .doc .wps .pdf .ofd）",
+        "en": "no report files found (.txt .html .htm .docx .doc .wps .pdf .ofd)",
     },
     # severities
     "severity.required": {"zh": "必查", "en": "required"},
@@ -433,6 +433,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     "terminated": {
         "zh": "已终止（SIGTERM）：已完成的检查结果保存在缓存中，再次运行将从中断处继续",
         "en": "terminated (SIGTERM): finished checks are cached; running again resumes from there",
+    },
+    # formats (issue 14): OFD, legacy Word/WPS, OCR, notices with attachments
+    "input.bad_ofd": {"zh": "{path}：不是有效的 OFD 文件", "en": "{path}: not a valid OFD file"},
+    "input.bad_doc": {
+        "zh": "{path}：不是有效的 Word 97-2003（.doc）或 WPS（.wps）文件",
+        "en": "{path}: not a valid Word 97-2003 (.doc) or WPS (.wps) file",
+    },
+    "input.needs_converter": {
+        "zh": "{path}：读取 {suffix} 文件需要 LibreOffice，请先安装（Debian/Ubuntu：{install}）或另存为 .docx",
+        "en": "{path}: reading {suffix} files needs LibreOffice: install it ({install} on Debian/Ubuntu) "
+        "or save the file as .docx",
+    },
+    "input.ocr_failed": {"zh": "{path}：文字识别（OCR）失败（{reason}）", "en": "{path}: OCR failed ({reason})"},
+    "report.text_from": {"zh": "文字来源", "en": "Text from"},
+    "report.ocr": {
+        "zh": "扫描件，经文字识别（OCR）取得，引文可能有识别误差",
+        "en": "a scan, read by OCR; quotes may contain recognition errors",
+    },
+    "report.ocr_quote": {"zh": "{part}，OCR 识别", "en": "{part}, OCR text"},
+    "audit.via_page": {
+        "zh": "{source}（附件，来自通知页面 {page}）",
+        "en": "{source} (attachment of the notice page {page})",
+    },
+    "input.attachment": {
+        "zh": "{path}：这是发布通知，报告在附件“{attachment}”中；请检查附件（审查时把附件保存在网页旁即可自动检查）",
+        "en": '{path}: a notice; the report is the attachment "{attachment}": check that file '
+        "(an audit checks it when it is saved beside the page)",
     },
 }
 

@@ -29,7 +29,9 @@ def audit(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("in")
-    shutil.copytree(SAMPLES, d / "samples", ignore=shutil.ignore_patterns("*.md"))
+    # The .docx and scanned-PDF samples have their own audit test (tests/test_format_samples.py):
+    # the scan needs the OCR extra, which would make these rows depend on what is installed.
+    shutil.copytree(SAMPLES, d / "samples", ignore=shutil.ignore_patterns("*.md", "*.docx", "*.pdf"))
     (d / "samples" / "broken.txt").write_bytes(b"\x00\x01binary junk\x00" * 50)
     (d / "samples" / "empty.html").write_bytes(b"")
     return d

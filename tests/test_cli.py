@@ -124,7 +124,7 @@ def test_english_errors(tmp_path: Path) -> None:
 
 
 def test_unsupported_type(tmp_path: Path) -> None:
-    p = tmp_path / "a.doc"
+    p = tmp_path / "a.rtf"
     p.write_bytes(b"x")
     assert "不支持" in _one_line_error(fzzf("check", str(p)))
 

@@ -40,8 +40,12 @@ def test_pdf_reads_like_the_txt_it_was_printed_from(checker) -> None:
     assert all(p.present for p in r.parts if p.id in ("measures", "shortcomings", "first_responsible", "next_year"))
 
 
-def test_scanned_pdf_needs_ocr(tmp_path: Path) -> None:
+def test_scanned_pdf_needs_ocr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pypdfium2 as pdfium
+
+    from checker.read import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)  # as without the OCR extra
 
     pdf = pdfium.PdfDocument.new()
     pdf.new_page(595, 842)

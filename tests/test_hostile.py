@@ -739,23 +739,3 @@ def test_engine_sees_a_bounded_number_of_interchangeable_hits(checker, monkeypat
     assert bounded.keys() == every.keys() and ("C27.01", "evidence") in every
     assert all(set(hits) <= set(every[k]) and hits[:3] == every[k][:3] for k, hits in bounded.items())
 
-
-def test_docx_paragraph_text_is_python_docx_text() -> None:
-    from docx import Document
-    from docx.enum.text import WD_BREAK
-    from docx.text.paragraph import Paragraph
-
-    from checker.read.docx import _paragraph_text
-
-    d = Document()
-    p = d.add_paragraph("一、主要举措")
-    run = p.add_run("和成效")
-    run.add_break()
-    run.add_text("第二行")
-    run.add_break(WD_BREAK.PAGE)
-    run.add_tab()
-    run.add_text("末尾")
-    d.add_paragraph("")
-    for el in d.element.body.iterchildren():
-        if el.tag.endswith("}p"):
-            assert _paragraph_text(el) == Paragraph(el, d).text

@@ -89,7 +89,7 @@ def test_html_on_page_fields() -> None:
         ("empty.txt", b"", "input.empty"),
         ("blank.txt", b"  \n\n ", "input.empty"),
         ("nul.txt", b"abc\x00def" * 10, "input.binary"),
-        ("x.doc", b"\xd0\xcf\x11\xe0 old Word", "input.unsupported"),
+        ("x.doc", b"\xd0\xcf\x11\xe0 old Word", "input.bad_doc"),
         ("x.pdf", b"not a pdf at all", "input.bad_pdf"),
     ],
 )

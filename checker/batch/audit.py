@@ -282,7 +282,11 @@ def _run_audit(opts: AuditOptions, folder: OutputFolder, progress: Callable[[int
     counts = {"cached": 0, "checked": 0}
     with _Workers(jobs, init_args) as workers, RowStore(cache.folder) as rows:
 
+        pages: dict[str, str] = {}  # attachment checked instead of its notice page -> the page
+
         def keep(row: dict[str, Any]) -> None:
+            if row["source"] in pages:
+                row["page"] = pages[row["source"]]
             rows.add(row)
             if progress:
                 progress(1)
@@ -291,6 +295,7 @@ def _run_audit(opts: AuditOptions, folder: OutputFolder, progress: Callable[[int
         unmatched = tuple(opts.manifest.unmatched(f.path for f in found)) if opts.manifest else ()
         extra = {"manifest": {"file": opts.manifest.path, "unmatched": [
             {"line": r.line, "file": r.file} for r in unmatched]}} if opts.manifest else None
+        pages.update((f.path, f.page) for f in found if f.page)
         if on_start:
             on_start(len(found))
         if len(found) > SMALL:

@@ -18,7 +18,7 @@ from pathlib import Path
 from checker.errors import InputError
 from checker.model import Document
 from checker.normalize import normalize
-from checker.read import docx, html, md, pdf, txt
+from checker.read import docx, html, legacy, md, ofd, pdf, txt
 from checker.read.archive import DEFAULT_MAX_BYTES, reading, unpack_limit
 
 READERS: dict[str, Callable[[bytes, str], Document]] = {
@@ -30,6 +30,9 @@ READERS: dict[str, Callable[[bytes, str], Document]] = {
     ".docx": docx.read,
     ".pdf": pdf.read,
     ".md": md.read,
+    ".ofd": ofd.read,
+    ".doc": legacy.read_doc,
+    ".wps": legacy.read_wps,
 }
 
 SUFFIXES = tuple(READERS)

@@ -9,6 +9,8 @@ related-links boxes, share bars, footers, print/close links. Reads the portal's
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -47,20 +49,12 @@ META_KEYS = {
 
 
 def read(data: bytes, source: str) -> Document:
-    """Read an `.html`/`.htm` report page."""
-    m = _META_CHARSET.search(data[:4096])
-    raw, encoding = decode(data, source, declared=m.group(1).decode("ascii") if m else None)
-    root = _parse(raw, source)
-    fields = Fields()
-    _read_meta(root, fields)
-    for el in root.iter(*_DROP_TAGS):
-        _drop(el)
-    body = _article(root)
-    # Fields printed on the page outside the article (发布日期：… in an info table).
-    scan_fields(_text_of(root, skip=body if body is not root else None), fields)
-    _drop_chrome(body)
-    text = clean_text(_text_of(body), fields)
-    title = fields.values.get("title") or _title_of(root)
+    """Read an `.html`/`.htm` report page (a notice whose report is an attachment is an error)."""
+    root, body, text, fields, encoding = _page(data, source)
+    links = _notice_attachments(body, text)
+    if links:
+        raise InputError("input.attachment", path=source, attachment=links[0].name)
+    title = fields.values.get("title") or _wechat_title(root) or _title_of(root)
     if title and title not in text[:400]:
         text = f"{title}\n{text}"
     if title:
@@ -73,6 +67,113 @@ def read(data: bytes, source: str) -> Document:
         fields=fields.values,
         field_sources=fields.sources,
     )
+
+
+def _page(data: bytes, source: str) -> tuple[etree._Element, etree._Element, str, Fields, str]:
+    """Parse a page: (root, article element, cleaned article text, page fields, encoding)."""
+    m = _META_CHARSET.search(data[:4096])
+    raw, encoding = decode(data, source, declared=m.group(1).decode("ascii") if m else None)
+    root = _parse(raw, source)
+    fields = Fields()
+    _read_meta(root, fields)
+    for el in root.iter(*_DROP_TAGS):
+        _drop(el)
+    body = _wechat_article(root)
+    if body is None:
+        body = _article(root)
+    else:
+        _wechat_date(root, fields)
+    # Fields printed on the page outside the article (发布日期：… in an info table).
+    scan_fields(_text_of(root, skip=body if body is not root else None), fields)
+    _drop_chrome(body)
+    text = clean_text(_text_of(body), fields)
+    return root, body, text, fields, encoding
+
+
+# ---- notices whose report is an attachment ---------------------------------------------------
+
+# Files a report is published as; a notice links one of them (附件：××.pdf).
+ATTACHMENT_SUFFIXES = (".pdf", ".docx", ".doc", ".ofd", ".wps")
+# A notice is short: a report has thousands of Chinese characters, a notice a few hundred.
+NOTICE_MAX_CJK = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A report file a notice links: the name it shows and the file names it may be saved as."""
+
+    name: str
+    files: tuple[str, ...]
+
+
+def _suffix_of(name: str) -> str:
+    lower = name.lower()
+    return next((s for s in ATTACHMENT_SUFFIXES if lower.endswith(s)), "")
+
+
+def _notice_attachments(body: etree._Element, text: str) -> list[Attachment]:
+    """The report files a short notice links, most report-like first; empty for a real report."""
+    if _cjk(text) >= NOTICE_MAX_CJK:
+        return []
+    found: list[Attachment] = []
+    for a in body.iter("a"):
+        href = (a.get("href") or "").strip()
+        try:
+            path = unquote(urlsplit(href).path) if not href.lower().startswith(("javascript:", "mailto:")) else ""
+        except ValueError:  # e.g. a broken IPv6 host: the link text may still name the file
+            path = ""
+        base = path.rsplit("/", 1)[-1]
+        label = " ".join((a.text_content() or "").split())
+        label = re.sub(r"^附件\s*\d*\s*[:：.、]?\s*", "", label)
+        suffix = _suffix_of(base) or _suffix_of(label)
+        if not suffix:
+            continue
+        files: list[str] = []
+        for candidate in (base, label if _suffix_of(label) else (label + suffix if label else "")):
+            if candidate and _suffix_of(candidate) and candidate not in files and "/" not in candidate:
+                files.append(candidate)
+        found.append(Attachment(label if _suffix_of(label) else (label + suffix if label else base), tuple(files)))
+    found.sort(key=lambda att: not re.search(r"报告|法治|依法行政", att.name))
+    return found
+
+
+def notice_attachments(data: bytes, source: str) -> list[Attachment]:
+    """The attachments of a notice page, or [] when the page is not a notice (or unreadable)."""
+    try:
+        _, body, text, _, _ = _page(data, source)
+    except InputError:
+        return []
+    return _notice_attachments(body, text)
+
+
+# ---- WeChat articles (mp.weixin.qq.com pages saved from a browser) -------------------------
+
+
+def _wechat_article(root: etree._Element) -> etree._Element | None:
+    """The article container of a WeChat page (#js_content / .rich_media_content), if any."""
+    for el in root.iter("div"):
+        if el.get("id") == "js_content" or "rich_media_content" in (el.get("class") or "").split():
+            return el
+    return None
+
+
+def _wechat_date(root: etree._Element, fields: Fields) -> None:
+    """The article's publication time (#publish_time, filled in when the browser saved the page)."""
+    for el in root.iter("em", "span"):
+        if el.get("id") == "publish_time":
+            m = re.search(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})", el.text_content() or "")
+            date = iso_date(*m.groups()) if m else None
+            if date:
+                fields.offer("published", date, "wechat:publish_time")
+            return
+
+
+def _wechat_title(root: etree._Element) -> str | None:
+    for el in root.iter("h1", "h2"):
+        if el.get("id") == "activity-name" or "rich_media_title" in (el.get("class") or "").split():
+            title = " ".join((el.text_content() or "").split())
+            return title or None
+    return None
 
 
 def _parse(raw: str, source: str) -> etree._Element:

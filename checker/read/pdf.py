@@ -2,8 +2,10 @@
 
 Text extracted from a PDF is broken into visual lines; lines are joined back into paragraphs
 (a line continues unless it ends a sentence or the next one starts a numbered heading), and
-page numbers are dropped. A PDF with no text layer (a scan) gets a clear "needs OCR" error
-instead of an empty report; an encrypted or damaged one its own error.
+page numbers are dropped. A PDF with no text layer (a scan) is read by OCR when the optional
+extra is installed (checker/read/ocr.py; the document's format is then `pdf-ocr`), and gets a
+clear "needs OCR" error naming the install command otherwise; an encrypted or damaged PDF gets
+its own error.
 
 Bounded work: before PDFium sees the file, every compressed stream in it (except images, which
 text extraction never decodes) is inflated once against the file's unpacking budget
@@ -23,8 +25,9 @@ from collections.abc import Iterator
 from checker.errors import InputError
 from checker.limits import memory_ceiling_mb, run_isolated
 from checker.model import Document
+from checker.read import ocr
 from checker.read.archive import CHUNK, UNPACK_FACTOR, Budget, current_budget, inflate
-from checker.read.clean import Fields, clean_text
+from checker.read.clean import Fields, clean_text, is_title
 
 MAX_PAGES = 500
 MAX_PAGE_OBJECTS = 100_000  # a dense page of text has a few thousand; a detailed map tens of thousands
@@ -35,7 +38,7 @@ _STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
 _SPACE = re.compile(rb"\s+")
 _PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*(第\s*)?\d{1,4}\s*(页)?\s*[-—–]?\s*(/\s*\d+)?\s*$")
 _HEADING_START = re.compile(
-    r"^\s*([一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]"
+    r"^\s*([一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d)"
     r"|[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]部分)"
 )
 _ENDS = ("。", "！", "？", "；", "：", ":", "!", "?", ";")
@@ -71,7 +74,55 @@ def unwrap(lines: list[str]) -> str:
         else:
             out.append(line)
         prev_full = full > 0 and _width(line) >= full - 3
-    return "\n".join(out)
+    return "\n".join(join_title(out))
+
+
+TITLE_LINE_MAX = 40  # characters of one line of a typeset title; body lines are longer or end a sentence
+_MASTHEAD = re.compile(r"文件$|〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号")
+_TITLE_CHARS = re.compile(r"^[\u4e00-\u9fff0-9０-９（）()〔〕《》“”、·—－-]+$")
+# How the first line of a title split before its last line ends: the body's name, or 关于…年.
+_TITLE_HEAD = re.compile(r"(局|委员会|委|政府|办公室|办公厅|办事处|街道|镇|乡|县|市|区|州|盟|旗|厅|院|中心|署|部"
+                         r"|年|年度)$|关于")
+
+
+def join_title(lines: list[str]) -> list[str]:
+    """Join a title typeset over two or three lines (江州市市场监督管理局 / 2023年法治政府建设情况报告).
+
+    Only at the top of the document, before the first line that ends a sentence or the
+    addressee (…：), among short lines of title characters (no field labels with dates, no
+    table pipes, no masthead 云溪县人民政府文件 or document number 云政〔2025〕9号). A line that is a
+    title by itself takes up to two lines before it that read as a title's head (a body's name,
+    关于…年); otherwise two or three consecutive lines that only together make a title are joined.
+    """
+    top: list[int] = []
+    for i, line in enumerate(lines[:12]):
+        if not line:
+            continue
+        if len(line) > TITLE_LINE_MAX or line.endswith(_ENDS):
+            break
+        if _TITLE_CHARS.match(line) and not _MASTHEAD.search(line):
+            top.append(i)
+    first = next((n for n, i in enumerate(top) if is_title(lines[i])), None)
+    if first is not None:
+        start = first
+        while (start > 0 and first - start < 2 and top[start - 1] == top[start] - 1
+               and _TITLE_HEAD.search(lines[top[start - 1]])
+               and is_title("".join(lines[j] for j in top[start - 1:first + 1]))):
+            start -= 1
+        window = top[start:first + 1]
+    else:
+        window = []
+        for n in range(len(top)):
+            for k in (2, 3):
+                cand = top[n:n + k]
+                if len(cand) == k and cand[-1] - cand[0] == k - 1 and is_title("".join(lines[j] for j in cand)):
+                    window = cand
+                    break
+            if window:
+                break
+    if len(window) < 2:
+        return lines
+    return [*lines[:window[0]], "".join(lines[j] for j in window), *lines[window[-1] + 1:]]
 
 
 def _chunks(data: bytes, start: int) -> Iterator[bytes]:
@@ -142,8 +193,11 @@ def _page_lines(pdf: object, source: str, budget: Budget) -> list[str]:
     return lines
 
 
-def _extract(data: bytes, source: str, limit: int) -> list[str]:
-    """Open the PDF and read its pages' lines (in the isolated child process)."""
+def _extract(data: bytes, source: str, limit: int, scan: bool = False) -> list[str]:
+    """Open the PDF and read its pages' lines (in an isolated child process).
+
+    With `scan`, the pages are rendered and read by OCR instead (a PDF without a text layer).
+    """
     import pypdfium2 as pdfium
 
     try:
@@ -155,6 +209,8 @@ def _extract(data: bytes, source: str, limit: int) -> list[str]:
     try:
         if len(pdf) > MAX_PAGES:
             raise InputError("input.too_many_pages", path=source, pages=len(pdf), limit=MAX_PAGES)
+        if scan:
+            return ocr.read_pages(pdf, source)
         return _page_lines(pdf, source, Budget(limit, source))
     finally:
         pdf.close()
@@ -175,9 +231,23 @@ def read(data: bytes, source: str) -> Document:
     lines = run_isolated(lambda: _extract(data, source, budget.limit), source, crashed_key="input.bad_pdf",
                          memory_mb=memory_ceiling_mb(budget.limit // UNPACK_FACTOR))
     raw = unwrap(lines)
-    if sum(1 for ch in raw if "\u4e00" <= ch <= "\u9fff") < 20:
-        raise InputError("input.needs_ocr", path=source)
+    fmt = "pdf"
+    if _cjk_count(raw) < 20:
+        # No text layer: a scan, read by OCR when the extra is installed (input.needs_ocr naming
+        # the install command otherwise). The OCR engine reserves more address space than the
+        # text reader's ceiling allows, so its child is bounded by time alone.
+        if not ocr.available():
+            raise InputError("input.needs_ocr", path=source, install=ocr.INSTALL)
+        lines = run_isolated(lambda: _extract(data, source, budget.limit, scan=True), source,
+                             crashed_key="input.ocr_failed")
+        raw, fmt = unwrap(lines), "pdf-ocr"
+        if _cjk_count(raw) < 20:
+            raise InputError("input.no_chinese", path=source)
     fields = Fields()
     text = clean_text(raw, fields)
-    return Document(source=source, text=text, format="pdf", encoding="pdf", fields=fields.values,
+    return Document(source=source, text=text, format=fmt, encoding="pdf", fields=fields.values,
                     field_sources=fields.sources)
+
+
+def _cjk_count(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")

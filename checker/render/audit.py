@@ -90,10 +90,16 @@ def table_rows(rows: RowStore, lang: str) -> Iterable[list[Any]]:
         yield [r["rank"], r["agency"] or t("report.unknown", lang), _level(lang, r["level"]), r["year"],
                r["published"], _on_time(lang, r["on_time"])[0], f"{r['parts_present']}/4", r["score"],
                *[r["chapters"].get(i) for i in range(1, 11)], r["missing_required"], "；".join(r["top_gaps"]),
-               r["source"]]
+               source_label(r, lang)]
     for r in rows.errors():
         msg = t(r["error"]["key"], lang, **r["error"]["args"])
-        yield ["", "", "", "", "", "", "", "", *[""] * 10, "", msg, r["source"]]
+        yield ["", "", "", "", "", "", "", "", *[""] * 10, "", msg, source_label(r, lang)]
+
+
+def source_label(r: dict[str, Any], lang: str) -> str:
+    """The row's file; an attachment checked instead of its notice page names the page too."""
+    page = r.get("page")
+    return t("audit.via_page", lang, source=r["source"], page=page) if page else r["source"]
 
 
 def summary_csv(rows: RowStore, lang: str, fh: TextIO) -> None:
@@ -182,6 +188,7 @@ def summary_html(rows: RowStore, ruleset: RuleSet, lang: str, fh: TextIO) -> Non
             label, cls, sort = _on_time(lang, r["on_time"])
             yield {
                 **r,
+                "source": source_label(r, lang),
                 "agency": r["agency"] or t("report.unknown", lang),
                 "level_label": _level(lang, r["level"]),
                 "on_time_label": label, "on_time_class": cls, "on_time_sort": sort,
@@ -201,7 +208,7 @@ def summary_html(rows: RowStore, ruleset: RuleSet, lang: str, fh: TextIO) -> Non
 
     def errors() -> Iterator[dict[str, Any]]:
         for r in rows.errors():
-            yield {"source": r["source"], "message": t(r["error"]["key"], lang, **r["error"]["args"])}
+            yield {"source": source_label(r, lang), "message": t(r["error"]["key"], lang, **r["error"]["args"])}
 
     ok = rows.count(True)
     total = sum(rows.scores())

@@ -94,6 +94,9 @@ def build(r: ReportResult, ctx: RenderContext) -> GapReport:
         (ctx.t("report.published"), _value(ctx, m.published.value, m.published.source)),
         *([(ctx.t("report.written"), _value(ctx, m.written.value, m.written.source))] if m.written.value else []),
     ]
+    ocr = r.document.format.endswith("-ocr")
+    if ocr:  # every quote below is recognised text, not the publisher's own characters
+        facts.insert(1, (ctx.t("report.text_from"), ctx.t("report.ocr")))
     s = r.score
     score_line, breakdown = score_lines(r, ctx)
     chapters = [
@@ -129,7 +132,8 @@ def build(r: ReportResult, ctx: RenderContext) -> GapReport:
             outline_text=item.text.get(ctx.lang) or item.text.get("zh", ""),
         )
         for e in it.evidence:
-            b.quotes.append((ctx.t(f"part.{e.part}"), e.quote))
+            label = ctx.t(f"part.{e.part}")
+            b.quotes.append((ctx.t("report.ocr_quote", part=label) if ocr else label, e.quote))
         if it.status in (Status.PARTIAL, Status.MET, Status.MISSING, Status.PLANNED):
             b.missing_checkpoints = [
                 rules[c.rule].text("title", ctx.lang)
