@@ -31,7 +31,7 @@ def test_word_draft_sample_reads_as_word_shows_it(checker) -> None:
     r = checker.check_document(doc)
     m = r.metadata
     assert (m.agency.value, m.level.value, m.year.value) == ("城东街道", "street", 2023)
-    assert m.published.value == "2024-03-22"
+    assert m.published.value is None and m.written.value == "2024-03-22"  # the signature date is the date written
     assert all(p.present for p in r.parts if p.id in PARTS_REQUIRED)
     status = {i.id: i.status for i in r.items}
     assert status[1] is Status.MET and status[32] is Status.MET  # 专题学习6次; 调解成功571件
