@@ -727,7 +727,8 @@ def test_engine_sees_a_bounded_number_of_interchangeable_hits(checker, monkeypat
     from checker.engine import SAME_HITS, distinct_hits
 
     hit = {"kind": "hit", "rule": "C27.01", "part": "measures", "part_role": "done", "negated": False,
-           "planned": False, "passing": False, "quantified": True, "slogan": False}
+           "planned": False, "passing": False, "quantified": True, "slogan": False, "restates_outline": False,
+           "earlier_year": False}
     facts = [dict(hit, sentence=i, id=i) for i in range(5000)]
     facts += [dict(hit, quantified=False, sentence=5000 + i, id=5000 + i) for i in range(5000)]
     kept = distinct_hits(facts)
