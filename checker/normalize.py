@@ -352,7 +352,10 @@ def _full_lines(lines: list[str], widths: list[float], drop: set[int]) -> list[b
             w >= ref_w - 2.5 or (ref_len - 2 <= len(lines[i]) <= ref_len + 1 and w >= 0.75 * ref_w)
         )
     n_full = sum(flags)
-    if n_full < _MIN_WRAPPED or n_full < 0.5 * len(long):
+    # Headings are short lines of their own in wrapped and unwrapped text alike: the share of
+    # full lines is taken among the other lines, so a report with many headings still counts.
+    body = sum(1 for i in long if not _HEADING_START.match(lines[i]) or flags[i])
+    if n_full < _MIN_WRAPPED or n_full < 0.5 * body:
         return none
     # A wrap cuts sentences anywhere: most full lines end inside one. Lines of one length
     # that all end a sentence are a list, not a wrapped paragraph.
