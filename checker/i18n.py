@@ -258,6 +258,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Audit done: {files} files ({checked} checked, {cached} from cache), "
         "{errors} could not be checked. Open the summary {out}/summary.html (one page per agency in {out}/agencies/)",
     },
+    # the summary a supervisor works from (issue 13 §5)
+    "audit.missing_items": {"zh": "缺失事项数", "en": "Missing items"},
+    "audit.missing_cps": {"zh": "含必查要点 {n} 个", "en": "{n} required checkpoints"},
+    "audit.on_time_known": {"zh": "按时公开率 {yes}/{known}", "en": "published on time {yes}/{known}"},
+    "audit.on_time_base": {
+        "zh": "按时公开率 {yes}/{known} 已知，{unknown} 份未知",
+        "en": "published on time {yes}/{known} known, {unknown} unknown",
+    },
+    "audit.unidentified": {"zh": "未识别", "en": "not identified"},
     "audit.filtered": {"zh": "按条件筛除 {n} 份报告", "en": "{n} reports left out by --level/--year"},
     "input.internal": {
         "zh": "{path}：检查时发生内部错误（{reason}）",
