@@ -141,3 +141,21 @@ def test_on_time_rate_says_its_base(zh: Path, en: Path) -> None:
     known = [r for r in checked if r["on_time"] is not None]
     rate = _on_time_rate("zh", sum(1 for r in known if r["on_time"]), len(known), len(checked))
     assert f'<span id="on-time-rate">{rate}</span>' in (zh / "summary.html").read_text(encoding="utf-8")
+
+
+def test_agency_pages_show_each_parts_heading_and_the_file_name(zh: Path, inputs: Path) -> None:
+    page = (zh / "agencies" / "梅岭镇.html").read_text(encoding="utf-8")
+    report = json.loads(subprocess.run(
+        [sys.executable, "-m", "checker", "check", str(inputs / "meiling-town-2023.html"), "--format", "json"],
+        capture_output=True, text=True, timeout=300).stdout)["reports"][0]
+    shown = [p for p in report["parts"].values() if p["present"] and p["heading"]]
+    assert shown
+    for p in shown:
+        assert f"标题“{p['heading']}”" in page
+    assert "缺少" in page.split('<ul class="parts">')[1]  # the part the report lacks
+    full = str(inputs / "meiling-town-2023.html")
+    assert f'title="{full}">meiling-town-2023.html</td>' in page
+    data = json.loads((zh / "agencies" / "梅岭镇.json").read_text(encoding="utf-8"))
+    assert data["reports"][0]["parts"]["measures"]["heading"] == report["parts"]["measures"]["heading"]
+    md = (zh / "agencies" / "梅岭镇.md").read_text(encoding="utf-8")
+    assert f"标题“{report['parts']['measures']['heading']}”" in md

@@ -24,6 +24,7 @@ from checker import __version__
 from checker.batch.agencies import AgencyHistory, to_json
 from checker.batch.rows import RowStore
 from checker.i18n import MESSAGES, t
+from checker.model import PARTS_REQUIRED
 from checker.ruleset.load import RuleSet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -275,6 +276,23 @@ def _trend(h: AgencyHistory) -> dict[str, Any]:
     return {"width": width, "height": height, "points": points, "path": path}
 
 
+def _part_lines(parts: dict[str, dict[str, Any]], lang: str) -> list[dict[str, str]]:
+    """Each required part as found: present or not, how, and the heading it was found under."""
+    out = []
+    for pid in PARTS_REQUIRED:
+        p = parts.get(pid) or {}
+        if not p.get("present"):
+            out.append({"part": t(f"part.{pid}", lang), "state": t("report.absent", lang), "cls": "bad"})
+            continue
+        details = [t(f"part.how.{p['how']}", lang)] if p.get("how") else []
+        if p.get("heading"):
+            details.append(t("report.found_under", lang, heading=p["heading"]))
+        sep = "，" if lang == "zh" else ", "
+        out.append({"part": t(f"part.{pid}", lang), "state": sep.join(details) or t("report.present", lang),
+                    "cls": ""})
+    return out
+
+
 def _agency_view(h: AgencyHistory, ruleset: RuleSet, lang: str) -> dict[str, Any]:
     reports = []
     for r in h.reports:
@@ -283,6 +301,7 @@ def _agency_view(h: AgencyHistory, ruleset: RuleSet, lang: str) -> dict[str, Any
                 for i, it in sorted(r.items.items()) if it["status"] in ("missing", "planned")]
         reports.append({
             "year": r.year, "score": r.score, "published": r.published, "source": r.source,
+            "file_name": Path(r.source).name, "parts": _part_lines(r.parts, lang),
             "on_time_label": label, "on_time_class": cls,
             "parts_missing": "、".join(t(f"part.{p}", lang) for p in r.parts_missing) or t("audit.none", lang),
             "chapter_cells": [{"label": "—" if v is None else v, "bg": colour(v)}
@@ -338,6 +357,7 @@ def agency_markdown(h: AgencyHistory, ruleset: RuleSet, lang: str) -> str:
             out.append(f"- ✓ {_md(k['title'])} — {k['status_label']}")
     for r in a["reports"]:
         out += ["", f"## {r['year'] or '—'} {lb['gaps']}", ""]
+        out += [f"- {_md(p['part'])}: {_md(p['state'])}" for p in r["parts"]] + [""]
         out += [f"- [{g['id']}] {_md(g['title'])} — {g['reason']}" for g in r["gaps"]] or [lb["none"]]
         out += [f"- ⚠ {_md(f)}" for f in r["findings"]]
     return "\n".join(out) + "\n"
