@@ -273,7 +273,10 @@ def _trend(h: AgencyHistory) -> dict[str, Any]:
         y = 20 + (height - 50) * (1 - r.score / 100)
         points.append({"x": round(x, 1), "y": round(y, 1), "score": r.score, "label": r.year or "—"})
     path = "M" + " L".join(f"{p['x']},{p['y']}" for p in points) if len(points) > 1 else ""
-    return {"width": width, "height": height, "points": points, "path": path}
+    # Gridlines at 0, 60 and 100, so a line near the top reads as a score, not as a shape.
+    grid = [{"y": round(20 + (height - 50) * (1 - v / 100), 1), "label": v} for v in (0, 60, 100)]
+    return {"width": width, "height": height, "points": points, "path": path, "grid": grid, "left": pad - 8,
+            "right": width - pad + 8}
 
 
 def _part_lines(parts: dict[str, dict[str, Any]], lang: str) -> list[dict[str, str]]:
