@@ -333,7 +333,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # check service: limits and protocol errors (issue 10)
     "service.too_large": {"zh": "上传内容超过大小限制", "en": "upload too large"},
-    "service.bad_length": {"zh": "Content-Length 请求头无效", "en": "invalid Content-Length header"},
+    "service.bad_length": {"zh": "请求头中的内容长度无效", "en": "invalid Content-Length header"},
     "service.busy": {"zh": "服务繁忙，请稍后重试", "en": "the service is busy; try again shortly"},
     "service.body_timeout": {"zh": "上传超时：请求内容未在时限内收齐", "en": "the upload took too long to arrive"},
     "service.memory": {"zh": "检查此文件所需内存超过上限", "en": "checking this file needs more memory than allowed"},
@@ -345,7 +345,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "service.param_too_long": {"zh": "参数 {name} 过长（上限 {limit} 字）", "en": "parameter {name} is too long "
                                "(limit {limit} characters)"},
     "service.bad_multipart": {
-        "zh": "上传表单格式无效（须为 multipart/form-data，只含一个名为 file 的文件）",
+        "zh": "上传表单格式无效（须为文件上传表单，且只含一个文件）",
         "en": "invalid multipart form (one file, in the field 'file')",
     },
     "service.not_found": {"zh": "没有这个地址", "en": "not found"},
