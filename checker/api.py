@@ -14,6 +14,7 @@ from checker import metadata as meta_mod
 from checker.compiled import Compiled, compiled
 from checker.engine import engine_for
 from checker.errors import InputError
+from checker.evidence import quote
 from checker.facts import build_matchers, deadline_for, extract_hits, to_facts, year_borne_out
 from checker.i18n import t
 from checker.limits import DEFAULT_TIME_LIMIT, bounded
@@ -25,7 +26,7 @@ from checker.ruleset.compile import compile_rules
 from checker.ruleset.load import RuleSet
 from checker.score import score
 from checker.segment import segment
-from checker.verdict import findings, judge_items, judge_parts, quote
+from checker.verdict import findings, judge_items, judge_parts
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ from checker.outline import Chapter, Checkpoint, Item, Outline, PartRequirement
 from checker.resources import outline_dir, rules_dir
 from checker.ruleset.load import Rule, RuleSet, load_rules, rule_bytes, rule_files
 
-FORMAT = 3  # bump when what is stored changes shape (1 was a pickle)
+FORMAT = 4  # bump when what is stored changes shape (1 was a pickle; 2 lost headings and levels)
 KEEP = 8  # cache entries kept (one per rule version and pack combination in use)
 MAX_ENTRY = 16 * 1024 * 1024  # bytes; the shipped rules take ~0.5 MB
 _PACKAGE = Path(__file__).resolve().parent

@@ -267,6 +267,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Audit done: {files} files ({checked} checked, {cached} from cache), "
         "{errors} could not be checked. Open the summary {out}/summary.html (one page per agency in {out}/agencies/)",
     },
+    # the summary a supervisor works from (issue 13 §5)
+    "audit.missing_items": {"zh": "缺失事项数", "en": "Missing items"},
+    "audit.missing_cps": {"zh": "含必查要点 {n} 个", "en": "{n} required checkpoints"},
+    "audit.on_time_known": {"zh": "按时公开率 {yes}/{known}", "en": "published on time {yes}/{known}"},
+    "audit.on_time_base": {
+        "zh": "按时公开率 {yes}/{known} 已知，{unknown} 份未知",
+        "en": "published on time {yes}/{known} known, {unknown} unknown",
+    },
+    "audit.unidentified": {"zh": "未识别", "en": "not identified"},
     "audit.filtered": {"zh": "按条件筛除 {n} 份报告", "en": "{n} reports left out by --level/--year"},
     "input.internal": {
         "zh": "{path}：检查时发生内部错误（{reason}）",
@@ -333,7 +342,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # check service: limits and protocol errors (issue 10)
     "service.too_large": {"zh": "上传内容超过大小限制", "en": "upload too large"},
-    "service.bad_length": {"zh": "Content-Length 请求头无效", "en": "invalid Content-Length header"},
+    "service.bad_length": {"zh": "请求头中的内容长度无效", "en": "invalid Content-Length header"},
     "service.busy": {"zh": "服务繁忙，请稍后重试", "en": "the service is busy; try again shortly"},
     "service.body_timeout": {"zh": "上传超时：请求内容未在时限内收齐", "en": "the upload took too long to arrive"},
     "service.memory": {"zh": "检查此文件所需内存超过上限", "en": "checking this file needs more memory than allowed"},
@@ -345,7 +354,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "service.param_too_long": {"zh": "参数 {name} 过长（上限 {limit} 字）", "en": "parameter {name} is too long "
                                "(limit {limit} characters)"},
     "service.bad_multipart": {
-        "zh": "上传表单格式无效（须为 multipart/form-data，只含一个名为 file 的文件）",
+        "zh": "上传表单格式无效（须为文件上传表单，且只含一个文件）",
         "en": "invalid multipart form (one file, in the field 'file')",
     },
     "service.not_found": {"zh": "没有这个地址", "en": "not found"},

@@ -9,11 +9,11 @@ that cannot apply to the body's level (legislation for counties, townships, stre
 
 from __future__ import annotations
 
+from checker import evidence
 from checker.model import (
     PART_IDS,
     CheckpointVerdict,
     Document,
-    Evidence,
     Finding,
     Firing,
     Hit,
@@ -26,37 +26,18 @@ from checker.ruleset.compile import EVIDENCE, FIRED, PLANNED
 from checker.ruleset.load import Rule, RuleSet
 
 ORDER = [Status.MET, Status.PARTIAL, Status.PLANNED, Status.MISSING]
-QUOTE_MAX = 120  # characters of a sentence quoted as evidence
-EVIDENCE_MAX = 3  # quotes kept per item
-
-
-def quote(doc: Document, hit: Hit, rule: str) -> Evidence:
-    """The hit's sentence, clipped around the term to at most QUOTE_MAX characters.
-
-    The clip is chosen in the analysis text; the quote and its offsets are the span of the
-    report's own text (`doc.original`) it came from.
-    """
-    a, b = hit.sentence_start, hit.sentence_end
-    if b - a > QUOTE_MAX:
-        half = (QUOTE_MAX - (hit.end - hit.start)) // 2
-        a = max(hit.sentence_start, hit.start - half)
-        b = min(hit.sentence_end, a + QUOTE_MAX)
-        a = max(hit.sentence_start, b - QUOTE_MAX)
-    start, end, text = doc.quote(a, b)
-    return Evidence(text, hit.part, start, end, rule, hit.quantified)
 
 
 def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int, Hit],
-                mine: list[Hit], doc: Document) -> CheckpointVerdict:
+                mine: list[Hit], seg: Segmented) -> CheckpointVerdict:
     """The verdict of one checkpoint rule; `mine` are its hits, whatever their flags."""
     ev = fired.get((rule.id, EVIDENCE))
     if ev:
         used = [hits[i] for i in ev.hits]
-        used.sort(key=lambda h: (not h.quantified, h.start))
         status = Status.MET if any(h.quantified for h in used) else Status.PARTIAL
         reason = "reason.met" if status is Status.MET else "reason.partial"
         return CheckpointVerdict(rule.id, rule.item or 0, status, reason,
-                                 tuple(quote(doc, h, rule.id) for h in used[:EVIDENCE_MAX]))
+                                 evidence.pick(seg, used, rule.id))
     pl = fired.get((rule.id, PLANNED))
     if pl:
         used = [hits[i] for i in pl.hits]
@@ -70,9 +51,9 @@ def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int
         else:
             reason = "reason.planned_mixed"
         return CheckpointVerdict(rule.id, rule.item or 0, Status.PLANNED, reason,
-                                 tuple(quote(doc, h, rule.id) for h in used[:EVIDENCE_MAX]))
+                                 evidence.pick(seg, used, rule.id))
     # Why the hits are not evidence, and the hit that shows it.
-    reason, shown = "reason.missing", mine[:1]
+    reason, shown = "reason.missing", mine
     if mine and all(h.negated for h in mine):
         reason = "reason.negated"
     else:
@@ -80,10 +61,10 @@ def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int
                           ("reason.slogan", "slogan"), ("reason.restates_outline", "restates_outline")):
             found = [h for h in mine if getattr(h, flag)]
             if found:
-                reason, shown = key, found[:1]
+                reason, shown = key, found
                 break
     return CheckpointVerdict(rule.id, rule.item or 0, Status.MISSING, reason,
-                             tuple(quote(doc, h, rule.id) for h in shown))
+                             evidence.pick(seg, shown, rule.id, limit=1))
 
 
 def judge_items(
@@ -110,7 +91,7 @@ def judge_items(
             out.append(ItemVerdict(item_id, Status.INFORMATIONAL, "reason.informational"))
             continue
         cps = tuple(
-            _checkpoint(r, fired, by_id, by_rule.get(r.id, []), seg.document)
+            _checkpoint(r, fired, by_id, by_rule.get(r.id, []), seg)
             if r.applies(profile)
             else CheckpointVerdict(r.id, item_id, Status.NOT_APPLICABLE, "reason.not_applicable")
             for r in ruleset.checkpoints(item_id)
@@ -124,8 +105,8 @@ def judge_items(
             out.append(ItemVerdict(item_id, Status.MISSING, "reason.missing"))
             continue
         best = min(applicable, key=lambda c: ORDER.index(c.status))
-        evidence = tuple(e for c in applicable if c.status is best.status for e in c.evidence)
-        out.append(ItemVerdict(item_id, best.status, best.reason, evidence[:EVIDENCE_MAX], cps))
+        quotes = evidence.merge([c.evidence for c in applicable if c.status is best.status])
+        out.append(ItemVerdict(item_id, best.status, best.reason, quotes, cps))
     return tuple(out)
 
 

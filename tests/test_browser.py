@@ -76,3 +76,47 @@ def test_agency_page_renders(browser, site: Path) -> None:
     assert "云溪县" in page.title()
     dots = page.eval_on_selector_all("#trend-chart circle", "cs => cs.map(c => c.getBBox().width)")
     assert dots and all(w > 0 for w in dots)
+
+
+def test_summary_reads_at_1366_wide_and_in_print(browser, site: Path) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto((site / "summary.html").as_uri())
+    # The agency column is not squeezed to a character per line; the table fits the screen.
+    widths = page.eval_on_selector_all("#summary td.agency", "cs => cs.map(c => c.getBoundingClientRect().width)")
+    assert widths and min(widths) >= 100
+    table = page.eval_on_selector("#summary", "t => t.getBoundingClientRect().right")
+    assert table <= 1366
+    heads = page.eval_on_selector_all("#summary th", "hs => hs.map(h => h.getBoundingClientRect().height)")
+    assert max(heads) < 2 * min(heads)  # no header wrapped onto a second line
+    # Every row links to its agency page; the file column names the file, the path in a tooltip.
+    assert page.eval_on_selector_all("#summary tbody tr", "rs => rs.every(r => r.querySelector('a[href]'))")
+    files = page.eval_on_selector_all("#summary td.file", "cs => cs.map(c => [c.textContent, c.title])")
+    assert files and all(title.endswith(name) and "/" not in name for name, title in files)
+    page.select_option("#f-level", "?")  # 未识别: the samples all name their level
+    visible = page.eval_on_selector_all("#summary tbody tr", "rs => rs.filter(r => r.style.display !== 'none').length")
+    assert visible == 0
+    page.emulate_media(media="print")
+    assert page.eval_on_selector(".controls", "c => getComputedStyle(c).display") == "none"
+
+
+def test_report_outline_text_opens_in_print(browser, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    r = subprocess.run([sys.executable, "-m", "checker", "check", str(SAMPLES / "meiling-town-2023.html"),
+                        "--format", "html"], capture_output=True, text=True, timeout=300)
+    out.write_text(r.stdout, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(out.as_uri())
+    seen = "ds => ds.map(d => d.checkVisibility({contentVisibilityAuto: true}))"
+    hidden = page.eval_on_selector_all("details.outline > div", seen)
+    assert hidden and not any(hidden)  # collapsed behind the item title on screen
+    page.emulate_media(media="print")
+    # Visibility under content-visibility settles at the next rendering update: wait for it.
+    page.wait_for_function("() => [...document.querySelectorAll('details.outline > div')]"
+                           ".every(d => d.checkVisibility({contentVisibilityAuto: true}))", timeout=5000)
+
+
+def test_trend_chart_has_a_scale(browser, site: Path) -> None:
+    page = browser.new_page()
+    page.goto((site / "agencies" / "云溪县.html").as_uri())
+    labels = page.eval_on_selector_all("#trend-chart line.grid + text", "ts => ts.map(t => t.textContent)")
+    assert labels == ["0", "60", "100"]

@@ -46,6 +46,20 @@ def test_second_load_comes_from_the_cache_and_checks_the_same(cache_dir: Path) -
     assert [(i.id, i.status) for i in a.items] == [(i.id, i.status) for i in b.items]
 
 
+def test_the_cache_keeps_everything_the_rules_say(cache_dir: Path) -> None:
+    """Every field of every rule and of the outline, and what the index derives from them."""
+    compiled()
+    second, fresh = compiled(), build()
+    assert second.ruleset == fresh.ruleset
+    assert second.index.headings == fresh.index.headings and second.index.headings
+    assert second.index.checkpoints == fresh.index.checkpoints
+    assert second.index.wording is not None
+    judged = ROOT / "tests" / "fixtures" / "judgement" / "jade-town-2023.txt"
+    a = Checker(rules=second).check_path(judged)
+    b = Checker(rules=fresh).check_path(judged)
+    assert [(i.id, i.status) for i in a.items] == [(i.id, i.status) for i in b.items]
+
+
 def test_the_entry_is_json_data_not_code(cache_dir: Path) -> None:
     first = compiled()
     [entry] = _entries(cache_dir)

@@ -33,6 +33,8 @@ class YearReport:
     promises: list[dict[str, Any]]
     sentences: set[int]
     findings: list[dict[str, Any]]
+    # part id -> {"present", "how", "heading"}: the heading each part was found under
+    parts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,6 +105,8 @@ def year_report(entry: dict[str, Any]) -> YearReport:
         promises=list(r.get("promises") or ()),
         sentences=set(entry.get("sentences") or ()),
         findings=list(r["findings"]),
+        parts={p: {k: v.get(k) for k in ("present", "how", "heading")}
+               for p, v in r["parts"].items() if isinstance(v, dict)},
     )
 
 
@@ -162,7 +166,7 @@ def to_json(h: AgencyHistory) -> dict[str, Any]:
             {"year": r.year, "source": r.source, "score": r.score, "published": r.published, "on_time": r.on_time,
              "parts_missing": r.parts_missing, "chapters": {str(k): v for k, v in r.chapters.items()},
              "items": {str(k): v["status"] for k, v in r.items.items()},
-             "findings": [f["rule"] for f in r.findings]}
+             "findings": [f["rule"] for f in r.findings], "parts": r.parts}
             for r in h.reports
         ],
         "comparisons": [

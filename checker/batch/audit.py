@@ -421,7 +421,7 @@ def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions, extra: 
         with (tmp / "summary.html").open("w", encoding="utf-8") as fh:
             out.summary_html(rows, ruleset, opts.lang, fh)
         with (tmp / "summary.json").open("w", encoding="utf-8") as fh:
-            out.summary_json(rows, fh, extra)
+            out.summary_json(rows, fh, extra, ruleset.version)
 
 
 def show_progress() -> bool:

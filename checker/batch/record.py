@@ -81,6 +81,7 @@ def summary_row(entry: dict[str, Any], weights: dict[str, float]) -> dict[str, A
         "parts_missing": missing,
         "score": r["score"],
         "chapters": {int(k): v for k, v in r["score_detail"]["chapters"].items()},
+        "missing_items": sum(1 for item in r["items"] if item["status"] == "missing"),
         "missing_required": missing_required,
         "top_gaps": [f"{i}. {title}" for _, i, title in gaps[:3]],
         "digest": entry.get("sha256"),

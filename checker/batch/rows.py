@@ -25,6 +25,14 @@ from checker.batch.agencies import AgencyLink
 STRAY_ROWS = re.compile(r"^\.rows-(\d+)-[a-z0-9_]{8}\.sqlite$")  # .rows-PID-XXXXXXXX.sqlite
 
 
+def group_of(row: dict[str, Any]) -> str:
+    """The agency a checked row belongs to: its name, or for a report without one the file's stem.
+
+    A report whose agency is not identified is an agency of its own, with a page of its own.
+    """
+    return str(row["agency"] or Path(row["source"]).stem)
+
+
 class RowStore:
     """Summary rows (one per input file) and the links to the agency pages, on disk."""
 
@@ -59,8 +67,7 @@ class RowStore:
     def add(self, row: dict[str, Any]) -> None:
         """Keep one summary row."""
         ok = bool(row["ok"])
-        # An agency is its name and level; a report without a name is an agency of its own.
-        grp = (row["agency"] or Path(row["source"]).stem) if ok else None
+        grp = group_of(row) if ok else None
         self._db.execute(
             "INSERT INTO rows (ok, score, agency, level, year, on_time, grp, lkey, source, row)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -168,6 +175,10 @@ class RowStore:
             return None
         found = self._db.execute("SELECT link FROM links WHERE grp = ? AND lkey = ?", (name, level or "")).fetchone()
         return orjson.loads(found[0])[2] if found else None
+
+    def link_of(self, row: dict[str, Any]) -> str | None:
+        """The page of a checked row's agency (also when the agency is not identified)."""
+        return self.link(group_of(row), row.get("level"))
 
     def links(self) -> Iterator[AgencyLink]:
         """Every agency with a page, by name and level."""

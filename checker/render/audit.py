@@ -20,12 +20,16 @@ from typing import Any, TextIO
 
 from jinja2 import Environment, select_autoescape
 
+from checker import __version__
 from checker.batch.agencies import AgencyHistory, to_json
 from checker.batch.rows import RowStore
 from checker.i18n import MESSAGES, t
+from checker.model import PARTS_REQUIRED
 from checker.ruleset.load import RuleSet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+GAP_JOIN = {"zh": "；", "en": "; "}  # between the top gaps in one cell
+UNKNOWN = "?"  # the filter value of a level or year not identified
 
 
 def safe_cell(value: Any) -> Any:
@@ -77,23 +81,37 @@ def _on_time(lang: str, value: bool | None) -> tuple[str, str, int]:
 
 
 def headers(lang: str) -> list[str]:
-    """Column headers of the summary table, in the user's language."""
+    """Column headers of the summary table, in the user's language.
+
+    Missing items come first, in the report's own unit, the required checkpoints among them
+    beside; a file that could not be checked has its reason in the problem column.
+    """
     return [t("audit.rank", lang), t("audit.agency", lang), t("audit.level", lang), t("audit.year", lang),
             t("audit.published", lang), t("audit.on_time", lang), t("audit.parts", lang), t("audit.score", lang),
             *[t("audit.chapter", lang, n=i) for i in range(1, 11)],
-            t("audit.missing_required", lang), t("audit.top_gaps", lang), t("audit.source", lang)]
+            t("audit.missing_items", lang), t("audit.missing_required", lang), t("audit.top_gaps", lang),
+            t("audit.problem", lang), t("audit.source", lang)]
+
+
+SCORE_COLUMNS = (7, 17)  # the score and the ten chapter columns: one decimal
+TEXT_WIDTHS = [6, 22, 8, 7, 12, 10, 8, 8, *[7] * 10, 10, 12, 48, 40, 40]
+
+
+def _one_decimal(v: float | None) -> float | None:
+    """A score as people read it: 9.7, never 9.699999999999999."""
+    return None if v is None else round(float(v), 1)
 
 
 def table_rows(rows: RowStore, lang: str) -> Iterable[list[Any]]:
     """Summary rows as plain cells: checked reports by rank, then the files that failed."""
     for r in rows.ranked():
         yield [r["rank"], r["agency"] or t("report.unknown", lang), _level(lang, r["level"]), r["year"],
-               r["published"], _on_time(lang, r["on_time"])[0], f"{r['parts_present']}/4", r["score"],
-               *[r["chapters"].get(i) for i in range(1, 11)], r["missing_required"], "；".join(r["top_gaps"]),
-               source_label(r, lang)]
+               r["published"], _on_time(lang, r["on_time"])[0], f"{r['parts_present']}/4", _one_decimal(r["score"]),
+               *[_one_decimal(r["chapters"].get(i)) for i in range(1, 11)], r.get("missing_items"),
+               r["missing_required"], GAP_JOIN.get(lang, "; ").join(r["top_gaps"]), "", source_label(r, lang)]
     for r in rows.errors():
         msg = t(r["error"]["key"], lang, **r["error"]["args"])
-        yield ["", "", "", "", "", "", "", "", *[""] * 10, "", msg, source_label(r, lang)]
+        yield ["", "", "", "", "", "", "", "", *[""] * 10, "", "", "", msg, source_label(r, lang)]
 
 
 def source_label(r: dict[str, Any], lang: str) -> str:
@@ -123,10 +141,10 @@ def summary_xlsx(rows: RowStore, lang: str, path: Path) -> None:
                                          "strings_to_urls": False})
     ws = wb.add_worksheet(t("audit.table", lang)[:31])
     head = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True, "valign": "top"})
+    decimal = wb.add_format({"num_format": "0.0"})
     hs = headers(lang)
-    widths = [6, 22, 8, 7, 12, 8, 8, 8, *[7] * 10, 10, 48, 40]
-    for c, wdt in enumerate(widths):
-        ws.set_column(c, c, wdt)
+    for c, wdt in enumerate(TEXT_WIDTHS):
+        ws.set_column(c, c, wdt, decimal if SCORE_COLUMNS[0] <= c <= SCORE_COLUMNS[1] else None)
     ws.freeze_panes(1, 0)
     ws.write_row(0, 0, hs, head)
     n = 0
@@ -135,24 +153,27 @@ def summary_xlsx(rows: RowStore, lang: str, path: Path) -> None:
             if v is None or v == "":
                 ws.write_blank(n, c, None)
             elif isinstance(v, int | float) and not isinstance(v, bool):
-                ws.write_number(n, c, v)
+                ws.write_number(n, c, v, decimal if SCORE_COLUMNS[0] <= c <= SCORE_COLUMNS[1] else None)
             else:
                 ws.write_string(n, c, str(safe_cell(v)))
     ws.autofilter(0, 0, max(n, 1), len(hs) - 1)
-    score_cols = (7, 17)  # score and the ten chapter columns
-    ws.conditional_format(1, score_cols[0], max(n, 1), score_cols[1], {
+    ws.conditional_format(1, SCORE_COLUMNS[0], max(n, 1), SCORE_COLUMNS[1], {
         "type": "3_color_scale", "min_type": "num", "min_value": 0, "mid_type": "num", "mid_value": 60,
         "max_type": "num", "max_value": 100, "min_color": "#F8696B", "mid_color": "#FFEB84", "max_color": "#63BE7B",
     })
     wb.close()
 
 
-def summary_json(rows: RowStore, fh: TextIO, extra: dict[str, Any] | None = None) -> None:
+def summary_json(rows: RowStore, fh: TextIO, extra: dict[str, Any] | None = None,
+                 rules_version: str | None = None) -> None:
     """The rows as data, ranked, then the files that failed: one row per line, streamed.
 
-    `extra`: further top-level keys (the manifest rows that named no file).
+    Opens with the tool and rules version that made it (as `fzzf check --format json` does),
+    so a table kept for a year still says what judged it. `extra`: further top-level keys
+    (the manifest rows that named no file).
     """
-    fh.write('{"rows": [\n')
+    tool = {"name": "fzzf-checker", "version": __version__, "rules_version": rules_version}
+    fh.write('{"tool": ' + json.dumps(tool, ensure_ascii=False) + ',\n"rows": [\n')
     first = True
     for r in itertools.chain(rows.ranked(), rows.errors()):
         fh.write(("" if first else ",\n") + json.dumps({k: v for k, v in r.items() if k != "digest"},
@@ -190,13 +211,18 @@ def summary_html(rows: RowStore, ruleset: RuleSet, lang: str, fh: TextIO) -> Non
                 **r,
                 "source": source_label(r, lang),
                 "agency": r["agency"] or t("report.unknown", lang),
+                "identified": r["agency"] is not None,
                 "level_label": _level(lang, r["level"]),
+                "level_value": r["level"] or UNKNOWN, "year_value": r["year"] or UNKNOWN,
                 "on_time_label": label, "on_time_class": cls, "on_time_sort": sort,
-                "score_bg": colour(r["score"]),
-                "chapter_cells": [{"label": "—" if v is None else v, "sort": -1 if v is None else v,
+                "score": _one_decimal(r["score"]), "score_bg": colour(r["score"]),
+                "chapter_cells": [{"label": "—" if v is None else _one_decimal(v), "sort": -1 if v is None else v,
                                    "bg": colour(v)} for v in (r["chapters"].get(i) for i in range(1, 11))],
-                "gaps": "；".join(r["top_gaps"]),
-                "link": rows.link(r["agency"], r["level"]),
+                "missing_items": r.get("missing_items"),
+                "missing_cps": t("audit.missing_cps", lang, n=r["missing_required"]),
+                "gaps": GAP_JOIN.get(lang, "; ").join(r["top_gaps"]),
+                "file_name": Path(r["source"]).name,
+                "link": rows.link_of(r),
             }
 
     def heat() -> Iterator[dict[str, Any]]:
@@ -208,7 +234,8 @@ def summary_html(rows: RowStore, ruleset: RuleSet, lang: str, fh: TextIO) -> Non
 
     def errors() -> Iterator[dict[str, Any]]:
         for r in rows.errors():
-            yield {"source": source_label(r, lang), "message": t(r["error"]["key"], lang, **r["error"]["args"])}
+            yield {"source": source_label(r, lang), "file_name": Path(r["source"]).name,
+                   "message": t(r["error"]["key"], lang, **r["error"]["args"])}
 
     ok = rows.count(True)
     total = sum(rows.scores())
@@ -216,19 +243,31 @@ def summary_html(rows: RowStore, ruleset: RuleSet, lang: str, fh: TextIO) -> Non
     counts = {
         "files": len(rows), "ok": ok, "errors": rows.count(False), "agencies": rows.link_count(),
         "mean": round(total / ok, 1) if ok else None,
-        "on_time": round(100 * on_time / timed) if timed else None,
+        "on_time": _on_time_rate(lang, on_time, timed, ok),
     }
-    hs = headers(lang)
+    # The page shows the required checkpoints beneath the missing items, and lists the files
+    # that failed in a table of their own: neither needs a column.
+    hidden = {t("audit.missing_required", lang), t("audit.problem", lang)}
+    hs = [h for h in headers(lang) if h not in hidden]
     types = ["num", "text", "text", "num", "text", "num", "num", "num", *["num"] * 10, "num", "text", "text"]
     stream = _template("summary.html.j2").generate(
         lang=lang, css=_css(), t=_labels(lang), generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         counts=counts, chart=_histogram(rows.scores()), rows=view(), errors=errors(), heat=heat(),
         chapters=chapters, headers=[{"label": h, "type": ty} for h, ty in zip(hs, types, strict=True)],
         levels=[{"id": lv, "label": _level(lang, lv)} for lv in rows.levels()],
-        years=rows.years(),
+        years=rows.years(), unknown=UNKNOWN,
     )
     for piece in stream:
         fh.write(piece)
+
+
+def _on_time_rate(lang: str, on_time: int, known: int, checked: int) -> str | None:
+    """The on-time rate with its base: how many reports it counts and how many it cannot judge."""
+    if not known:
+        return None
+    if known == checked:
+        return t("audit.on_time_known", lang, yes=on_time, known=known)
+    return t("audit.on_time_base", lang, yes=on_time, known=known, unknown=checked - known)
 
 
 def _trend(h: AgencyHistory) -> dict[str, Any]:
@@ -241,7 +280,27 @@ def _trend(h: AgencyHistory) -> dict[str, Any]:
         y = 20 + (height - 50) * (1 - r.score / 100)
         points.append({"x": round(x, 1), "y": round(y, 1), "score": r.score, "label": r.year or "—"})
     path = "M" + " L".join(f"{p['x']},{p['y']}" for p in points) if len(points) > 1 else ""
-    return {"width": width, "height": height, "points": points, "path": path}
+    # Gridlines at 0, 60 and 100, so a line near the top reads as a score, not as a shape.
+    grid = [{"y": round(20 + (height - 50) * (1 - v / 100), 1), "label": v} for v in (0, 60, 100)]
+    return {"width": width, "height": height, "points": points, "path": path, "grid": grid, "left": pad - 8,
+            "right": width - pad + 8}
+
+
+def _part_lines(parts: dict[str, dict[str, Any]], lang: str) -> list[dict[str, str]]:
+    """Each required part as found: present or not, how, and the heading it was found under."""
+    out = []
+    for pid in PARTS_REQUIRED:
+        p = parts.get(pid) or {}
+        if not p.get("present"):
+            out.append({"part": t(f"part.{pid}", lang), "state": t("report.absent", lang), "cls": "bad"})
+            continue
+        details = [t(f"part.how.{p['how']}", lang)] if p.get("how") else []
+        if p.get("heading"):
+            details.append(t("report.found_under", lang, heading=p["heading"]))
+        sep = "，" if lang == "zh" else ", "
+        out.append({"part": t(f"part.{pid}", lang), "state": sep.join(details) or t("report.present", lang),
+                    "cls": ""})
+    return out
 
 
 def _agency_view(h: AgencyHistory, ruleset: RuleSet, lang: str) -> dict[str, Any]:
@@ -252,6 +311,7 @@ def _agency_view(h: AgencyHistory, ruleset: RuleSet, lang: str) -> dict[str, Any
                 for i, it in sorted(r.items.items()) if it["status"] in ("missing", "planned")]
         reports.append({
             "year": r.year, "score": r.score, "published": r.published, "source": r.source,
+            "file_name": Path(r.source).name, "parts": _part_lines(r.parts, lang),
             "on_time_label": label, "on_time_class": cls,
             "parts_missing": "、".join(t(f"part.{p}", lang) for p in r.parts_missing) or t("audit.none", lang),
             "chapter_cells": [{"label": "—" if v is None else v, "bg": colour(v)}
@@ -307,6 +367,7 @@ def agency_markdown(h: AgencyHistory, ruleset: RuleSet, lang: str) -> str:
             out.append(f"- ✓ {_md(k['title'])} — {k['status_label']}")
     for r in a["reports"]:
         out += ["", f"## {r['year'] or '—'} {lb['gaps']}", ""]
+        out += [f"- {_md(p['part'])}: {_md(p['state'])}" for p in r["parts"]] + [""]
         out += [f"- [{g['id']}] {_md(g['title'])} — {g['reason']}" for g in r["gaps"]] or [lb["none"]]
         out += [f"- ⚠ {_md(f)}" for f in r["findings"]]
     return "\n".join(out) + "\n"
