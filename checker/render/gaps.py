@@ -66,12 +66,11 @@ def score_lines(r: ReportResult, ctx: RenderContext) -> tuple[str, list[str]]:
                     rest=n.get("planned", 0) + n.get("missing", 0),
                     w_rest=f"{w.get('planned', 0) + w.get('missing', 0):g}",
                     n=sum(n.values()), w_all=f"{sum(w.values()):g}")
-    fired = {f.rule for f in r.findings}
-    rules = [x for x in ctx.ruleset.rules if x.kind == "structure" and x.applies(r.profile)]
-    w_all = sum(x.weight_for(r.profile) for x in rules)
-    w_ok = sum(x.weight_for(r.profile) for x in rules if x.id not in fired)
+    by_id = ctx.ruleset.by_id()
+    w_all = sum(by_id[p.rule].weight_for(r.profile) for p in r.required_parts)
+    w_ok = sum(by_id[p.rule].weight_for(r.profile) for p in r.required_parts if p.present)
     structure = ctx.t("report.structure_detail", structure=s.structure, w_ok=f"{w_ok:g}", w_all=f"{w_all:g}",
-                      present=sum(1 for x in rules if x.id not in fired), n=len(rules))
+                      present=sum(1 for p in r.required_parts if p.present), n=len(r.required_parts))
     if s.timeliness is None:
         mix = ctx.t("report.mix_no_date", content=s.content, structure=s.structure, total=s.total)
         timeliness = ctx.t("report.timeliness_unknown")
