@@ -103,7 +103,7 @@ def _item_title(ruleset: RuleSet, item: int, lang: str) -> str:
 
 def _gaps(ruleset: RuleSet, items: Iterable[int], lang: str) -> str:
     """A row's top gaps (item ids) in words: "3. title；7. title"."""
-    return "；".join(f"{i}. {_item_title(ruleset, i, lang)}" for i in items)
+    return ("；" if lang == "zh" else "; ").join(f"{i}. {_item_title(ruleset, i, lang)}" for i in items)
 
 
 def _rule_title(ruleset: RuleSet, rule: str, lang: str) -> str:
