@@ -36,13 +36,13 @@ import orjson
 
 from checker import __version__
 from checker.errors import RuleError
-from checker.facts import TermIndex, _Matcher, build_matchers
+from checker.facts import OutlineWording, TermIndex, _alt, _Matcher, build_matchers
 from checker.model import Severity
 from checker.outline import Chapter, Checkpoint, Item, Outline, PartRequirement
 from checker.resources import outline_dir, rules_dir
 from checker.ruleset.load import Rule, RuleSet, load_rules, rule_bytes, rule_files
 
-FORMAT = 2  # bump when what is stored changes shape (1 was a pickle)
+FORMAT = 3  # bump when what is stored changes shape (1 was a pickle; 3: every Rule and Outline field)
 KEEP = 8  # cache entries kept (one per rule version and pack combination in use)
 MAX_ENTRY = 16 * 1024 * 1024  # bytes; the shipped rules take ~0.5 MB
 _PACKAGE = Path(__file__).resolve().parent
@@ -227,7 +227,11 @@ def decode(data: Any, key: str) -> Compiled:
             if rule not in ids:
                 raise _Damaged(f"matcher of unknown rule {rule!r}")
             matchers.append(_Matcher(rule, _str(terms), _opt_str(context), _opt_str(exclude), prefilter))
-        return Compiled(ruleset, TermIndex(matchers))
+        # Everything else the index holds follows from the rules and the outline, as in
+        # `build_matchers`: the outline's wording, the checkpoints, each rule's heading patterns.
+        checkpoints = frozenset(r.id for r in rules if r.kind == "checkpoint")
+        headings = {r.id: h for r in rules if r.terms and (h := _alt(r.headings))}
+        return Compiled(ruleset, TermIndex(matchers, OutlineWording(outline), checkpoints, headings))
     except (KeyError, TypeError, ValueError) as exc:  # ValueError: unpacking, Severity(...)
         raise _Damaged(str(exc)) from exc
 
@@ -240,6 +244,8 @@ def _rule_out(r: Rule) -> dict[str, Any]:
         "where": r.where, "when": r.when, "examples_pass": list(r.examples_pass),
         "examples_fail": list(r.examples_fail), "file": r.file, "disabled": r.disabled,
         "checkpoint": r.checkpoint, "applies_to": list(r.applies_to), "level_weights": r.level_weights,
+        "headings": list(r.headings),
+        "example_settings": [[k, i, heading, year] for (k, i), (heading, year) in r.example_settings.items()],
     }
 
 
@@ -257,6 +263,9 @@ def _rule_in(d: dict[str, Any]) -> Rule:
         examples_fail=_strs(d["examples_fail"]), file=_str(d["file"]), disabled=_bool(d["disabled"]),
         checkpoint=_opt_str(d["checkpoint"]), applies_to=_strs(d["applies_to"]),
         level_weights={_str(k): _num(v) for k, v in _obj(d["level_weights"]).items()},
+        headings=_strs(d["headings"]),
+        example_settings={(_str(k), _int(i)): (_opt_str(heading), None if year is None else _int(year))
+                          for k, i, heading, year in (_list(e) for e in _list(d["example_settings"]))},
     )
 
 
@@ -269,8 +278,11 @@ def _outline_out(o: Outline) -> dict[str, Any]:
                    "checkpoints": [{"key": c.key, "title": c.title} for c in i.checkpoints]}
                   for i in o.items.values()],
         "parts": [{"id": p.id, "order": p.order, "required": p.required, "title": p.title,
-                   "headings": list(p.headings)} for p in o.parts.values()],
+                   "headings": list(p.headings), "heading_terms": list(p.heading_terms),
+                   "heading_unless": list(p.heading_unless)} for p in o.parts.values()],
         "deadline": list(o.deadline), "publication_rule": o.publication_rule, "levels": o.levels,
+        "level_suffixes": {k: list(v) for k, v in o.level_suffixes.items()},
+        "level_names": {k: list(v) for k, v in o.level_names.items()},
     }
 
 
@@ -288,7 +300,9 @@ def _outline_in(d: dict[str, Any]) -> Outline:
         p = _obj(raw)
         parts[_str(p["id"])] = PartRequirement(id=_str(p["id"]), order=_int(p["order"]),
                                                required=_bool(p["required"]), title=_texts(p["title"]),
-                                               headings=_strs(p["headings"]))
+                                               headings=_strs(p["headings"]),
+                                               heading_terms=_strs(p["heading_terms"]),
+                                               heading_unless=_strs(p["heading_unless"]))
     month, day = _list(d["deadline"])
     return Outline(
         title=_texts(d["title"]), number=_str(d["number"]),
@@ -297,6 +311,8 @@ def _outline_in(d: dict[str, Any]) -> Outline:
         items=items, parts=parts, deadline=(_int(month), _int(day)),
         publication_rule=_texts(d["publication_rule"]),
         levels={_str(k): _texts(v) for k, v in _obj(d["levels"]).items()},
+        level_suffixes={_str(k): _strs(v) for k, v in _obj(d["level_suffixes"]).items()},
+        level_names={_str(k): _strs(v) for k, v in _obj(d["level_names"]).items()},
     )
 
 
