@@ -119,3 +119,14 @@ def test_the_json_contract_carries_both_verdicts(checker: Checker) -> None:
     assert [p["rule"] for p in d["required_parts"]] == ["S.measures", "S.shortcomings", "S.first_responsible",
                                                         "S.next_year"]
     assert all(p["present"] for p in d["required_parts"])
+
+
+def test_the_gap_report_lists_the_parts_a_pack_requires(tmp_path: Path) -> None:
+    from checker.render import FORMATS, RenderContext
+
+    ch = Checker([GD])
+    r = ch.check_document(_doc())
+    text = FORMATS["text"](RenderContext((r,), (), ch.ruleset, "en"))
+    assert "4 of 6 required parts present" in text
+    study = next(line for line in text.splitlines() if t("part.study", "en") in line)
+    assert study.endswith(t("report.absent", "en"))

@@ -100,13 +100,18 @@ def build(r: ReportResult, ctx: RenderContext) -> GapReport:
         for cid, v in s.chapters.items()
     ]
     parts = []
+    # The result's required parts decide: a part a required structure rule misses is absent,
+    # and an optional part (other, study) is listed only when present or required.
+    required = {q.part for q in r.required_parts}
+    missing = {q.part for q in r.required_parts if not q.present}
     for p in r.parts:
-        if p.id in ("other", "study") and not p.present:
+        present = p.present and p.id not in missing
+        if p.id in ("other", "study") and not present and p.id not in required:
             continue
-        state = ctx.t("report.present") if p.present else ctx.t("report.absent")
+        state = ctx.t("report.present") if present else ctx.t("report.absent")
         # How the part was found and the heading it was found under (the reader checks it).
-        details = [ctx.t("part.how." + p.how)] if p.present and p.how else []
-        if p.present and p.heading:
+        details = [ctx.t("part.how." + p.how)] if present and p.how else []
+        if present and p.heading:
             details.append(ctx.t("report.found_under", heading=p.heading))
         if details:
             state += f"（{'，'.join(details)}）" if ctx.lang == "zh" else f" ({', '.join(details)})"
