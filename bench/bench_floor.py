@@ -26,17 +26,15 @@ from synth import make
 
 from checker import metadata as meta_mod
 from checker.api import Checker
-from checker.batch.agencies import history
+from checker.batch.agencies import history, to_data
 from checker.batch.cache import Cache
-from checker.batch.record import fingerprints
+from checker.batch.record import fingerprints, neutral_report
 from checker.compiled import compiled
 from checker.facts import extract_hits, to_facts
 from checker.quality import measure as quality
 from checker.read import read_document
 from checker.read.decode import decode
 from checker.render import audit as out
-from checker.render.context import RenderContext
-from checker.render.jsonout import report_dict
 from checker.segment import segment
 from checker.verdict import judge_items
 
@@ -77,9 +75,7 @@ def stages(files: list[Path], scratch: Path) -> dict[str, float]:
     rules = compiled()
     checker = Checker(rules=rules)
     ruleset = rules.ruleset
-    ctx = RenderContext((), (), ruleset, "zh")
     cache = Cache(scratch / "cache", "bench")
-    titles = {r.id: r.text("title", "zh") for r in ruleset.rules}
     spent: dict[str, float] = defaultdict(float)
 
     def timed(stage: str, fn: Callable[..., Any], *args: Any) -> Any:
@@ -101,13 +97,13 @@ def stages(files: list[Path], scratch: Path) -> dict[str, float]:
         timed("verdicts", judge_items, ruleset, seg, hits, firings, meta.level.value)
         result = checker.check_document(doc)
         entry = {"ok": True, "source": str(f), "sha256": str(i),
-                 "report": timed("JSON report", report_dict, result, ctx),
+                 "report": timed("cache entry (neutral report)", neutral_report, result, ruleset),
                  "sentences": timed("reuse fingerprints", fingerprints, doc.text)}
         timed("cache entry written", cache.put, str(i), "txt", entry)
-        h = timed("agency pages", history, "x", None, [cache.get(str(i), "txt")], titles)
+        h = timed("agency pages", lambda e: to_data(history("x", None, [e])), cache.get(str(i), "txt"))
         timed("agency pages", out.agency_html, h, ruleset, "zh")
         timed("agency pages", out.agency_markdown, h, ruleset, "zh")
-        timed("agency pages", out.agency_json, h)
+        timed("agency pages", out.agency_json, h, ruleset, "zh")
     return {k: v / len(files) * 1000 for k, v in spent.items()}
 
 

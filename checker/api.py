@@ -12,6 +12,7 @@ from pathlib import Path
 
 from checker import metadata as meta_mod
 from checker.compiled import Compiled, compiled
+from checker.conclude import required_parts, timeliness
 from checker.engine import engine_for
 from checker.errors import InputError
 from checker.evidence import quote
@@ -95,8 +96,9 @@ class Checker:
         items = judge_items(self.ruleset, seg, hits, firings, profile)
         parts = judge_parts(self.ruleset, seg, firings, hits)
         args: dict[str, str | int | float] = {k: v for k, v in quality.items() if isinstance(v, (str, int, float))}
-        if isinstance(meta.year.value, int):
-            args["deadline"] = deadline_for(meta.year.value, self.ruleset.outline).isoformat()
+        deadline = deadline_for(meta.year.value, self.ruleset.outline) if isinstance(meta.year.value, int) else None
+        if deadline is not None:
+            args["deadline"] = deadline.isoformat()
             args["year"] = meta.year.value
         date, basis = meta.timeliness_date
         if date and basis:
@@ -105,8 +107,9 @@ class Checker:
             args["date_basis_zh"] = t(f"meta.basis.{basis}", "zh")
             args["date_basis_en"] = t(f"meta.basis.{basis}", "en")
         found = findings(self.ruleset, firings, args, profile)
-        date_known = date is not None and isinstance(meta.year.value, int)
-        result_score = score(self.ruleset, items, found, date_known, profile)
+        parts_required = required_parts(self.ruleset, found, profile)
+        timely = timeliness(meta, found, deadline)
+        result_score = score(self.ruleset, items, parts_required, timely.status, profile)
         promises = tuple(
             quote(doc, h, h.rule) for h in hits
             if h.part == "next_year" and h.rule in self._checkpoint_ids and not h.negated
@@ -122,4 +125,6 @@ class Checker:
             profile=profile,
             quality=quality,
             promises=promises,
+            timeliness=timely,
+            required_parts=parts_required,
         )

@@ -57,8 +57,8 @@ def judge(result: ReportResult, ruleset: RuleSet, opts: GateOptions) -> GateResu
         return GateResult(True, score=result.score.total, band=result.score.band)
     rules = ruleset.by_id()
     checks: list[Check] = []
-    missing_parts = [rules[f.rule] for f in result.findings
-                     if f.kind == "structure" and f.severity is Severity.REQUIRED]
+    # The result's required parts: the same list the score and the audit's "parts" column read.
+    missing_parts = [rules[rid] for rid in result.parts_missing]
     if missing_parts:
         names = "、".join(f"“{r.text('title', 'zh')}”" for r in missing_parts)
         names_en = "; ".join(r.text("title", "en") for r in missing_parts)

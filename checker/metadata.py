@@ -29,6 +29,7 @@ from pathlib import PurePath
 from checker.model import Document, Metadata, MetaValue
 from checker.outline import load_outline
 from checker.read.clean import Fields, iso_date, scan_fields
+from checker.segment import heading_names
 
 GOV_LEVELS = ("province", "city", "county", "township", "street")
 _ONE_DOWN = {"province": "city", "city": "county", "county": "township"}
@@ -107,7 +108,6 @@ _BODY_NAME = {
 # Words shaped like a township's name that name no township.
 _COMMON_PLACE_NOUNS = frozenset({"集镇", "小城镇", "特色小镇", "重点镇", "中心镇", "建制镇", "各乡镇", "全乡镇",
                                  "所在镇", "本乡镇", "农村乡镇", "边境乡镇"})
-_PLAN_HEADING = re.compile(r"安排|打算|计划|思路|展望|下一|目标|要点")
 _REPORT_INTRO = re.compile(r"现[将就把][^。！？\n]{0,60}?报告如下|特此报告")
 _CHROME_TAIL = re.compile(r"(?:[\s|【】]|打印本页|关闭窗口|分享(?:文章)?到[:：]?|返回顶部|打印|关闭)+$")
 
@@ -533,7 +533,7 @@ def _heading_year(body: str) -> int | None:
         y = int(m.group(1))
         if not any(v == y for v, _, _ in _valid_years(m.group(0))):
             continue
-        return y - 1 if _PLAN_HEADING.search(m.group(2)) else y
+        return y - 1 if heading_names("next_year", m.group(2)) else y
     return None
 
 

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from checker.normalize import OffsetMap
 
-# Report parts, in the order 《法治政府建设与责任落实督察工作规定》 lists them. `study` is the
-# leading part some provinces (Guangdong) ask for; `preamble` is the text before the first heading.
-PARTS_REQUIRED = ("measures", "shortcomings", "first_responsible", "next_year")
-PART_IDS = ("preamble", "study", *PARTS_REQUIRED, "other")
+# Report parts segmentation tells apart, in the order 《法治政府建设与责任落实督察工作规定》 lists
+# them. `study` is the leading part some provinces (Guangdong) ask for; `preamble` is the text
+# before the first heading. Which parts are *required* is not said here: the structure rules
+# (as loaded, packs included) say it, and each result carries it (`ReportResult.required_parts`).
+PART_IDS = ("preamble", "study", "measures", "shortcomings", "first_responsible", "next_year", "other")
 
 # What a part says about the year reported on: work done, problems deplored, or plans.
 PART_ROLE = {
@@ -276,6 +277,39 @@ class Finding:
     args: dict[str, str | int | float] = field(default_factory=dict)
 
 
+class Timeliness(StrEnum):
+    """Whether the report was made public in time (checker/conclude.py decides it)."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    UNKNOWN = "unknown"  # no publication (or written) date, or no report year
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinessVerdict:
+    """The timeliness verdict, the date it was judged on and which date that is."""
+
+    status: Timeliness = Timeliness.UNKNOWN
+    basis: str | None = None  # "published" | "written"
+    date: str | None = None  # ISO date the verdict was judged on
+    deadline: str | None = None  # ISO date of the deadline (exclusive), when the year is known
+    rule: str | None = None  # the timeliness rule whose firing made it late
+
+    @property
+    def on_time(self) -> bool | None:
+        """True/False, None when unknown (the audit's 按时公开 column)."""
+        return None if self.status is Timeliness.UNKNOWN else self.status is Timeliness.ON_TIME
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredPart:
+    """A structure rule of severity `required` that applies to the report, and whether it is met."""
+
+    rule: str
+    part: str | None  # the outline part it asks for (its `ref.requirement` part.X)
+    present: bool
+
+
 @dataclass(frozen=True, slots=True)
 class Score:
     """The 0–100 score and its breakdown (formula in checker/score.py)."""
@@ -305,6 +339,15 @@ class ReportResult:
     quality: dict[str, object] = field(default_factory=dict)
     # Checkpoints the next-year part promises (for following plans up a year later).
     promises: tuple[Evidence, ...] = ()
+    # Report-level facts as the rules decided them (checker/conclude.py); score, gate, audit
+    # rows, agency pages and the service all read these rather than deciding again.
+    timeliness: TimelinessVerdict = TimelinessVerdict()
+    required_parts: tuple[RequiredPart, ...] = ()
+
+    @property
+    def parts_missing(self) -> tuple[str, ...]:
+        """Structure rules (ids) of the required parts the report lacks."""
+        return tuple(p.rule for p in self.required_parts if not p.present)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,10 @@ Formula (also in README):
     credit(item)  = 1.0 if met, 0.6 if partial, 0 if planned or missing
     weight(item)  = Σ weight of the item's applicable checkpoints (weights of the body's profile)
     content       = Σ weight(item)·credit(item) / Σ weight(item)   over applicable scored items
-    structure     = Σ weight·[rule did not fire] / Σ weight   over the structure rules (a fired
-                    structure rule means a required part is missing)
-    timeliness    = 0 if a timeliness rule of severity `required` fired (published late), else 1;
-                    unknown (no publication date or year) when the date cannot be judged
+    structure     = Σ weight·[part present] / Σ weight   over the required parts (the structure
+                    rules of severity `required` that apply: `ReportResult.required_parts`)
+    timeliness    = 0 if late, 1 if on time, unknown (no date or year): the result's timeliness
+                    verdict (checker/conclude.py: late = a `required` timeliness rule fired)
     total         = 100 · (0.80·content + 0.15·structure + 0.05·timeliness)
                     with timeliness unknown: 100 · (0.80·content + 0.15·structure) / 0.95
 
@@ -31,7 +31,7 @@ untouched in 差.
 
 from __future__ import annotations
 
-from checker.model import Finding, ItemVerdict, Score, Severity, Status
+from checker.model import ItemVerdict, RequiredPart, Score, Status, Timeliness
 from checker.ruleset.load import RuleSet
 
 CREDIT = {Status.MET: 1.0, Status.PARTIAL: 0.6, Status.PLANNED: 0.0, Status.MISSING: 0.0}
@@ -52,13 +52,15 @@ def _ratio(num: float, den: float) -> float | None:
 def score(
     ruleset: RuleSet,
     items: tuple[ItemVerdict, ...],
-    found: tuple[Finding, ...],
-    date_known: bool,
+    parts: tuple[RequiredPart, ...],
+    timely: Timeliness,
     profile: str | None = None,
 ) -> Score:
     """Score a report from its verdicts (see the module docstring for the formula).
 
-    Weights are those of the profile (the body's level) where a rule sets per-level weights.
+    `parts` and `timely` are the result's own report-level facts (checker/conclude.py), so the
+    score agrees with the gate and the audit. Weights are those of the profile (the body's
+    level) where a rule sets per-level weights.
     """
     weights = {r.id: r.weight_for(profile) for r in ruleset.rules}
     num = den = 0.0
@@ -81,20 +83,16 @@ def score(
         by_status[item.status.value][1] += w
     content = _ratio(num, den) or 0.0
 
-    fired = {f.rule for f in found}
+    rules = ruleset.by_id()
     s_num = s_den = 0.0
-    for r in ruleset.rules:
-        if r.kind == "structure" and r.applies(profile):
-            w = r.weight_for(profile)
-            s_den += w
-            s_num += w * (r.id not in fired)
+    for p in parts:
+        w = rules[p.rule].weight_for(profile)
+        s_den += w
+        s_num += w * p.present
     structure = _ratio(s_num, s_den)
     structure = 1.0 if structure is None else structure
 
-    timeliness: float | None = None
-    if date_known:
-        late = any(f.kind == "timeliness" and f.severity is Severity.REQUIRED for f in found)
-        timeliness = 0.0 if late else 1.0
+    timeliness = None if timely is Timeliness.UNKNOWN else float(timely is Timeliness.ON_TIME)
 
     if timeliness is None:
         total = (MIX["content"] * content + MIX["structure"] * structure) / (

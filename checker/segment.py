@@ -126,6 +126,15 @@ def _wordings() -> dict[str, _Wording]:
     return out
 
 
+def heading_names(part: str, heading: str) -> bool:
+    """Whether `heading` uses the outline data's wording for `part` (and none of its exceptions).
+
+    For other stages that read headings (metadata tells a "2024年工作安排" heading from a
+    "2023年主要举措" one): one definition of each part's heading wording.
+    """
+    return _wordings()[part].says(heading) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class _Reading:
     """What a heading says it introduces."""

@@ -558,13 +558,13 @@ def create_app(config: ServiceConfig | None = None) -> ASGIApp:
         return await run_check(request, "html")
 
     async def index(request: Request) -> Response:
-        from checker.render.audit import _css, _template
+        from checker.render.templates import css, template
 
         lang = lang_of(request)
         labels = {k.removeprefix("service.page."): t(k, lang) for k in _PAGE_KEYS}
         labels["limit"] = t("service.page.limit", lang, mb=config.max_upload // (1024 * 1024))
-        page = _template("upload.html.j2").render(
-            lang=lang, css=_css(), t=labels,
+        page = template("upload.html.j2").render(
+            lang=lang, css=css(), t=labels,
             levels=[{"id": lv, "label": t(f"level.{lv}", lang)} for lv in LEVELS])
         return HTMLResponse(page)
 

@@ -16,7 +16,7 @@ def test_entries_survive_the_process_and_the_salt_separates_runs(tmp_path: Path)
     assert again.get("d1", "txt") == {**ENTRY, "report": {"score": 61.5, "chapters": {"1": 50.0}}}
     assert again.get("d2", "txt") is None
     assert again.get("d1", "html") is None  # the same bytes read by another reader
-    assert Cache(tmp_path, "run-b").get("d1", "txt") is None  # other rules, language or overrides
+    assert Cache(tmp_path, "run-b").get("d1", "txt") is None  # other rules or overrides
 
 
 def test_a_damaged_database_is_set_aside(tmp_path: Path) -> None:

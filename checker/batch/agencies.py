@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.model import PARTS_REQUIRED
+from checker.model import Timeliness
 
 REUSE_FLAG = 0.30  # share of repeated sentences above which a report is flagged as reused
 
@@ -25,15 +25,15 @@ class YearReport:
     source: str
     score: float
     chapters: dict[int, float | None]
-    parts_missing: list[str]
+    parts_missing: list[str]  # structure rules (ids) of the required parts it lacks
     on_time: bool | None
     published: str | None
-    items: dict[int, dict[str, Any]]  # id -> item of the JSON contract
+    items: dict[int, dict[str, Any]]  # id -> item of the cached entry (ids, statuses, reason keys)
     checkpoints: dict[str, str]  # rule -> status
     promises: list[dict[str, Any]]
     sentences: set[int]
     findings: list[dict[str, Any]]
-    # part id -> {"present", "how", "heading"}: the heading each part was found under
+    # required part id -> {"present", "how", "heading"}: the heading each part was found under
     parts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -45,7 +45,7 @@ class Pair:
     previous: int | None
     score_delta: float
     chapter_deltas: dict[int, float | None]
-    recurring_gaps: list[dict[str, Any]]  # items missing/planned in both (consecutive years only)
+    recurring_gaps: list[dict[str, Any]]  # items missing/planned in both (consecutive years only): ids, statuses
     kept: list[dict[str, Any]]  # promises of the previous report now met or partial
     not_kept: list[dict[str, Any]]  # promises of the previous report still not done
     reuse: float  # share of this report's sentences found in the previous one
@@ -74,19 +74,14 @@ class AgencyLink:
 
 
 def parts_missing(report: dict[str, Any]) -> list[str]:
-    """Required parts a report (JSON contract) lacks."""
-    return [p for p in PARTS_REQUIRED if not (report["parts"].get(p) or {}).get("present")]
+    """Structure rules (ids) of the required parts a cached report lacks, as the result said."""
+    return [p["rule"] for p in report["required_parts"] if not p["present"]]
 
 
 def on_time(report: dict[str, Any]) -> bool | None:
-    """Published before the deadline; None when the year or the date is unknown.
-
-    The date is the page's publication date, else the date the report was written (as the
-    T.late rule judges it).
-    """
-    if (report["published"] or report.get("written")) is None or report["year"] is None:
-        return None
-    return not any(f["rule"] == "T.late" for f in report["findings"])
+    """The result's timeliness verdict as the audit shows it: None when unknown."""
+    status = Timeliness(report["timeliness"]["status"])
+    return None if status is Timeliness.UNKNOWN else status is Timeliness.ON_TIME
 
 
 def year_report(entry: dict[str, Any]) -> YearReport:
@@ -96,7 +91,7 @@ def year_report(entry: dict[str, Any]) -> YearReport:
         year=r["year"],
         source=entry["source"],
         score=r["score"],
-        chapters={int(k): v for k, v in r["score_detail"]["chapters"].items()},
+        chapters=dict(r["score_detail"]["chapters"]),  # [chapter, score] pairs
         parts_missing=parts_missing(r),
         on_time=on_time(r),
         published=r["published"],
@@ -105,20 +100,20 @@ def year_report(entry: dict[str, Any]) -> YearReport:
         promises=list(r.get("promises") or ()),
         sentences=set(entry.get("sentences") or ()),
         findings=list(r["findings"]),
-        parts={p: {k: v.get(k) for k in ("present", "how", "heading")}
-               for p, v in r["parts"].items() if isinstance(v, dict)},
+        # The required parts (as the structure rules loaded say), in their order, as found.
+        parts={rp["part"]: {k: (r["parts"].get(rp["part"]) or {}).get(k) for k in ("present", "how", "heading")}
+               | {"present": rp["present"]} for rp in r["required_parts"]},
     )
 
 
-def _pair(prev: YearReport, cur: YearReport, titles: dict[str, str]) -> Pair:
+def _pair(prev: YearReport, cur: YearReport) -> Pair:
     consecutive = prev.year is not None and cur.year is not None and cur.year == prev.year + 1
     gaps = []
     if consecutive:
         for iid, item in cur.items.items():
             before = prev.items.get(iid)
             if before and item["status"] in ("missing", "planned") and before["status"] in ("missing", "planned"):
-                gaps.append({"id": iid, "title": item["title"], "status": item["status"],
-                             "previous_status": before["status"]})
+                gaps.append({"id": iid, "status": item["status"], "previous_status": before["status"]})
     kept, not_kept = [], []
     seen: set[str] = set()
     for p in prev.promises:
@@ -127,8 +122,7 @@ def _pair(prev: YearReport, cur: YearReport, titles: dict[str, str]) -> Pair:
             continue
         seen.add(rule)
         status = cur.checkpoints.get(rule, "missing")
-        row = {"rule": rule, "item": p.get("item"), "title": titles.get(rule, rule), "quote": p["quote"],
-               "status": status}
+        row = {"rule": rule, "item": p.get("item"), "quote": p["quote"], "status": status}
         (kept if status in ("met", "partial") else not_kept).append(row)
     reuse = len(cur.sentences & prev.sentences) / len(cur.sentences) if cur.sentences else 0.0
     return Pair(
@@ -147,33 +141,36 @@ def _pair(prev: YearReport, cur: YearReport, titles: dict[str, str]) -> Pair:
     )
 
 
-def history(name: str, level: str | None, entries: list[dict[str, Any]], titles: dict[str, str]) -> AgencyHistory:
+def history(name: str, level: str | None, entries: list[dict[str, Any]]) -> AgencyHistory:
     """The agency's reports in year order with comparisons of each to the one before."""
     reports = sorted((year_report(e) for e in entries), key=lambda r: (r.year is None, r.year or 0, r.source))
     h = AgencyHistory(name, level, reports)
     dated = [r for r in reports if r.year is not None]
     for prev, cur in itertools.pairwise(dated):
-        h.pairs.append(_pair(prev, cur, titles))
+        h.pairs.append(_pair(prev, cur))
     return h
 
 
-def to_json(h: AgencyHistory) -> dict[str, Any]:
-    """The agency history as plain JSON data."""
+def to_data(h: AgencyHistory) -> dict[str, Any]:
+    """The agency history as plain, language-neutral data: what the agency renderers receive.
+
+    Ids, statuses, numbers, reason keys and rule arguments; titles and messages are put into
+    words by the renderer, in the language of the run (checker/render/audit.py).
+    """
     return {
         "agency": h.name,
         "level": h.level,
         "reports": [
             {"year": r.year, "source": r.source, "score": r.score, "published": r.published, "on_time": r.on_time,
-             "parts_missing": r.parts_missing, "chapters": {str(k): v for k, v in r.chapters.items()},
-             "items": {str(k): v["status"] for k, v in r.items.items()},
-             "findings": [f["rule"] for f in r.findings], "parts": r.parts}
+             "parts_missing": list(r.parts_missing), "chapters": dict(r.chapters),
+             "items": [{"id": i, "status": it["status"], "reason": it["reason"]} for i, it in sorted(r.items.items())],
+             "findings": [{"rule": f["rule"], "args": f["args"]} for f in r.findings], "parts": r.parts}
             for r in h.reports
         ],
         "comparisons": [
             {"year": p.year, "previous": p.previous, "score_delta": p.score_delta,
-             "chapter_deltas": {str(k): v for k, v in p.chapter_deltas.items()},
-             "recurring_gaps": p.recurring_gaps, "promises_kept": p.kept, "promises_not_kept": p.not_kept,
-             "reuse": p.reuse, "reused": p.reused}
+             "chapter_deltas": dict(p.chapter_deltas), "recurring_gaps": p.recurring_gaps,
+             "promises_kept": p.kept, "promises_not_kept": p.not_kept, "reuse": p.reuse, "reused": p.reused}
             for p in h.pairs
         ],
     }

@@ -276,7 +276,7 @@ def _run_audit(opts: AuditOptions, folder: OutputFolder, progress: Callable[[int
     rules = rules or compiled(opts.packs)
     ruleset = rules.ruleset
     weights = {r.id: r.weight for r in ruleset.rules}
-    cache = Cache(opts.outdir / CACHE, run_salt(ruleset.version, opts.lang, _settings(opts)), usable)
+    cache = Cache(opts.outdir / CACHE, run_salt(ruleset.version, _settings(opts)), usable)
     init_args = (rules, opts.lang, opts.overrides, str(cache.folder), cache.salt, opts.max_bytes, opts.time_limit)
     jobs = opts.jobs or os.cpu_count() or 1
     counts = {"cached": 0, "checked": 0}
@@ -402,6 +402,24 @@ def _agency_tasks(rows: RowStore, folder: Path) -> Iterator[tuple[Any, ...]]:
             yield name, level, [(m["digest"], m["source"]) for m in members], str(folder), Path(link).stem
 
 
+def summary_data(rows: RowStore) -> out.Summary:
+    """The summaries' input as plain data streamed from the row store (renderers know no SQLite)."""
+
+    def ranked() -> Iterator[dict[str, Any]]:
+        for r in rows.ranked():
+            r["link"] = rows.link(r["agency"], r["level"])
+            yield r
+
+    def agencies() -> Iterator[dict[str, Any]]:
+        for a in rows.links():
+            yield {"name": a.name, "level": a.level, "year": a.year, "chapters": a.chapters}
+
+    timed, on_time = rows.on_time()
+    counts = {"files": len(rows), "ok": rows.count(True), "errors": rows.count(False),
+              "agencies": rows.link_count(), "timed": timed, "on_time": on_time}
+    return out.Summary(ranked, rows.errors, agencies, counts, rows.levels(), rows.years())
+
+
 def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions, extra: dict[str, Any] | None = None) -> None:
     """The four summaries, streamed into a temporary folder and moved into place together.
 
@@ -410,18 +428,19 @@ def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions, extra: 
     """
     from xlsxwriter.exceptions import FileCreateError
 
+    data = summary_data(rows)
     with swapping(opts.outdir, SUMMARIES) as tmp:
         with (tmp / "summary.csv").open("w", encoding="utf-8", newline="") as fh:
-            out.summary_csv(rows, opts.lang, fh)
+            out.summary_csv(data, ruleset, opts.lang, fh)
         try:
-            out.summary_xlsx(rows, opts.lang, tmp / "summary.xlsx")
+            out.summary_xlsx(data, ruleset, opts.lang, tmp / "summary.xlsx")
         except FileCreateError as exc:  # xlsxwriter's wrapper of the OSError
             cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
             raise cause from exc
         with (tmp / "summary.html").open("w", encoding="utf-8") as fh:
-            out.summary_html(rows, ruleset, opts.lang, fh)
+            out.summary_html(data, ruleset, opts.lang, fh)
         with (tmp / "summary.json").open("w", encoding="utf-8") as fh:
-            out.summary_json(rows, fh, extra, ruleset.version)
+            out.summary_json(data, ruleset, opts.lang, fh, extra)
 
 
 def show_progress() -> bool:

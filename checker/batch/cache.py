@@ -4,8 +4,9 @@ The key is the SHA-256 of the bytes that were checked (hashed by the worker from
 bytes it parsed, not from an earlier read: a file changed in between is stored under its new
 content), the file type (which reader parses it: the same bytes as `.txt` and as `.html` are
 two different reports), and everything else that changes the result: the tool and rules
-versions (rule packs included), the output language, the metadata overrides and the limits.
-Entries are the JSON contract's report plus reuse fingerprints, stored in one SQLite database
+versions (rule packs included), the metadata overrides and the limits — not the output
+language: entries are the result in language-neutral terms (ids, statuses, numbers, quotes;
+checker/batch/record.py) plus reuse fingerprints, so any language renders from them. Stored in one SQLite database
 under `OUTDIR/.cache/`; an interrupted run leaves only complete entries, and the next run
 resumes from them. An entry that cannot be used (damaged bytes, not JSON, a field missing or of
 the wrong type) is deleted and counted, and its file is checked again.
@@ -28,7 +29,7 @@ import orjson
 from checker import __version__
 from checker.read import READERS
 
-FORMAT = 2  # bump when the entry layout or the key changes
+FORMAT = 3  # bump when the entry layout or the key changes (3: language-neutral entries)
 
 
 def content_digest(data: bytes) -> str:
@@ -67,9 +68,12 @@ def file_kind(path: str) -> str:
     return reader.__module__.rsplit(".", 1)[-1] if reader is not None else suffix
 
 
-def run_salt(rules_version: str, lang: str, settings: dict[str, Any]) -> str:
-    """What, besides the file's content, a cached result depends on."""
-    blob = json.dumps([FORMAT, __version__, rules_version, lang, settings], sort_keys=True)
+def run_salt(rules_version: str, settings: dict[str, Any]) -> str:
+    """What, besides the file's content, a cached result depends on.
+
+    Not the language: entries hold no translated text, so `--lang` re-renders from them.
+    """
+    blob = json.dumps([FORMAT, __version__, rules_version, settings], sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

@@ -1,7 +1,10 @@
 """What a batch keeps of each file: a full entry (cached on disk) and a slim summary row.
 
-The full entry is the JSON contract's report plus sentence fingerprints for the text-reuse
-check; it stays on disk and is read back one agency at a time. The slim row is all the summary
+The full entry is the result in language-neutral terms — ids, statuses, numbers, reason keys,
+rule arguments, quote offsets and quotes, no translated text — plus sentence fingerprints for
+the text-reuse check. It stays on disk and is read back one agency at a time; any language is
+rendered from it, so `--lang` never re-checks a file. Numbers keyed by chapter are stored as
+[chapter, value] pairs, so they come back as they went in. The slim row is all the summary
 needs, so memory grows by a few hundred bytes per report, not by the report.
 """
 
@@ -12,9 +15,8 @@ import re
 from typing import Any
 
 from checker.batch.agencies import on_time, parts_missing, year_report
-from checker.model import PARTS_REQUIRED, ReportResult
-from checker.render.context import RenderContext
-from checker.render.jsonout import report_dict
+from checker.model import ReportResult
+from checker.ruleset.load import RuleSet
 
 _SPLIT = re.compile(r"[。！？；!?;\n]+")
 # Spaces and punctuation that do not make two sentences different (line breaks are kept:
@@ -36,13 +38,39 @@ def fingerprints(text: str) -> list[int]:
     return sorted(out)
 
 
-def entry_for(result: ReportResult, ctx: RenderContext, digest: str | None) -> dict[str, Any]:
+def neutral_report(r: ReportResult, ruleset: RuleSet) -> dict[str, Any]:
+    """A checked report in language-neutral terms: what the audit's outputs are rendered from."""
+    rules = ruleset.by_id()
+    m = r.metadata
+    return {
+        "agency": {"name": m.agency.value, "level": m.level.value},
+        "year": m.year.value,
+        "published": m.published.value,
+        "written": m.written.value,
+        "timeliness": {"status": r.timeliness.status.value, "basis": r.timeliness.basis},
+        "required_parts": [{"rule": p.rule, "part": p.part, "present": p.present} for p in r.required_parts],
+        "score": r.score.total,
+        "score_detail": {"chapters": list(r.score.chapters.items())},
+        "items": [
+            {"id": it.id, "status": it.status.value, "reason": it.reason,
+             "checkpoints": [{"rule": c.rule, "severity": rules[c.rule].severity.value, "status": c.status.value,
+                              "reason": c.reason} for c in it.checkpoints]}
+            for it in r.items
+        ],
+        "findings": [{"rule": f.rule, "kind": f.kind, "severity": f.severity.value, "args": f.args}
+                     for f in r.findings],
+        "promises": [{"rule": e.rule, "item": rules[e.rule].item, "quote": e.quote, "start": e.start, "end": e.end}
+                     for e in r.promises],
+    }
+
+
+def entry_for(result: ReportResult, ruleset: RuleSet, digest: str | None) -> dict[str, Any]:
     """The full cached entry of a checked report."""
     return {
         "ok": True,
         "source": result.source,
         "sha256": digest,
-        "report": report_dict(result, ctx),
+        "report": neutral_report(result, ruleset),
         "sentences": fingerprints(result.document.text),
     }
 
@@ -59,7 +87,7 @@ def summary_row(entry: dict[str, Any], weights: dict[str, float]) -> dict[str, A
     r = entry["report"]
     missing = parts_missing(r)
     missing_required = 0
-    gaps: list[tuple[float, int, str]] = []
+    gaps: list[tuple[float, int]] = []
     for item in r["items"]:
         lost = 0.0
         for cp in item["checkpoints"]:
@@ -67,7 +95,7 @@ def summary_row(entry: dict[str, Any], weights: dict[str, float]) -> dict[str, A
                 missing_required += 1
                 lost += weights.get(cp["rule"], 1.0)
         if item["status"] in ("missing", "planned"):
-            gaps.append((-lost, item["id"], item["title"]))
+            gaps.append((-lost, item["id"]))
     gaps.sort()
     return {
         "ok": True,
@@ -77,13 +105,14 @@ def summary_row(entry: dict[str, Any], weights: dict[str, float]) -> dict[str, A
         "year": r["year"],
         "published": r["published"],
         "on_time": on_time(r),
-        "parts_present": len(PARTS_REQUIRED) - len(missing),
+        "parts_required": len(r["required_parts"]),
+        "parts_present": len(r["required_parts"]) - len(missing),
         "parts_missing": missing,
         "score": r["score"],
-        "chapters": {int(k): v for k, v in r["score_detail"]["chapters"].items()},
+        "chapters": dict(r["score_detail"]["chapters"]),
         "missing_items": sum(1 for item in r["items"] if item["status"] == "missing"),
         "missing_required": missing_required,
-        "top_gaps": [f"{i}. {title}" for _, i, title in gaps[:3]],
+        "top_gaps": [i for _, i in gaps[:3]],  # item ids, the renderers give their titles
         "digest": entry.get("sha256"),
     }
 
@@ -95,11 +124,16 @@ def _is(value: Any, *types: type) -> bool:
 
 def _items_usable(items: Any) -> bool:
     return isinstance(items, list) and all(
-        isinstance(i, dict) and _is(i.get("id"), int) and all(_is(i.get(k), str) for k in ("title", "status", "reason"))
+        isinstance(i, dict) and _is(i.get("id"), int) and all(_is(i.get(k), str) for k in ("status", "reason"))
         and isinstance(i.get("checkpoints"), list)
-        and all(isinstance(c, dict) and all(_is(c.get(k), str) for k in ("rule", "status", "severity"))
+        and all(isinstance(c, dict) and all(_is(c.get(k), str) for k in ("rule", "status", "severity", "reason"))
                 for c in i["checkpoints"])
         for i in items)
+
+
+def _pairs_usable(pairs: Any) -> bool:
+    return isinstance(pairs, list) and all(
+        isinstance(p, list) and len(p) == 2 and _is(p[0], int) and _is(p[1], int, float, type(None)) for p in pairs)
 
 
 def usable(entry: Any) -> bool:
@@ -113,20 +147,22 @@ def usable(entry: Any) -> bool:
     if not isinstance(r, dict) or not isinstance(r.get("agency"), dict):
         return False
     detail = r.get("score_detail")
-    chapters = detail.get("chapters") if isinstance(detail, dict) else None
+    timely = r.get("timeliness")
     scalars = (_is(r["agency"].get("name"), str, type(None)) and _is(r["agency"].get("level"), str, type(None))
                and _is(r.get("year"), int, type(None)) and _is(r.get("published"), str, type(None))
-               and _is(r.get("score"), int, float) and isinstance(r.get("parts"), dict)
-               and all(v is None or isinstance(v, dict) for v in r["parts"].values()))
-    if not scalars or not isinstance(chapters, dict):
+               and _is(r.get("score"), int, float) and isinstance(timely, dict)
+               and timely.get("status") in ("on_time", "late", "unknown"))
+    if not scalars or not isinstance(detail, dict) or not _pairs_usable(detail.get("chapters")):
         return False
-    if not all(k.isdigit() and _is(v, int, float, type(None)) for k, v in chapters.items()):
+    parts = r.get("required_parts")
+    if not isinstance(parts, list) or not all(
+            isinstance(p, dict) and _is(p.get("rule"), str) and _is(p.get("present"), bool) for p in parts):
         return False
     findings, promises, sentences = r.get("findings"), r.get("promises", []), entry.get("sentences", [])
     if not (_items_usable(r.get("items")) and isinstance(findings, list) and isinstance(promises, list)
             and isinstance(sentences, list)):
         return False
-    if not all(isinstance(f, dict) and _is(f.get("rule"), str) and _is(f.get("message"), str) for f in findings):
+    if not all(isinstance(f, dict) and _is(f.get("rule"), str) and isinstance(f.get("args"), dict) for f in findings):
         return False
     if not all(isinstance(p, dict) and _is(p.get("rule"), str) and _is(p.get("quote"), str) for p in promises):
         return False

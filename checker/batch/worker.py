@@ -21,14 +21,13 @@ from typing import Any
 
 from checker.api import Checker, Overrides
 from checker.atomic import write_text
-from checker.batch.agencies import history
+from checker.batch.agencies import history, to_data
 from checker.batch.cache import Cache, content_digest, file_kind
 from checker.batch.record import entry_for, error_entry, summary_row, usable
 from checker.compiled import Compiled
 from checker.errors import CheckerError
 from checker.limits import DEFAULT_TIME_LIMIT, cap_memory, memory_ceiling_mb
 from checker.read import DEFAULT_MAX_BYTES
-from checker.render.context import RenderContext
 
 _STATE: dict[str, Any] = {}
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -68,12 +67,10 @@ def init(rules: Compiled, lang: str, overrides: Overrides, cache_dir: str, salt:
     checker = Checker(rules=rules, max_bytes=max_bytes, time_limit=time_limit)
     _STATE.update(
         checker=checker,
-        ctx=RenderContext((), (), checker.ruleset, lang),
         lang=lang,
         overrides=overrides,
         cache=Cache(Path(cache_dir), salt, usable),
         weights={r.id: r.weight for r in checker.ruleset.rules},
-        titles={r.id: r.text("title", lang) for r in checker.ruleset.rules},
     )
 
 
@@ -106,7 +103,7 @@ def check_one(path: str, variant: str | None = None, overrides: Overrides | None
         digest = digests[-1] if digests else None
         if digest is not None and variant:
             digest = f"{digest}+{variant}"
-        entry = entry_for(result, _STATE["ctx"], digest)
+        entry = entry_for(result, checker.ruleset, digest)
     except CheckerError as exc:
         entry = error_entry(path, exc.key, {k: str(v) for k, v in exc.args_map.items()})
     except Exception as exc:
@@ -136,9 +133,9 @@ def write_agency(name: str, level: str | None, members: list[tuple[str, str]], f
         return name, level, False
     checker: Checker = _STATE["checker"]
     lang = _STATE["lang"]
-    h = history(name, level, entries, _STATE["titles"])
+    data = to_data(history(name, level, entries))
     base = Path(folder)
-    write_text(base / f"{stem}.md", out.agency_markdown(h, checker.ruleset, lang))
-    write_text(base / f"{stem}.html", out.agency_html(h, checker.ruleset, lang))
-    write_text(base / f"{stem}.json", out.agency_json(h))
+    write_text(base / f"{stem}.md", out.agency_markdown(data, checker.ruleset, lang))
+    write_text(base / f"{stem}.html", out.agency_html(data, checker.ruleset, lang))
+    write_text(base / f"{stem}.json", out.agency_json(data, checker.ruleset, lang))
     return name, level, True

@@ -1,5 +1,9 @@
 """Outputs of `fzzf audit`: the supervisors' summary (CSV, XLSX, HTML) and per-agency reports.
 
+Renderers only: they receive plain data — summary rows and agency histories as dicts of ids,
+statuses, numbers and reason keys (`Summary`, `checker.batch.agencies.to_data`) — and put it
+into words in the run's language; they know nothing of where the audit keeps its rows.
+
 The HTML pages are self-contained (inline CSS, inline SVG charts, a few lines of inline JS for
 sorting and filtering; nothing is fetched) and printable. Every text that comes from a report
 is escaped (Jinja2 autoescape); every spreadsheet cell that starts like a formula is written
@@ -12,19 +16,15 @@ import csv
 import datetime as dt
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-from jinja2 import Environment, select_autoescape
-
 from checker import __version__
-from checker.batch.agencies import AgencyHistory, to_json
-from checker.batch.rows import RowStore
-from checker.i18n import MESSAGES, t
-from checker.model import PARTS_REQUIRED
+from checker.i18n import MESSAGES, rule_message, t
+from checker.render.templates import css, template
 from checker.ruleset.load import RuleSet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,21 +47,32 @@ def colour(value: float | None) -> str:
     return f"hsl({hue:.0f},70%,82%)"
 
 
-@cache
-def _env() -> Environment:
-    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    return env
+Rows = Callable[[], Iterable[dict[str, Any]]]
 
 
-@cache
-def _template(name: str) -> Any:
-    text = resources.files("checker.render").joinpath("templates", name).read_text(encoding="utf-8")
-    return _env().from_string(text)
+@dataclass(frozen=True)
+class Summary:
+    """What the four summaries are made of, as plain data.
 
+    Each field that is a function gives a fresh iterable on every call (a page may go over the
+    rows twice); the audit streams them from its store, a test may pass lists.
+    `ranked`: summary rows of the checked reports, best first, each with its `rank` and the
+    `link` to its agency's page (or None). `errors`: rows of the files that could not be
+    checked. `agencies`: {"name", "level", "year", "chapters"} of every agency with a page
+    (its latest report's chapter scores). `counts`: files, ok, errors, agencies, timed (reports
+    whose timeliness is known), on_time.
+    """
 
-@cache
-def _css() -> str:
-    return resources.files("checker.render").joinpath("templates", "base.css").read_text(encoding="utf-8")
+    ranked: Rows
+    errors: Rows
+    agencies: Rows
+    counts: dict[str, int]
+    levels: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+
+    def scores(self) -> Iterator[float]:
+        """Scores of the checked reports."""
+        return (r["score"] for r in self.ranked())
 
 
 @cache
@@ -102,14 +113,30 @@ def _one_decimal(v: float | None) -> float | None:
     return None if v is None else round(float(v), 1)
 
 
-def table_rows(rows: RowStore, lang: str) -> Iterable[list[Any]]:
+def _item_title(ruleset: RuleSet, item: int, lang: str) -> str:
+    title = ruleset.outline.items[item].title
+    return title.get(lang) or title["zh"]
+
+
+def _gaps(ruleset: RuleSet, items: Iterable[int], lang: str) -> str:
+    """A row's top gaps (item ids) in words: "3. title；7. title"."""
+    return ("；" if lang == "zh" else "; ").join(f"{i}. {_item_title(ruleset, i, lang)}" for i in items)
+
+
+def _rule_title(ruleset: RuleSet, rule: str, lang: str) -> str:
+    found = ruleset.by_id().get(rule)
+    return found.text("title", lang) if found else rule
+
+
+def table_rows(summary: Summary, ruleset: RuleSet, lang: str) -> Iterable[list[Any]]:
     """Summary rows as plain cells: checked reports by rank, then the files that failed."""
-    for r in rows.ranked():
+    for r in summary.ranked():
         yield [r["rank"], r["agency"] or t("report.unknown", lang), _level(lang, r["level"]), r["year"],
-               r["published"], _on_time(lang, r["on_time"])[0], f"{r['parts_present']}/4", _one_decimal(r["score"]),
-               *[_one_decimal(r["chapters"].get(i)) for i in range(1, 11)], r.get("missing_items"),
-               r["missing_required"], GAP_JOIN.get(lang, "; ").join(r["top_gaps"]), "", source_label(r, lang)]
-    for r in rows.errors():
+               r["published"], _on_time(lang, r["on_time"])[0], f"{r['parts_present']}/{r['parts_required']}",
+               _one_decimal(r["score"]), *[_one_decimal(r["chapters"].get(i)) for i in range(1, 11)],
+               r.get("missing_items"), r["missing_required"], _gaps(ruleset, r["top_gaps"], lang), "",
+               source_label(r, lang)]
+    for r in summary.errors():
         msg = t(r["error"]["key"], lang, **r["error"]["args"])
         yield ["", "", "", "", "", "", "", "", *[""] * 10, "", "", "", msg, source_label(r, lang)]
 
@@ -120,16 +147,16 @@ def source_label(r: dict[str, Any], lang: str) -> str:
     return t("audit.via_page", lang, source=r["source"], page=page) if page else r["source"]
 
 
-def summary_csv(rows: RowStore, lang: str, fh: TextIO) -> None:
+def summary_csv(summary: Summary, ruleset: RuleSet, lang: str, fh: TextIO) -> None:
     """CSV in UTF-8 with a BOM (so Excel opens the Chinese text correctly), row by row."""
     fh.write("\ufeff")
     w = csv.writer(fh)
     w.writerow(headers(lang))
-    for row in table_rows(rows, lang):
+    for row in table_rows(summary, ruleset, lang):
         w.writerow([safe_cell("" if v is None else v) for v in row])
 
 
-def summary_xlsx(rows: RowStore, lang: str, path: Path) -> None:
+def summary_xlsx(summary: Summary, ruleset: RuleSet, lang: str, path: Path) -> None:
     """XLSX: frozen header, filters on every column, a colour scale on the scores.
 
     Written in xlsxwriter's constant-memory mode (each row goes to disk as it is written), so a
@@ -148,7 +175,7 @@ def summary_xlsx(rows: RowStore, lang: str, path: Path) -> None:
     ws.freeze_panes(1, 0)
     ws.write_row(0, 0, hs, head)
     n = 0
-    for n, row in enumerate(table_rows(rows, lang), 1):
+    for n, row in enumerate(table_rows(summary, ruleset, lang), 1):
         for c, v in enumerate(row):
             if v is None or v == "":
                 ws.write_blank(n, c, None)
@@ -164,20 +191,22 @@ def summary_xlsx(rows: RowStore, lang: str, path: Path) -> None:
     wb.close()
 
 
-def summary_json(rows: RowStore, fh: TextIO, extra: dict[str, Any] | None = None,
-                 rules_version: str | None = None) -> None:
+def summary_json(summary: Summary, ruleset: RuleSet, lang: str, fh: TextIO,
+                 extra: dict[str, Any] | None = None) -> None:
     """The rows as data, ranked, then the files that failed: one row per line, streamed.
 
     Opens with the tool and rules version that made it (as `fzzf check --format json` does),
     so a table kept for a year still says what judged it. `extra`: further top-level keys
     (the manifest rows that named no file).
     """
-    tool = {"name": "fzzf-checker", "version": __version__, "rules_version": rules_version}
+    tool = {"name": "fzzf-checker", "version": __version__, "rules_version": ruleset.version}
     fh.write('{"tool": ' + json.dumps(tool, ensure_ascii=False) + ',\n"rows": [\n')
     first = True
-    for r in itertools.chain(rows.ranked(), rows.errors()):
-        fh.write(("" if first else ",\n") + json.dumps({k: v for k, v in r.items() if k != "digest"},
-                                                      ensure_ascii=False))
+    for r in itertools.chain(summary.ranked(), summary.errors()):
+        row = {k: v for k, v in r.items() if k not in ("digest", "link")}
+        if "top_gaps" in row:
+            row["top_gaps"] = [_gaps(ruleset, (i,), lang) for i in row["top_gaps"]]
+        fh.write(("" if first else ",\n") + json.dumps(row, ensure_ascii=False))
         first = False
     fh.write("\n]")
     for key, value in (extra or {}).items():
@@ -200,12 +229,12 @@ def _histogram(scores: Iterable[float]) -> dict[str, Any]:
     return {"width": width, "height": height, "bars": bars}
 
 
-def summary_html(rows: RowStore, ruleset: RuleSet, lang: str, fh: TextIO) -> None:
+def summary_html(summary: Summary, ruleset: RuleSet, lang: str, fh: TextIO) -> None:
     """The self-contained summary page, streamed: one table row is built at a time."""
     chapters = [{"id": c.id, "title": c.title.get(lang) or c.title["zh"]} for c in ruleset.outline.chapters]
 
     def view() -> Iterator[dict[str, Any]]:
-        for r in rows.ranked():
+        for r in summary.ranked():
             label, cls, sort = _on_time(lang, r["on_time"])
             yield {
                 **r,
@@ -220,28 +249,29 @@ def summary_html(rows: RowStore, ruleset: RuleSet, lang: str, fh: TextIO) -> Non
                                    "bg": colour(v)} for v in (r["chapters"].get(i) for i in range(1, 11))],
                 "missing_items": r.get("missing_items"),
                 "missing_cps": t("audit.missing_cps", lang, n=r["missing_required"]),
-                "gaps": GAP_JOIN.get(lang, "; ").join(r["top_gaps"]),
+                "gaps": _gaps(ruleset, r["top_gaps"], lang),
                 "file_name": Path(r["source"]).name,
-                "link": rows.link_of(r),
+                "link": r.get("link"),
             }
 
     def heat() -> Iterator[dict[str, Any]]:
-        for a in rows.links():
-            year = a.year or "—"
-            yield {"label": f"{a.name}（{year}）" if lang == "zh" else f"{a.name} ({year})",
+        for a in summary.agencies():
+            year = a["year"] or "—"
+            yield {"label": f"{a['name']}（{year}）" if lang == "zh" else f"{a['name']} ({year})",
                    "cells": [{"label": "—" if v is None else v, "bg": colour(v)}
-                             for v in (a.chapters.get(i) for i in range(1, 11))]}
+                             for v in (a["chapters"].get(i) for i in range(1, 11))]}
 
     def errors() -> Iterator[dict[str, Any]]:
-        for r in rows.errors():
+        for r in summary.errors():
             yield {"source": source_label(r, lang), "file_name": Path(r["source"]).name,
                    "message": t(r["error"]["key"], lang, **r["error"]["args"])}
 
-    ok = rows.count(True)
-    total = sum(rows.scores())
-    timed, on_time = rows.on_time()
+    c = summary.counts
+    ok = c["ok"]
+    total = sum(summary.scores())
+    timed, on_time = c["timed"], c["on_time"]
     counts = {
-        "files": len(rows), "ok": ok, "errors": rows.count(False), "agencies": rows.link_count(),
+        "files": c["files"], "ok": ok, "errors": c["errors"], "agencies": c["agencies"],
         "mean": round(total / ok, 1) if ok else None,
         "on_time": _on_time_rate(lang, on_time, timed, ok),
     }
@@ -250,12 +280,12 @@ def summary_html(rows: RowStore, ruleset: RuleSet, lang: str, fh: TextIO) -> Non
     hidden = {t("audit.missing_required", lang), t("audit.problem", lang)}
     hs = [h for h in headers(lang) if h not in hidden]
     types = ["num", "text", "text", "num", "text", "num", "num", "num", *["num"] * 10, "num", "text", "text"]
-    stream = _template("summary.html.j2").generate(
-        lang=lang, css=_css(), t=_labels(lang), generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-        counts=counts, chart=_histogram(rows.scores()), rows=view(), errors=errors(), heat=heat(),
+    stream = template("summary.html.j2").generate(
+        lang=lang, css=css(), t=_labels(lang), generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        counts=counts, chart=_histogram(summary.scores()), rows=view(), errors=errors(), heat=heat(),
         chapters=chapters, headers=[{"label": h, "type": ty} for h, ty in zip(hs, types, strict=True)],
-        levels=[{"id": lv, "label": _level(lang, lv)} for lv in rows.levels()],
-        years=rows.years(), unknown=UNKNOWN,
+        levels=[{"id": lv, "label": _level(lang, lv)} for lv in summary.levels],
+        years=summary.years, unknown=UNKNOWN,
     )
     for piece in stream:
         fh.write(piece)
@@ -270,15 +300,15 @@ def _on_time_rate(lang: str, on_time: int, known: int, checked: int) -> str | No
     return t("audit.on_time_base", lang, yes=on_time, known=known, unknown=checked - known)
 
 
-def _trend(h: AgencyHistory) -> dict[str, Any]:
-    pts = [r for r in h.reports if r.year is not None] or h.reports
+def _trend(a: dict[str, Any]) -> dict[str, Any]:
+    pts = [r for r in a["reports"] if r["year"] is not None] or a["reports"]
     width, height, pad = 520, 180, 40
     step = (width - 2 * pad) / max(1, len(pts) - 1)
     points = []
     for i, r in enumerate(pts):
         x = pad + i * step if len(pts) > 1 else width / 2
-        y = 20 + (height - 50) * (1 - r.score / 100)
-        points.append({"x": round(x, 1), "y": round(y, 1), "score": r.score, "label": r.year or "—"})
+        y = 20 + (height - 50) * (1 - r["score"] / 100)
+        points.append({"x": round(x, 1), "y": round(y, 1), "score": r["score"], "label": r["year"] or "—"})
     path = "M" + " L".join(f"{p['x']},{p['y']}" for p in points) if len(points) > 1 else ""
     # Gridlines at 0, 60 and 100, so a line near the top reads as a score, not as a shape.
     grid = [{"y": round(20 + (height - 50) * (1 - v / 100), 1), "label": v} for v in (0, 60, 100)]
@@ -289,8 +319,7 @@ def _trend(h: AgencyHistory) -> dict[str, Any]:
 def _part_lines(parts: dict[str, dict[str, Any]], lang: str) -> list[dict[str, str]]:
     """Each required part as found: present or not, how, and the heading it was found under."""
     out = []
-    for pid in PARTS_REQUIRED:
-        p = parts.get(pid) or {}
+    for pid, p in parts.items():
         if not p.get("present"):
             out.append({"part": t(f"part.{pid}", lang), "state": t("report.absent", lang), "cls": "bad"})
             continue
@@ -303,48 +332,58 @@ def _part_lines(parts: dict[str, dict[str, Any]], lang: str) -> list[dict[str, s
     return out
 
 
-def _agency_view(h: AgencyHistory, ruleset: RuleSet, lang: str) -> dict[str, Any]:
+def _promise(ruleset: RuleSet, k: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {**k, "title": _rule_title(ruleset, k["rule"], lang), "status_label": t(f"status.{k['status']}", lang)}
+
+
+def _agency_view(a: dict[str, Any], ruleset: RuleSet, lang: str) -> dict[str, Any]:
+    """An agency's plain data (`agencies.to_data`) in the words of `lang`."""
+    rules = ruleset.by_id()
     reports = []
-    for r in h.reports:
-        label, cls, _ = _on_time(lang, r.on_time)
-        gaps = [{"id": i, "title": it["title"], "reason": it["reason"]}
-                for i, it in sorted(r.items.items()) if it["status"] in ("missing", "planned")]
+    for r in a["reports"]:
+        label, cls, _ = _on_time(lang, r["on_time"])
+        gaps = [{"id": it["id"], "title": _item_title(ruleset, it["id"], lang), "reason": t(it["reason"], lang)}
+                for it in r["items"] if it["status"] in ("missing", "planned")]
         reports.append({
-            "year": r.year, "score": r.score, "published": r.published, "source": r.source,
-            "file_name": Path(r.source).name, "parts": _part_lines(r.parts, lang),
+            "year": r["year"], "score": r["score"], "published": r["published"], "source": r["source"],
+            "file_name": Path(r["source"]).name, "parts": _part_lines(r["parts"], lang),
             "on_time_label": label, "on_time_class": cls,
-            "parts_missing": "、".join(t(f"part.{p}", lang) for p in r.parts_missing) or t("audit.none", lang),
+            "parts_missing": "、".join(_rule_title(ruleset, p, lang) for p in r["parts_missing"])
+            or t("audit.none", lang),
             "chapter_cells": [{"label": "—" if v is None else v, "bg": colour(v)}
-                              for v in (r.chapters.get(i) for i in range(1, 11))],
-            "gaps": gaps, "findings": [f["message"] for f in r.findings],
+                              for v in (r["chapters"].get(i) for i in range(1, 11))],
+            "gaps": gaps,
+            "findings": [rule_message(rules[f["rule"]].text("message", lang), f["args"], lang)
+                         for f in r["findings"] if f["rule"] in rules],
         })
     pairs = []
-    for p in h.pairs:
+    for p in a["comparisons"]:
         pairs.append({
-            "year": p.year, "previous": p.previous, "recurring_gaps": p.recurring_gaps,
-            "delta_label": f"{p.score_delta:+.1f}", "delta_class": "good" if p.score_delta > 0 else (
-                "bad" if p.score_delta < 0 else ""),
-            "reuse_pct": round(100 * p.reuse), "reused": p.reused,
-            "kept": [{**k, "status_label": t(f"status.{k['status']}", lang)} for k in p.kept],
-            "not_kept": [{**k, "status_label": t(f"status.{k['status']}", lang)} for k in p.not_kept],
+            "year": p["year"], "previous": p["previous"],
+            "recurring_gaps": [{**g, "title": _item_title(ruleset, g["id"], lang)} for g in p["recurring_gaps"]],
+            "delta_label": f"{p['score_delta']:+.1f}", "delta_class": "good" if p["score_delta"] > 0 else (
+                "bad" if p["score_delta"] < 0 else ""),
+            "reuse_pct": round(100 * p["reuse"]), "reused": p["reused"],
+            "kept": [_promise(ruleset, k, lang) for k in p["promises_kept"]],
+            "not_kept": [_promise(ruleset, k, lang) for k in p["promises_not_kept"]],
         })
-    return {"name": h.name, "level_label": _level(lang, h.level), "reports": reports, "pairs": pairs}
+    return {"name": a["agency"], "level_label": _level(lang, a["level"]), "reports": reports, "pairs": pairs}
 
 
-def agency_html(h: AgencyHistory, ruleset: RuleSet, lang: str) -> str:
-    """The agency's self-contained report page."""
+def agency_html(a: dict[str, Any], ruleset: RuleSet, lang: str) -> str:
+    """The agency's self-contained report page, from its plain data (`agencies.to_data`)."""
     chapters = [{"id": c.id, "title": c.title.get(lang) or c.title["zh"]} for c in ruleset.outline.chapters]
-    return _template("agency.html.j2").render(lang=lang, css=_css(), t=_labels(lang), a=_agency_view(h, ruleset, lang),
-                                              chart=_trend(h), chapters=chapters)
+    return template("agency.html.j2").render(lang=lang, css=css(), t=_labels(lang), a=_agency_view(a, ruleset, lang),
+                                             chart=_trend(a), chapters=chapters)
 
 
 def _md(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def agency_markdown(h: AgencyHistory, ruleset: RuleSet, lang: str) -> str:
-    """The agency's report in Markdown."""
-    a = _agency_view(h, ruleset, lang)
+def agency_markdown(data: dict[str, Any], ruleset: RuleSet, lang: str) -> str:
+    """The agency's report in Markdown, from its plain data (`agencies.to_data`)."""
+    a = _agency_view(data, ruleset, lang)
     lb = _labels(lang)
     out = [f"# {_md(a['name'])} — {lb['agency_title']}", "", f"{lb['level']}: {a['level_label']}", "",
            f"## {lb['trend']}", "",
@@ -373,6 +412,27 @@ def agency_markdown(h: AgencyHistory, ruleset: RuleSet, lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def agency_json(h: AgencyHistory) -> str:
-    """The agency's history as JSON."""
-    return json.dumps(to_json(h), ensure_ascii=False, indent=2) + "\n"
+def agency_json(data: dict[str, Any], ruleset: RuleSet, lang: str) -> str:
+    """The agency's history as JSON: its plain data with titles in `lang` where people read them."""
+    doc = {
+        "agency": data["agency"],
+        "level": data["level"],
+        "reports": [
+            {**{k: r[k] for k in ("year", "source", "score", "published", "on_time", "parts_missing")},
+             "chapters": {str(k): v for k, v in r["chapters"].items()},
+             "items": {str(it["id"]): it["status"] for it in r["items"]},
+             "findings": [f["rule"] for f in r["findings"]]}
+            for r in data["reports"]
+        ],
+        "comparisons": [
+            {"year": p["year"], "previous": p["previous"], "score_delta": p["score_delta"],
+             "chapter_deltas": {str(k): v for k, v in p["chapter_deltas"].items()},
+             "recurring_gaps": [{**g, "title": _item_title(ruleset, g["id"], lang)} for g in p["recurring_gaps"]],
+             "promises_kept": [{**k, "title": _rule_title(ruleset, k["rule"], lang)} for k in p["promises_kept"]],
+             "promises_not_kept": [{**k, "title": _rule_title(ruleset, k["rule"], lang)}
+                                   for k in p["promises_not_kept"]],
+             "reuse": p["reuse"], "reused": p["reused"]}
+            for p in data["comparisons"]
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

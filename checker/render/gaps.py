@@ -66,12 +66,11 @@ def score_lines(r: ReportResult, ctx: RenderContext) -> tuple[str, list[str]]:
                     rest=n.get("planned", 0) + n.get("missing", 0),
                     w_rest=f"{w.get('planned', 0) + w.get('missing', 0):g}",
                     n=sum(n.values()), w_all=f"{sum(w.values()):g}")
-    fired = {f.rule for f in r.findings}
-    rules = [x for x in ctx.ruleset.rules if x.kind == "structure" and x.applies(r.profile)]
-    w_all = sum(x.weight_for(r.profile) for x in rules)
-    w_ok = sum(x.weight_for(r.profile) for x in rules if x.id not in fired)
+    by_id = ctx.ruleset.by_id()
+    w_all = sum(by_id[p.rule].weight_for(r.profile) for p in r.required_parts)
+    w_ok = sum(by_id[p.rule].weight_for(r.profile) for p in r.required_parts if p.present)
     structure = ctx.t("report.structure_detail", structure=s.structure, w_ok=f"{w_ok:g}", w_all=f"{w_all:g}",
-                      present=sum(1 for x in rules if x.id not in fired), n=len(rules))
+                      present=sum(1 for p in r.required_parts if p.present), n=len(r.required_parts))
     if s.timeliness is None:
         mix = ctx.t("report.mix_no_date", content=s.content, structure=s.structure, total=s.total)
         timeliness = ctx.t("report.timeliness_unknown")
@@ -104,13 +103,18 @@ def build(r: ReportResult, ctx: RenderContext) -> GapReport:
         for cid, v in s.chapters.items()
     ]
     parts = []
+    # The result's required parts decide: a part a required structure rule misses is absent,
+    # and an optional part (other, study) is listed only when present or required.
+    required = {q.part for q in r.required_parts}
+    missing = {q.part for q in r.required_parts if not q.present}
     for p in r.parts:
-        if p.id in ("other", "study") and not p.present:
+        present = p.present and p.id not in missing
+        if p.id in ("other", "study") and not present and p.id not in required:
             continue
-        state = ctx.t("report.present") if p.present else ctx.t("report.absent")
+        state = ctx.t("report.present") if present else ctx.t("report.absent")
         # How the part was found and the heading it was found under (the reader checks it).
-        details = [ctx.t("part.how." + p.how)] if p.present and p.how else []
-        if p.present and p.heading:
+        details = [ctx.t("part.how." + p.how)] if present and p.how else []
+        if present and p.heading:
             details.append(ctx.t("report.found_under", heading=p.heading))
         if details:
             state += f"（{'，'.join(details)}）" if ctx.lang == "zh" else f" ({', '.join(details)})"

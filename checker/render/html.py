@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from checker.i18n import t
-from checker.render.audit import _css, _template
 from checker.render.context import RenderContext
 from checker.render.gaps import build
+from checker.render.templates import css, template
 
 LABEL_KEYS = ("parts", "findings", "no_findings", "chapters", "none", "outline", "evidence", "missing_checkpoints",
               "errors")
@@ -22,8 +22,8 @@ def render(ctx: RenderContext, gates: dict[str, dict[str, Any]] | None = None, u
                                             "findings", "summary", "sections")}
         view["gate"] = (gates or ctx.gates or {}).get(r.source)
         reports.append(view)
-    return _template("report.html.j2").render(
-        lang=ctx.lang, css=_css(), title=ctx.t("report.title"), reports=reports,
+    return template("report.html.j2").render(
+        lang=ctx.lang, css=css(), title=ctx.t("report.title"), reports=reports,
         labels={**{k: ctx.t(f"report.{k}") for k in LABEL_KEYS}, "standard": ctx.t("gate.standard")},
         errors=[t(e.key, ctx.lang, **e.args) for e in ctx.errors],
         upload=upload_link,

@@ -83,6 +83,10 @@ def report_dict(r: ReportResult, ctx: RenderContext) -> dict[str, Any]:
         "published": m.published.value,
         "written": m.written.value,
         "timeliness_basis": m.timeliness_date[1],
+        # The verdicts every consumer reads (checker/conclude.py): on time, and the required parts.
+        "timeliness": {"status": r.timeliness.status.value, "basis": r.timeliness.basis, "date": r.timeliness.date,
+                       "deadline": r.timeliness.deadline, "rule": r.timeliness.rule},
+        "required_parts": [{"rule": p.rule, "part": p.part, "present": p.present} for p in r.required_parts],
         "metadata": {"agency": _mv(m.agency), "level": _mv(m.level), "year": _mv(m.year),
                      "published": _mv(m.published), "written": _mv(m.written), "title": _mv(m.title)},
         "profile": r.profile,

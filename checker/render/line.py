@@ -17,7 +17,7 @@ from bisect import bisect_right
 
 from checker.gate import NOT_DONE
 from checker.i18n import rule_message, t
-from checker.model import ReportResult, Severity
+from checker.model import ReportResult
 from checker.render.context import RenderContext
 
 
@@ -42,9 +42,10 @@ def lines_for(r: ReportResult, ctx: RenderContext) -> list[str]:
     opts = ctx.gate_options
     fail_on = opts.fail_on if opts is not None and opts.enabled else None
     out: list[str] = []
+    missing = set(r.parts_missing)  # what the default gate fails on
     for f in r.findings:
         rule = rules[f.rule]
-        if not ctx.show_all and not (f.kind == "structure" and f.severity is Severity.REQUIRED):
+        if not ctx.show_all and f.rule not in missing:
             continue
         message = rule_message(rule.text("message", ctx.lang), f.args, ctx.lang)
         out.append(f"{r.source}:1:1: {rule.severity.value}: {rule.id}: {message}")
