@@ -407,7 +407,7 @@ def summary_data(rows: RowStore) -> out.Summary:
 
     def ranked() -> Iterator[dict[str, Any]]:
         for r in rows.ranked():
-            r["link"] = rows.link(r["agency"], r["level"])
+            r["link"] = rows.link_of(r)
             yield r
 
     def agencies() -> Iterator[dict[str, Any]]:

@@ -49,6 +49,8 @@ def neutral_report(r: ReportResult, ruleset: RuleSet) -> dict[str, Any]:
         "written": m.written.value,
         "timeliness": {"status": r.timeliness.status.value, "basis": r.timeliness.basis},
         "required_parts": [{"rule": p.rule, "part": p.part, "present": p.present} for p in r.required_parts],
+        # Each part as found, with the heading it was found under (agency pages show it).
+        "parts": {p.id: {"present": p.present, "how": p.how, "heading": p.heading} for p in r.parts},
         "score": r.score.total,
         "score_detail": {"chapters": list(r.score.chapters.items())},
         "items": [
@@ -157,6 +159,10 @@ def usable(entry: Any) -> bool:
     parts = r.get("required_parts")
     if not isinstance(parts, list) or not all(
             isinstance(p, dict) and _is(p.get("rule"), str) and _is(p.get("present"), bool) for p in parts):
+        return False
+    found = r.get("parts")
+    if not isinstance(found, dict) or not all(
+            isinstance(v, dict) and _is(v.get("heading"), str, type(None)) for v in found.values()):
         return False
     findings, promises, sentences = r.get("findings"), r.get("promises", []), entry.get("sentences", [])
     if not (_items_usable(r.get("items")) and isinstance(findings, list) and isinstance(promises, list)

@@ -418,7 +418,7 @@ def agency_json(data: dict[str, Any], ruleset: RuleSet, lang: str) -> str:
         "agency": data["agency"],
         "level": data["level"],
         "reports": [
-            {**{k: r[k] for k in ("year", "source", "score", "published", "on_time", "parts_missing")},
+            {**{k: r[k] for k in ("year", "source", "score", "published", "on_time", "parts_missing", "parts")},
              "chapters": {str(k): v for k, v in r["chapters"].items()},
              "items": {str(it["id"]): it["status"] for it in r["items"]},
              "findings": [f["rule"] for f in r["findings"]]}
