@@ -270,7 +270,13 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
                     bars.append(stack.enter_context(
                         click.progressbar(length=total, file=sys.stderr, label="fzzf audit")))
 
-                result = run_audit(opts, progress=lambda n: bars[0].update(n), on_start=start, rules=rules)
+                def page(source: str, n: int, total: int) -> None:  # a scan being read by OCR
+                    if bars:
+                        bars[0].label = t("audit.ocr_page", lang, file=Path(source).name, page=n, pages=total)
+                        bars[0].render_progress()
+
+                result = run_audit(opts, progress=lambda n: bars[0].update(n), on_start=start, rules=rules,
+                                   on_page=page)
         else:
             result = run_audit(opts, rules=rules)
     except CheckerError as exc:

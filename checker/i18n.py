@@ -461,6 +461,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a scan, read by OCR; quotes may contain recognition errors",
     },
     "report.ocr_quote": {"zh": "{part}，OCR 识别", "en": "{part}, OCR text"},
+    "audit.ocr_page": {
+        "zh": "fzzf audit · 文字识别 {file} 第 {page}/{pages} 页",
+        "en": "fzzf audit · OCR {file} page {page}/{pages}",
+    },
     "audit.via_page": {
         "zh": "{source}（附件，来自通知页面 {page}）",
         "en": "{source} (attachment of the notice page {page})",

@@ -17,10 +17,12 @@ import os
 import re
 import sqlite3
 import sys
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -250,24 +252,51 @@ class _Workers:
 
 
 def run_audit(opts: AuditOptions, progress: Callable[[int], Any] | None = None,
-              rules: Compiled | None = None, on_start: Callable[[int], Any] | None = None) -> AuditResult:
+              rules: Compiled | None = None, on_start: Callable[[int], Any] | None = None,
+              on_page: Callable[[str, int, int], Any] | None = None) -> AuditResult:
     """Run the audit and write every output under `opts.outdir` (`rules`: already loaded).
 
-    `on_start` hears how many files were found, `progress` each file done (a progress bar).
+    `on_start` hears how many files were found, `progress` each file done (a progress bar),
+    `on_page` each page of a scan read by OCR (source, page, pages), from whichever worker.
     Raises CheckerError when the output folder may not be used (`outdir.*`), OSError when it
     cannot be written (a full disk: the four summaries are all new or all as before).
     """
     folder = OutputFolder.claim(opts.outdir, opts.paths)
     try:
-        return _run_audit(opts, folder, progress, rules, on_start)
+        with _page_reports(on_page) as pages:
+            return _run_audit(opts, folder, progress, rules, on_start, pages)
     except sqlite3.Error as exc:  # the scratch row database (the cache never raises)
         full = getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL"
         code = errno.ENOSPC if full else errno.EIO
         raise OSError(code, os.strerror(code) if full else str(exc), str(opts.outdir / CACHE)) from exc
 
 
+@contextmanager
+def _page_reports(on_page: Callable[[str, int, int], Any] | None) -> Iterator[Any]:
+    """A queue the workers report OCR pages to, heard by a thread here that calls `on_page`."""
+    if on_page is None:
+        yield None
+        return
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
+    queue = ctx.SimpleQueue()
+
+    def listen() -> None:
+        while (message := queue.get()) is not None:
+            with suppress(Exception):  # the display never stops the audit
+                on_page(*message)
+
+    thread = threading.Thread(target=listen, name="fzzf-ocr-pages", daemon=True)
+    thread.start()
+    try:
+        yield queue
+    finally:
+        queue.put(None)
+        thread.join(timeout=5)
+        queue.close()
+
+
 def _run_audit(opts: AuditOptions, folder: OutputFolder, progress: Callable[[int], Any] | None,
-               rules: Compiled | None, on_start: Callable[[int], Any] | None) -> AuditResult:
+               rules: Compiled | None, on_start: Callable[[int], Any] | None, pages_queue: Any = None) -> AuditResult:
     """The audit proper, in a folder already claimed.
 
     Nothing here grows with the number of reports but the list of files found: results go to
@@ -277,7 +306,8 @@ def _run_audit(opts: AuditOptions, folder: OutputFolder, progress: Callable[[int
     ruleset = rules.ruleset
     weights = {r.id: r.weight for r in ruleset.rules}
     cache = Cache(opts.outdir / CACHE, run_salt(ruleset.version, _settings(opts)), usable)
-    init_args = (rules, opts.lang, opts.overrides, str(cache.folder), cache.salt, opts.max_bytes, opts.time_limit)
+    init_args = (rules, opts.lang, opts.overrides, str(cache.folder), cache.salt, opts.max_bytes, opts.time_limit,
+                 pages_queue)
     jobs = opts.jobs or os.cpu_count() or 1
     counts = {"cached": 0, "checked": 0}
     with _Workers(jobs, init_args) as workers, RowStore(cache.folder) as rows:

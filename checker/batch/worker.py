@@ -53,8 +53,16 @@ def die_with_parent() -> None:
 
 
 def init(rules: Compiled, lang: str, overrides: Overrides, cache_dir: str, salt: str,
-         max_bytes: int = DEFAULT_MAX_BYTES, time_limit: float = DEFAULT_TIME_LIMIT) -> None:
-    """Pool initializer: set up the checker once per process."""
+         max_bytes: int = DEFAULT_MAX_BYTES, time_limit: float = DEFAULT_TIME_LIMIT, pages: Any = None) -> None:
+    """Pool initializer: set up the checker once per process.
+
+    `pages`: a queue (multiprocessing.SimpleQueue) that hears of every page OCR reads here, for
+    the audit's progress display; SimpleQueue writes straight to its pipe, so a page read in the
+    OCR child process (which leaves with os._exit) is heard too.
+    """
+    from checker.read import ocr
+
+    ocr.on_page((lambda source, n, total: pages.put((source, n, total))) if pages is not None else None)
     if threading.current_thread() is threading.main_thread() and mp.parent_process() is not None:
         # A worker process: Ctrl-C is the parent's to handle (it stops the pool), so a worker
         # finishes or abandons its file quietly instead of printing a traceback. SIGTERM gets

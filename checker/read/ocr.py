@@ -14,6 +14,7 @@ gets one line naming the command that installs it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from checker.errors import InputError
@@ -21,6 +22,25 @@ from checker.errors import InputError
 DPI = 200
 INSTALL = 'pip install "fzzf-checker[ocr]"'
 _ENGINE: list[Any] = []  # one engine per process: its models load in about a second
+# Who hears of each page read (the audit's progress bar): (source, page, pages). OCR runs in a
+# child process of the checker, which inherits the hook; the audit's hook writes to a pipe.
+_PAGE_HOOKS: list[Callable[[str, int, int], None]] = []
+
+
+def on_page(hook: Callable[[str, int, int], None] | None) -> None:
+    """Call `hook(source, page, pages)` after every page OCR reads in this process (None: nobody)."""
+    _PAGE_HOOKS.clear()
+    if hook is not None:
+        _PAGE_HOOKS.append(hook)
+
+
+def page_done(source: str, page: int, pages: int) -> None:
+    """Tell the hook a page was read; a hook that fails never stops the reading."""
+    for hook in _PAGE_HOOKS:
+        try:
+            hook(source, page, pages)
+        except Exception:  # progress is a courtesy: a closed pipe costs nothing but the display
+            pass
 
 
 def available() -> bool:
@@ -99,4 +119,5 @@ def read_pages(pdf: Any, source: str) -> list[str]:
             raise InputError("input.ocr_failed", path=source, reason=type(exc).__name__) from exc
         lines += lines_of(result or [])
         lines.append("")
+        page_done(source, n + 1, total)
     return lines
