@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT, SAMPLES
 
 from checker.errors import InputError
 from checker.lookalike import classify, load
 from checker.model import Document
-from checker.read import read_document
+from checker.read import read_bytes, read_document
 
 LOOKALIKES = ROOT / "tests" / "fixtures" / "lookalikes"
 KIND = {
@@ -27,6 +28,18 @@ KIND = {
     "report-template.txt": "template",
     "model-text-untitled.txt": "template",
     "placeholder-county-template.html": "template",
+    "template-lowercase-x-street.txt": "template",
+    "template-asterisk-district.txt": "template",
+    "template-underscore-blanks.txt": "template",
+    "template-mou-bureau-title.txt": "template",
+    "template-circle-box-placeholders.txt": "template",
+    "disclosure-untitled-first-sentence.txt": "disclosure-report",
+    "disclosure-title-only.txt": "disclosure-report",
+    "disclosure-report-clause.txt": "disclosure-report",
+    "disclosure-split-title.txt": "disclosure-report",
+    "plan-untitled-this-programme.txt": "work-plan",
+    "opinion-notice-addressee.txt": "work-plan",
+    "guideline-headings-untitled.txt": "guideline",
 }
 
 
@@ -65,7 +78,20 @@ def _real_reports() -> list[Path]:
     paths = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".html"))
     paths += sorted((ROOT / "tests" / "fixtures").glob("*.pdf"))
     paths += sorted((ROOT / "tests" / "fixtures" / "judgement").glob("*.txt"))
+    paths += sorted(p for p in (ROOT / "tests" / "fixtures" / "layouts").iterdir() if p.suffix in (".txt", ".md"))
     return [p for p in paths if p.name != "encrypted.pdf"]
+
+
+OPENINGS = yaml.safe_load((ROOT / "tests" / "fixtures" / "openings.yaml").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", OPENINGS, ids=[c["id"] for c in OPENINGS])
+def test_report_openings_pass(case: dict) -> None:
+    """Every report opening of the metadata table (chrome, reposts, doc sites, one line) passes."""
+    fmt = case.get("format", "txt")
+    doc = read_bytes(case["text"].encode("utf-8"), case.get("file") or f"{case['id']}.{fmt}", suffix=f".{fmt}")
+    assert classify(doc) is None
+    assert classify(_one_line(doc)) is None
 
 
 @pytest.mark.parametrize("path", _real_reports(), ids=lambda p: p.name)
@@ -95,6 +121,18 @@ def test_corpus_reports_pass(corpus: Path) -> None:
         "2023年，梅林镇坚持依法行政。现将有关情况报告如下：一、主要举措 全年办理依申请公开12件。",
         # A page title that names the site's column.
         "一、主要举措和成效\n全年办理行政复议案件12件。",
+        # …that cites the programme and key points it issued, and its opinions.
+        "梅林县2023年法治政府建设年度报告\n一、主要举措和成效\n制定《梅林县法治政府建设实施方案》，"
+        "印发《关于加强行政执法监督的实施意见》和《2023年依法行政工作要点》，请各部门结合实际抓好落实。",
+        # …that wrote its report from a template and published its disclosure report.
+        "2023年，我县参照市里下发的报告模板编写本报告，并按时发布2022年政府信息公开工作年度报告。"
+        "一、主要举措和成效 全年办理行政复议和行政诉讼案件21件。",
+        # …whose cases name parties 某 (某企业, 某村, 某区某公司), and a date with ○○.
+        "梅林县2023年法治政府建设年度报告\n一、主要举措和成效\n办理某区某公司诉县市场监管局行政处罚案、"
+        "某村村民诉某镇政府案，指导某企业完善合规制度。二○○八年以来的规范性文件全部清理。",
+        # …in markdown, bold text starting with 区, and an X-ray machine.
+        "# 梅林区2023年法治政府建设年度报告\n## 一、主要举措和成效\n**区政府常务会议**会前学法12次，"
+        "为区医院购置X光机2台，Linux服务器3台。",
     ],
 )
 def test_reports_quoting_lookalike_words_pass(text: str) -> None:
@@ -110,11 +148,63 @@ def test_reports_quoting_lookalike_words_pass(text: str) -> None:
         ("梅林县2024年依法行政工作要点\n一、总体要求\n坚持依法行政。", "work-plan"),
         ("梅林市法治政府建设年度报告编写指引\n一、报告内容\n报告应当包括主要举措。", "guideline"),
         ("2024年度乡镇法治政府建设工作报告范文\n2024年，我镇坚持依法行政。", "template"),
+        # L1: placeholders other than ××, and 某 where the report names its body.
+        ("某县2024年度法治政府建设情况报告\n2024年，全县坚持依法行政，全年开展专题学法12次。", "template"),
+        ("某街道2024年度法治政府建设工作报告\n2024年，我街道坚持依法行政。", "template"),
+        ("关于某市2024年法治政府建设情况的报告\n2024年，全市坚持依法行政。", "template"),
+        ("某县 2025 年度法治政府建设情况报告2025 年,全县坚持依法行政,全年开展专题学法 12 次。", "template"),
+        ("2024年度法治政府建设情况报告\n20XX年，xx镇开展普法活动xx场。", "template"),
+        ("2024年度法治政府建设情况报告\n20××年，我镇坚持依法行政，在X村开展普法X次。", "template"),
+        ("法治政府建设工作报告\n____年，____镇召开专题会议__次，审查合同____份。", "template"),
+        ("法治政府建设工作报告\n20__年，我镇坚持以____思想为指导。", "template"),
+        ("法治政府建设工作报告\n全年＊区召开常务会议＊次。", "template"),
+        ("法治政府建设工作报告\n□□县人民政府全年审查文件□□件。", "template"),
+        ("镇2023年法治政府建设工作总结 篇3\n2023年，我镇坚持依法行政。", "template"),
+        ("2023年法治政府建设工作报告（部门版）\n2023年，我局坚持依法行政。", "template"),
+        # L2: a disclosure report's title alone, or its first sentence.
+        ("梅林县2023年政务公开工作年度报告\n一、总体情况\n2023年，我县持续深化公开。", "disclosure-report"),
+        ("梅林县教育局2023年度政府信息公开工作报告\n一、总体情况\n我局坚持公开为常态。", "disclosure-report"),
+        ("依据《条例》，特编制本机关2023年政府信息公开工作年度报告。\n一、总体情况\n全年发布信息300条。",
+         "disclosure-report"),
+        ("现就2023年政务公开年度工作情况报告如下：一、总体情况 围绕法治政府建设推进公开，受理行政复议申请12件。",
+         "disclosure-report"),
+        ("一、总体情况\n全年政府信息主动公开326条。\n二、收到和处理政府信息公开申请情况\n本年新收申请5件。\n"
+         "三、政府信息公开行政复议及行政诉讼情况\n无。", "disclosure-report"),
+        # L3: plans, opinions and guidelines without their notice title.
+        ("为推进依法行政，结合我县实际，制定本实施方案。\n一、总体要求\n坚持依法行政。", "work-plan"),
+        ("为加强法治建设，制定本意见。\n一、指导思想\n坚持依法行政。", "work-plan"),
+        ("梅林县关于全面推进法治政府建设的实施意见\n一、总体要求\n坚持依法行政。", "work-plan"),
+        ("梅林县2024年法治政府建设工作方案\n一、工作目标\n坚持依法行政。", "work-plan"),
+        ("各乡镇人民政府：\n《2024年法治政府建设工作安排》已经县政府同意，现印发给你们，请结合本地实际，认真贯彻落实。",
+         "work-plan"),
+        ("为规范年度报告工作，制定本指引。\n一、报告主体\n各部门。", "guideline"),
+        ("一、报告名称\n法治政府建设年度报告。\n二、报告主体\n各县区政府。\n三、报告时间和对象\n"
+         "每年3月1日前报告上一年度情况。", "guideline"),
     ],
 )
 def test_short_lookalikes(text: str, kind: str) -> None:
     found = classify(_doc(text))
     assert found is not None and found.id == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A report without a title that names its subject beside 政务公开.
+        "根据县委要求，现将2023年法治政府建设和政务公开工作情况报告如下：\n一、主要举措和成效\n"
+        "全年办理依申请公开38件，不予公开3件，上年结转2件，主动公开政府信息情况良好。",
+        # A combined report titled so.
+        "梅林县2023年度法治政府建设暨政务公开工作情况报告\n2023年，我县全面推进依法行政。\n"
+        "一、主要举措和成效\n全年办理依申请公开12件，不予公开1件，上年结转2件。",
+        # A first sentence that says 现将 of the report itself, and one that cites a disclosure
+        # report's notice before it.
+        "根据《关于做好2023年度政府信息公开工作年度报告编制工作的通知》，现将我镇2023年度依法治镇工作情况"
+        "报告如下：\n一、主要举措和成效\n全年办理依申请公开3件。",
+    ],
+)
+def test_reports_naming_disclosure_beside_their_subject_pass(text: str) -> None:
+    assert classify(_doc(text)) is None
+    assert classify(_one_line(_doc(text))) is None
 
 
 def test_report_with_next_years_plan_in_its_title_passes() -> None:
