@@ -219,6 +219,20 @@ def test_portal_column_in_the_page_title_does_not_refuse_a_report() -> None:
     assert classify(_doc(text, title="梅林县人民政府门户网站_范文大全免费下载中心")) is None
 
 
+def test_a_disclosure_column_without_a_year_is_no_title() -> None:
+    """A portal's column (政府信息公开年报) above an untitled report refuses nothing; a year makes it a title."""
+    text = "政府信息公开年报\n梅林县人民政府\n2023年，我县坚持依法行政，全年办理依申请公开12件。\n一、主要举措和成效"
+    assert classify(_doc(text, title="政府信息公开年度报告_梅林县人民政府")) is None
+    found = classify(_doc(text.replace("政府信息公开年报", "梅林县2023年政府信息公开年报")))
+    assert found is not None and found.id == "disclosure-report"
+
+
+def test_a_masked_village_beside_a_case_party_passes() -> None:
+    text = ("梅林县2023年法治政府建设年度报告\n一、主要举措和成效\n指导××村完善村规民约，"
+            "办理某镇政府被诉案件1件。")
+    assert classify(_doc(text)) is None
+
+
 def test_menu_lines_are_not_titles() -> None:
     text = "首页\n政策解读\n一图读懂\n梅林镇2023年度法治政府建设工作报告\n2023年，梅林镇全面推进法治建设。"
     assert classify(_doc(text)) is None
