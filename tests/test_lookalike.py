@@ -130,6 +130,8 @@ def test_corpus_reports_pass(corpus: Path) -> None:
         # …whose cases name parties 某 (某企业, 某村, 某区某公司), and a date with ○○.
         "梅林县2023年法治政府建设年度报告\n一、主要举措和成效\n办理某区某公司诉县市场监管局行政处罚案、"
         "某村村民诉某镇政府案，指导某企业完善合规制度。二○○八年以来的规范性文件全部清理。",
+        # …that made suggestions on its shortcomings.
+        "梅林县2023年法治政府建设年度报告\n一、主要举措和成效\n县人大常委会听取报告后提出以下意见建议：加强执法培训。",
         # …in markdown, bold text starting with 区, and an X-ray machine.
         "# 梅林区2023年法治政府建设年度报告\n## 一、主要举措和成效\n**区政府常务会议**会前学法12次，"
         "为区医院购置X光机2台，Linux服务器3台。",
@@ -173,6 +175,7 @@ def test_reports_quoting_lookalike_words_pass(text: str) -> None:
         # L3: plans, opinions and guidelines without their notice title.
         ("为推进依法行政，结合我县实际，制定本实施方案。\n一、总体要求\n坚持依法行政。", "work-plan"),
         ("为加强法治建设，制定本意见。\n一、指导思想\n坚持依法行政。", "work-plan"),
+        ("为加快法治政府建设，现结合我区实际，提出以下意见。\n一、充分认识重要意义\n坚持依法行政。", "work-plan"),
         ("梅林县关于全面推进法治政府建设的实施意见\n一、总体要求\n坚持依法行政。", "work-plan"),
         ("梅林县2024年法治政府建设工作方案\n一、工作目标\n坚持依法行政。", "work-plan"),
         ("各乡镇人民政府：\n《2024年法治政府建设工作安排》已经县政府同意，现印发给你们，请结合本地实际，认真贯彻落实。",
@@ -205,6 +208,14 @@ def test_short_lookalikes(text: str, kind: str) -> None:
 def test_reports_naming_disclosure_beside_their_subject_pass(text: str) -> None:
     assert classify(_doc(text)) is None
     assert classify(_one_line(_doc(text))) is None
+
+
+def test_traditional_characters_are_read_as_simplified() -> None:
+    """The reader simplifies a traditional text before look-alikes are looked for."""
+    text = ("為加快法治政府建設，現結合我區實際，提出以下意見。\n一、充分認識重要意義\n"
+            "各級各部門要統一思想，堅持依法行政。\n")
+    found = classify(read_bytes(text.encode("utf-8"), "opinion.txt", suffix=".txt"))
+    assert found is not None and found.id == "work-plan"
 
 
 def test_report_with_next_years_plan_in_its_title_passes() -> None:
