@@ -62,6 +62,7 @@ class Kind:
     title_body: int  # body patterns needed besides a title match
     body_only: int  # body patterns needed without a title match
     guarded: bool  # without a title match, only when the text does not present itself as a report
+    self_named: bool  # names itself in its first sentence ("现公布…年度报告"): that clause is a title line
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ def load(folder: Path | None = None) -> Lookalikes:
             title_body=int(k.get("title_body", 0)),
             body_only=int(k.get("body_only", 3)),
             guarded=bool(k.get("guarded", True)),
+            self_named=bool(k.get("self_named", False)),
         )
         for k in data["kinds"]
     )
@@ -132,10 +134,10 @@ def _count(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
 
 
 def _names_lookalike(clause: str, data: Lookalikes) -> bool:
-    """Whether a clause names a look-alike (a kind's title) and not the report's own subject."""
+    """Whether a clause names a self-naming look-alike (a `self_named` kind's title), not ours."""
     if data.report_subject is not None and data.report_subject.search(clause):
         return False
-    return any(p.search(clause) for k in data.kinds for p in k.title)
+    return any(p.search(clause) for k in data.kinds if k.self_named for p in k.title)
 
 
 def self_named(text: str, data: Lookalikes) -> list[str]:

@@ -203,6 +203,9 @@ def test_short_lookalikes(text: str, kind: str) -> None:
         # report's notice before it.
         "根据《关于做好2023年度政府信息公开工作年度报告编制工作的通知》，现将我镇2023年度依法治镇工作情况"
         "报告如下：\n一、主要举措和成效\n全年办理依申请公开3件。",
+        # A first sentence that names the guideline it answers after 现就.
+        "现就贯彻《关于做好2023年度报告报送工作的通知》情况报告如下：\n一、主要举措和成效\n"
+        "全年办理依申请公开3件，不予公开1件，上年结转2件。",
     ],
 )
 def test_reports_naming_disclosure_beside_their_subject_pass(text: str) -> None:
