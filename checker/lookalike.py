@@ -36,7 +36,10 @@ HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[
 # Text run into one line: a title is what stands before the first gap.
 # A PDF's text puts spaces around numbers ("某县 2025 年度…报告"): a space next to a digit stays.
 RUN_IN_TITLE = re.compile(r"\s*((?:[^\s。，,；;：:|]| (?=[0-9０-９])|(?<=[0-9０-９]) ){8,120})[\s|]")
+GAP = re.compile(r"[\s|]+")
+COMMA = re.compile(r"[，,]")
 TITLE_SEP = re.compile(r"[_|｜]| [-—–] ")
+RUN_IN_SPAN = 400  # characters of a one-line page searched for a title behind its chrome
 TITLE_LINES = 3  # substantial lines at the top of the text read as title lines
 TITLE_MIN_HAN = 8  # Han characters a title line has at least (menu items such as 政策解读 have fewer)
 TITLE_MAX = 120
@@ -48,6 +51,9 @@ SELF_NAMING = re.compile(r"(?:现公布|现予公布|现发布|现予发布|特�
                          r"[^。；！？!?：:\n]{4,80}")
 SELF_NAMING_SPAN = 600  # characters at the top of the text searched for such a clause
 OPENING = 3000  # characters at the top of the text searched for a kind's decisive phrases
+# A line break between two Han characters, neither a heading's start nor after a full stop.
+HARD_WRAP = re.compile(r"(?<=[\u4e00-\u9fff0-9，、（(《])\n"
+                       r"(?![一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十])(?=[\u4e00-\u9fff0-9》）)])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,17 +105,23 @@ def load(folder: Path | None = None) -> Lookalikes:
                       re.compile(subject) if subject else None)
 
 
+def _sentence(line: str) -> bool:
+    """A line with two commas is part of a sentence, never a title."""
+    return len(COMMA.findall(line)) >= 2
+
+
 def title_lines(doc: Document) -> list[str]:
     """The page title and the first substantial lines of the text (not chrome, not headings).
 
     Title lines stand before the body (the first line with a full stop or a part heading); a
     title line has at least TITLE_MIN_HAN Han characters: menu items (政策解读), breadcrumbs,
-    索引号 rows and the addressee line (…：) are not titles.
+    索引号 rows, the addressee line (…：) and a sentence run over a hard wrap (two commas) are
+    not titles.
     """
     out: list[str] = []
     # A page title may carry the site and column ("…报告_政策解读_XX县人民政府"): its pieces.
     for piece in TITLE_SEP.split(doc.fields.get("title") or ""):
-        if len(HAN.findall(piece)) >= TITLE_MIN_HAN:
+        if len(HAN.findall(piece)) >= TITLE_MIN_HAN and not _sentence(piece):
             out.append(piece.strip())
     found = 0
     for i, line in enumerate(doc.text.split("\n", SCAN_LINES)):
@@ -118,7 +130,8 @@ def title_lines(doc: Document) -> list[str]:
         s = line.strip()
         if "。" in s or HEADING.match(s):
             break  # the body has begun
-        if len(HAN.findall(s)) < TITLE_MIN_HAN or len(s) > TITLE_MAX or CHROME.search(s) or s[-1] in "：:；;":
+        if (len(HAN.findall(s)) < TITLE_MIN_HAN or len(s) > TITLE_MAX or CHROME.search(s) or s[-1] in "：:；;"
+                or _sentence(s)):
             continue
         out.append(s)
         found += 1
@@ -126,11 +139,28 @@ def title_lines(doc: Document) -> list[str]:
         m = RUN_IN_TITLE.match(doc.text)
         if m and len(HAN.findall(m.group(1))) >= TITLE_MIN_HAN and not CHROME.search(m.group(1)):
             out.append(m.group(1))
+        else:
+            # A page run into one line behind its chrome: the title is a run between gaps
+            # before the first sentence ends or the first part heading.
+            for s in GAP.split(doc.text[:RUN_IN_SPAN].split("。", 1)[0]):
+                if HEADING.match(s):
+                    break
+                if (TITLE_MIN_HAN <= len(HAN.findall(s)) and len(s) <= TITLE_MAX and not CHROME.search(s)
+                        and not _sentence(s) and s[-1] not in "：:；;"):
+                    out.append(s)
+                    found += 1
+                    if found >= TITLE_LINES:
+                        break
     return out
 
 
 def _count(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
     return sum(1 for p in patterns if p.search(text))
+
+
+def _unwrapped(text: str) -> str:
+    """The text with line breaks inside a sentence removed: a PDF's hard wraps split phrases."""
+    return HARD_WRAP.sub("", text)
 
 
 def _names_lookalike(clause: str, data: Lookalikes) -> bool:
@@ -146,7 +176,7 @@ def self_named(text: str, data: Lookalikes) -> list[str]:
     A disclosure report often has no title line of its own on the page, but says what it is:
     "现公布…政府信息公开工作2022年度报告", "特编制…年度报告", "现就2020年政务公开年度工作情况报告如下".
     """
-    return [m.group(0) for m in SELF_NAMING.finditer(text[:SELF_NAMING_SPAN])
+    return [m.group(0) for m in SELF_NAMING.finditer(_unwrapped(text[:SELF_NAMING_SPAN]))
             if _names_lookalike(m.group(0), data)]
 
 
@@ -169,7 +199,7 @@ def classify(doc: Document, data: Lookalikes | None = None) -> Kind | None:
             if any(kind in ks for ks in kinds_of):
                 if kind.title_body == 0 or _count(kind.body, text) >= kind.title_body:
                     return kind
-        opening = text[:OPENING]
+        opening = _unwrapped(text[:OPENING])
         for kind in data.kinds:
             if any(p.search(opening) for p in kind.decisive):
                 return kind
