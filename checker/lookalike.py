@@ -106,8 +106,8 @@ def load(folder: Path | None = None) -> Lookalikes:
 
 
 def _sentence(line: str) -> bool:
-    """A line with two commas is part of a sentence, never a title."""
-    return len(COMMA.findall(line)) >= 2
+    """A line with a comma is part of a sentence, never a title."""
+    return len(COMMA.findall(line)) >= 1
 
 
 def title_lines(doc: Document) -> list[str]:

@@ -221,6 +221,41 @@ def test_traditional_characters_are_read_as_simplified() -> None:
     assert found is not None and found.id == "work-plan"
 
 
+def _wrapped(text: str, width: int = 30) -> str:
+    """The text as a PDF's hard wraps leave it: every line cut at `width` characters."""
+    return "".join(line[i:i + width] + "\n" for line in text.splitlines() for i in range(0, len(line) or 1, width))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # The first sentence wrapped: its first line names 法治政府建设年度报告 but is no title.
+        ("为规范全市法治政府建设年度报告工作，压实各级政府及其部门法治建设主体责任，根据有关规定，制定本工作指引。\n"
+         "一、报告名称。法治政府建设年度报告。\n", "guideline"),
+        # A decisive phrase cut by a wrap.
+        ("为深入推进依法行政，加快建设法治政府，根据上级部署，结合本市实际，制定本实施方案。\n"
+         "一、总体要求\n", "work-plan"),
+        # A self-naming clause cut by a wrap after its year.
+        ("依据《中华人民共和国政府信息公开条例》，特编制梅林县交通运输局2023年度政府信息公开工作年度报告。\n"
+         "一、总体情况\n", "disclosure-report"),
+    ],
+)
+def test_hard_wrapped_lookalikes(text: str, kind: str) -> None:
+    for width in (24, 30, 38):
+        found = classify(read_bytes(_wrapped(text, width).encode("utf-8"), "w.txt", suffix=".txt"))
+        assert found is not None and found.id == kind, width
+
+
+def test_one_line_page_behind_its_chrome() -> None:
+    text = ("当前位置: 首页 > 政务公开 > 政府信息公开年报 发布机构 梅林镇 梅林镇2023年政府信息公开工作年度报告 "
+            "发布日期: 2024-01-16 一、总体情况 2023年，我镇持续深化政务公开。\n")
+    found = classify(_doc(text))
+    assert found is not None and found.id == "disclosure-report"
+    report = text.replace("梅林镇2023年政府信息公开工作年度报告", "梅林镇2023年法治政府建设工作报告").replace(
+        "政务公开。", "依法行政，全年办理依申请公开12件，不予公开1件，上年结转2件。")
+    assert classify(_doc(report)) is None
+
+
 def test_report_with_next_years_plan_in_its_title_passes() -> None:
     text = "梅林县2023年法治政府建设工作总结及2024年工作计划\n2023年，我县坚持依法行政。"
     assert classify(_doc(text)) is None
