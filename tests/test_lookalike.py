@@ -161,6 +161,9 @@ def test_reports_quoting_lookalike_words_pass(text: str) -> None:
         ("法治政府建设工作报告\n20__年，我镇坚持以____思想为指导。", "template"),
         ("法治政府建设工作报告\n全年＊区召开常务会议＊次。", "template"),
         ("法治政府建设工作报告\n□□县人民政府全年审查文件□□件。", "template"),
+        ("乡镇政务公开工作情况报告\n我镇贯彻落实X政办发〔xxxx〕xx号文件。x镇配有x名专职人员，公开信息xxxx条。",
+         "template"),
+        ("一、主要举措\n印发〔20××〕××号文件，全年开展培训×××次。", "template"),
         ("镇2023年法治政府建设工作总结 篇3\n2023年，我镇坚持依法行政。", "template"),
         ("2023年法治政府建设工作报告（部门版）\n2023年，我局坚持依法行政。", "template"),
         # L2: a disclosure report's title alone, or its first sentence.
