@@ -242,7 +242,7 @@ def _structure_findings(result) -> set[str]:
 
 
 def test_figures_only_in_plans_are_implausible(checker) -> None:
-    text = ("某县人民政府关于2024年度法治政府建设情况的报告\n一、主要举措和成效\n坚持依法行政，推进法治政府建设。\n"
+    text = ("梅林县人民政府关于2024年度法治政府建设情况的报告\n一、主要举措和成效\n坚持依法行政，推进法治政府建设。\n"
             "二、存在的不足和原因\n法治意识有待提高，主要原因是培训不足。\n"
             "三、2025年工作安排\n" + _FIGURES * 6 + "\n")
     r = _check(checker, text)
@@ -253,7 +253,7 @@ def test_figures_only_in_plans_are_implausible(checker) -> None:
 
 
 def test_long_report_without_measures_is_implausible(checker) -> None:
-    text = ("某镇2024年度法治政府建设工作报告\n一、存在的不足和原因\n" + "执法人员力量不足，主要原因是编制紧张。" * 30
+    text = ("梅林镇2024年度法治政府建设工作报告\n一、存在的不足和原因\n" + "执法人员力量不足，主要原因是编制紧张。" * 30
             + "\n二、2025年工作安排\n" + "计划加强执法培训，力争年内实现全覆盖。" * 30 + "\n")
     r = _check(checker, text)
     assert r.quality["measures_chars"] == 0 and r.quality["body_chars"] >= 1000
@@ -261,7 +261,7 @@ def test_long_report_without_measures_is_implausible(checker) -> None:
 
 
 def test_short_report_without_measures_gets_the_structure_rule_only(checker) -> None:
-    text = "某镇2024年度法治政府建设工作报告\n一、存在的不足和原因\n力量不足。\n二、2025年工作安排\n加强培训。\n"
+    text = "梅林镇2024年度法治政府建设工作报告\n一、存在的不足和原因\n力量不足。\n二、2025年工作安排\n加强培训。\n"
     r = _check(checker, text)
     assert "S.measures" in {f.rule for f in r.findings}
     assert not _structure_findings(r)

@@ -15,7 +15,7 @@ from checker.ruleset.load import load_rules
 
 GD = ROOT / "rules" / "packs" / "guangdong"
 
-GD_REPORT = """某区人民政府2024年法治政府建设年度报告
+GD_REPORT = """梅林区人民政府2024年法治政府建设年度报告
 一、学习贯彻习近平总书记重要讲话和重要指示精神情况
 区委常委会会议第一议题学习习近平总书记重要讲话和重要指示精神18次。
 二、学习贯彻习近平法治思想情况
@@ -68,7 +68,7 @@ def test_guangdong_report_with_both_study_parts(gd_checker: Checker) -> None:
 
 def test_guangdong_report_without_study_parts(gd_checker: Checker, checker: Checker) -> None:
     text = GD_REPORT.split("三、主要举措和成效")[1]
-    text = "某区人民政府2024年法治政府建设年度报告\n一、主要举措和成效" + text
+    text = "梅林区人民政府2024年法治政府建设年度报告\n一、主要举措和成效" + text
     text = text.replace("四、", "二、").replace("五、", "三、").replace("六、", "四、")
     r = gd_checker.check_document(doc(text))
     fired = {f.rule for f in r.findings}
@@ -131,7 +131,7 @@ def test_profile_applicability_and_weights(tmp_path: Path) -> None:
           - {id: C27.02, weights: {county: 9}}
         """)
     ch = Checker([d])
-    text = "某县2024年法治政府建设年度报告\n一、主要举措和成效\n全年主动公开政府信息1265条，办理依申请公开12件。\n"
+    text = "梅林县2024年法治政府建设年度报告\n一、主要举措和成效\n全年主动公开政府信息1265条，办理依申请公开12件。\n"
     county = ch.check_document(doc(text))
     city = ch.check_document(doc(text), Overrides(profile="city"))
     assert county.profile == "county" and city.profile == "city"
@@ -143,7 +143,7 @@ def test_profile_applicability_and_weights(tmp_path: Path) -> None:
 
 
 def test_township_is_not_marked_down_for_legislation(checker: Checker) -> None:
-    text = "某镇2024年法治政府建设年度报告\n一、主要举措和成效\n全年主动公开政府信息126条。\n"
+    text = "梅林镇2024年法治政府建设年度报告\n一、主要举措和成效\n全年主动公开政府信息126条。\n"
     town = checker.check_document(doc(text))
     status = {i.id: i.status for i in town.items}
     assert status[7] is Status.NOT_APPLICABLE and status[8] is Status.NOT_APPLICABLE

@@ -290,7 +290,7 @@ def test_a_runaway_check_gets_504_and_its_worker_is_killed(tight) -> None:
     base, proc = tight
     _check_when_free(base, params={"filename": "warm.txt"}, content="某县2024年报告。".encode())
     [worker] = _children(proc.pid)
-    runaway = ("某县2024年法治政府建设年度报告\n" + ("公开" + "、" * 150 + "。\n") * 400).encode()
+    runaway = ("梅林县2024年法治政府建设年度报告\n" + ("公开" + "、" * 150 + "。\n") * 400).encode()
     start = time.monotonic()
     r = httpx.post(f"{base}/api/check", params={"filename": "runaway.txt"}, content=runaway, timeout=60)
     assert r.status_code == 504 and r.json()["error"] == "service.timeout"
@@ -471,7 +471,7 @@ def test_workers_die_with_a_killed_server(tmp_path: Path) -> None:
             time.sleep(0.2)
         workers = _children(proc.pid)
         assert len(workers) == 2
-        runaway = ("某县2024年法治政府建设年度报告\n" + ("公开" + "、" * 150 + "。\n") * 1000).encode()
+        runaway = ("梅林县2024年法治政府建设年度报告\n" + ("公开" + "、" * 150 + "。\n") * 1000).encode()
         busy = cf.ThreadPoolExecutor(1).submit(httpx.post, f"{base}/api/check", params={"filename": "r.txt"},
                                                content=runaway, timeout=60)
         time.sleep(1.5)  # one worker is now deep in the runaway check
