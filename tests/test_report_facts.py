@@ -19,7 +19,7 @@ from checker.model import Document, Timeliness
 GD = ROOT / "rules" / "packs" / "guangdong"
 
 # A county report on 2023 with the four parts the default rules require and no study parts.
-REPORT = """某县人民政府2023年法治政府建设年度报告
+REPORT = """梅林县人民政府2023年法治政府建设年度报告
 一、主要举措和成效
 全年主动公开政府信息1265条，办理依申请公开12件。
 二、存在的不足和原因
