@@ -462,7 +462,19 @@ def _named_in_body(text: str, level: str | None) -> Named | None:
         return None
     strict = _BODY_NAME.get(level)
     found = _most_named(text, strict, level, range(2, 5)) if strict is not None else None
+    if level == "province":
+        return found  # a province is found by its name from the outline data (_province_named)
     return found or _most_named(text, _level_suffixes(level), level, range(1, 15))
+
+
+# Characters that, after a level suffix, make it part of a word (区域, 市场, 县级) or a pair of
+# levels (市县, 乡镇): a name does not end there.
+_WORD_INSIDE = "域级划场民容貌情属界内外省县区乡镇州村"
+_WORD_AFTER_UNIT = _WORD_INSIDE + "市"
+# Two levels named together (乡镇, 县乡, 市县 …): 深化乡镇 is no town.
+_LEVEL_PAIRS = frozenset("乡镇 县乡 县区 县市 市县 市区 区县 省市 市州 州市 镇村 镇街".split())
+# Function characters a place name's core never holds where a phrase does (成立以镇, 全部在县).
+_FUNCTION_CHARS = set("以在对为把向从由被将于之的等并或跨")
 
 
 @cache
@@ -471,7 +483,8 @@ def _level_suffixes(level: str) -> re.Pattern[str]:
     g = _grammar()
     ends = g.dept if level == "department" else tuple(s for s, lv in g.gov if lv == level)
     alts = "|".join(re.escape(e) for e in sorted(ends, key=len, reverse=True))
-    return re.compile(rf"(?:{alts})(?![域级划场民容貌情属界内外])")
+    # (市县, 乡镇, 区域, 镇级 …: the suffix starts a word or a pair of levels, not a name's end)
+    return re.compile(rf"(?:{alts})(?![{_WORD_AFTER_UNIT}])")
 
 
 def _most_named(text: str, pattern: re.Pattern[str], level: str, cores: range) -> Named | None:
@@ -488,7 +501,7 @@ def _most_named(text: str, pattern: re.Pattern[str], level: str, cores: range) -
                 continue
             name = head[start:m.end()]
             if name not in _COMMON_PLACE_NOUNS and (parsed := parse_name(name)) and parsed[1] == level \
-                    and _own_body_name(parsed[0], level):
+                    and _own_body_name(name, level):
                 counts[parsed[0]] += 1
             break
     if not counts:
@@ -500,27 +513,45 @@ def _most_named(text: str, pattern: re.Pattern[str], level: str, cores: range) -
 # What ends the core of a word shaped like a unit that names no administrative unit:
 # 旅游景区, 工业园区, 城市社区, 经济开发区, 示范区, 重点镇 ….
 _NOT_A_UNIT_CORE = re.compile(
-    r"(?:^[一二三四五六七八九十两百千万多山景园辖片校小矿库牧湾林厂灾]|[景园社辖全本各该我此]"
+    r"(?:^[一二三四五六七八九十两百千万多山景园辖片校小矿库牧湾林厂灾]|[景园社辖全本各该我此场超]"
     r"|开发|示范|试验|实验|保护|功能|经济|自贸|高新|工业|产业|集聚|核心|重点|中心|行政|贫困|边境|沿海|农村|城乡"
-    r"|城市|特色|建制)$"
+    r"|城市|特色|建制|制度|机制|体系|建设|管理|服务|工作|活动|项目|平台)$"
+)
+# A core that starts with a verb is a clause ("，指导市水利局……", "督促县……"), not a name.
+# (And one that starts with a time word: 今年乡镇…….)
+_VERB_CORE = re.compile(
+    r"^(?:指导|督促|推动|组织|协调|配合|联合|会同|带领|引导|支持|帮助|召开|举办|参加|深入|走进|覆盖|保障"
+    r"|监督|检查|要求|加强|完善|建立|健全|落实|开展|推进|实现|促进|印发|制定|出台|审议|通过|深化|建设|选取|提交|厘清"
+    r"|鼓励|根据|按照|依照|围绕|聚焦|推行|实施|完成|规范|指定|确定|成立|设立|统筹|牵头|构建|打造|[今去明当全本同近每历]年)"
 )
 
 
-def _own_body_name(name: str, level: str) -> bool:
-    """A name found in running text that can be the reporter's.
+def _own_body_name(raw: str, level: str) -> bool:
+    """A name found in running text (as written) that can be the reporter's.
 
-    A real unit (not 旅游景区, not 市政府和区 cut from "市政府和区委"); a department with its
-    jurisdiction named, below province (not a cited 省教育厅).
+    Every unit is a real one: a core of two or three characters (a county may have one, 赵县;
+    an autonomous unit more; a rare four-character name such as 鄂尔多斯 is lost here rather
+    than read 主持召开县 as one) without function characters, no noun phrase (旅游景区), no
+    clause (指导市……, 市政府和区委 → 市政府和区), not the first half of a word or a pair of
+    levels (农贸市场, 县级, 乡镇). A department has its jurisdiction named, below province (not
+    a cited 省教育厅).
     """
+    name = _stripped(raw)
     units, _ = split_units(name)
-    if not units or any("政府" in u for u in units):
+    if not units or any("政府" in u for u in units) or _VERB_CORE.match(units[0]):
         return False
-    unit = units[-1]
     g = _grammar()
-    suffix = next((sfx for sfx, _ in g.gov if unit.endswith(sfx)), "")
-    if _NOT_A_UNIT_CORE.search(unit[: len(unit) - len(suffix)]):
-        return False
-    return not (level == "department" and _unit_level(unit, None) == "province")
+    pos = 0
+    for unit in units:
+        pos += len(unit)
+        suffix = next((sfx for sfx, _ in g.gov if unit.endswith(sfx)), "")
+        core = unit[: len(unit) - len(suffix)]
+        if (len(core) > (8 if suffix.startswith("自治") else 3) or (len(core) == 1 and suffix != "县")
+                or _NOT_A_UNIT_CORE.search(core) or (pos < len(name) and name[pos] in _WORD_INSIDE)
+                or any(c in _FUNCTION_CHARS for c in core) or (len(core) > 2 and any(c in "和与及" for c in core))
+                or core[-1:] + suffix[:1] in _LEVEL_PAIRS):
+            return False
+    return not (level == "department" and _unit_level(units[-1], None) == "province")
 
 
 @cache
