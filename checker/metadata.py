@@ -106,7 +106,7 @@ _TITLE_TAIL = re.compile(r"\s*([^\n，。,：:；;\s]{0,14}?(?:报告|情况|总
 # A bare 日期/时间 label counts in the text only near the top and with a numeric date (2023-01-09).
 _BARE_DATE_FIELD = re.compile(r"(?<![成发布文生新])(?:日期|时间)\s*[:：|]?\s*\|?\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _DATE_UNDER_TITLE = re.compile(r"(?:[^\d\n。]{0,12}?)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?![\d])")
-# The same page stamp written 年月日 with its time ("• 2023年03月30日 09时24分"): a cover letter's
+# The same page stamp written 年月日 with its time ("• 2024年03月28日 16时05分"): a cover letter's
 # date never carries a time.
 _TIME = r"\s*\d{1,2}\s*(?:[:：]|时)\s*\d{2}"
 _STAMP_UNDER_TITLE = re.compile(
@@ -450,7 +450,7 @@ def _opening_agency(body: str) -> Named | None:
 
 
 def _named_in_body(text: str, level: str | None) -> Named | None:
-    """The body's own name where the body uses it ("……在下太镇落地生根", 《朔州区2023年度……清单》).
+    """The body's own name where the body uses it ("……在下太镇落地生根", 《松河区2023年度……计划》).
 
     Last resort, once the level is known (我镇, 我局, 区政府坚持 …) and no place names the body:
     the most frequent name of that level standing after a word boundary. A township's or
@@ -563,7 +563,7 @@ def _provinces() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def _province_named(texts: list[str]) -> Named | None:
-    """A province's report that names itself only by its short name (2020年是湖北……, 《甘肃日报》).
+    """A province's report that names itself only by its short name (2022年，江西……; 《云南日报》).
 
     The province the title and the opening name most often (full or short name); its full name.
     """
@@ -817,7 +817,7 @@ def extract(
     found = find_title(text)
     if found and "published" not in fields.values:
         # A portal's date line under the title with no label: "2024-03-26 10:30 来源：××县司法局".
-        # (Or the same stamp with a bullet and in 年月日: "• 2023年03月30日 09时24分".)
+        # (Or the same stamp with a bullet and in 年月日: "• 2024年03月28日 16时05分".)
         under = next((ln for ln in text[found[2]:found[2] + 160].split("\n") if ln.strip(" \t|")), "")
         under = under.strip(" \t|")
         m = _DATE_UNDER_TITLE.match(under) or _STAMP_UNDER_TITLE.match(under)

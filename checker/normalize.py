@@ -7,7 +7,7 @@ digits, page numbers and running headers between the lines of a hard-wrapped PDF
 whole reports in traditional characters. Each would hide a heading or a term from
 segmentation and the rules. This module removes them, once per document, in this order:
 
-1. characters: invisible format characters and a gateway's pinyin annotations (清遠(yuǎn)市)
+1. characters: invisible format characters and a gateway's pinyin annotations (宁遠(yuǎn)县)
    are deleted; Kangxi radicals, CJK compatibility ideographs and full-width letters and
    digits become the characters they stand for (NFKC,
    restricted to those classes: full-width Chinese punctuation such as ，：（） is left alone,
@@ -195,7 +195,7 @@ INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff"
     "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]+"
 )
-# A gateway's pinyin annotation right after a Han character, 清遠(yuǎn)市 (traditional-script
+# A gateway's pinyin annotation right after a Han character, 宁遠(yuǎn)县 (traditional-script
 # gateways add them to rare characters): the reading is no part of the text and breaks the name
 # it stands in. Only a syllable with a tone mark counts, so (a), (A类) or (yes) stay.
 PINYIN = re.compile(
