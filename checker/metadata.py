@@ -608,6 +608,8 @@ def _addressee(body: str) -> tuple[str | None, int]:
     return (unit_level if same else _ONE_DOWN.get(unit_level)), m.end()
 
 
+# A 党组 of its own, not a government's (省政府党组) and no 党组织.
+_PARTY_GROUP = re.compile(r"(?<!政府)党组(?!织)")
 # 自治区 standing alone (自治区人民政府把……, 在自治区党委……): an autonomous region speaking of itself.
 _BARE_REGION = re.compile(r"(?<![\u4e00-\u9fff])自治区|(?<=[在和与及为由对将把是经])自治区")
 
@@ -875,6 +877,10 @@ def extract(
         level_mv = MetaValue(self_lv, f"text:{self_word}")
     elif addressee_level:
         level_mv = MetaValue(addressee_level, "text:addressee")
+    elif len(_PARTY_GROUP.findall(text[:60000])) >= 2:
+        # A body that speaks of itself only through its 党组 ("党组召开会议……"): a department
+        # (a government's is 政府党组; a township or street has a 党委/党工委).
+        level_mv = MetaValue("department", "text:党组")
     else:
         level_mv = MetaValue(None)
 
