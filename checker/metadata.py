@@ -26,9 +26,12 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import PurePath
 
+import yaml
+
 from checker.model import Document, Metadata, MetaValue
 from checker.outline import load_outline
 from checker.read.clean import Fields, iso_date, scan_fields
+from checker.resources import outline_dir
 from checker.segment import heading_names
 
 GOV_LEVELS = ("province", "city", "county", "township", "street")
@@ -48,7 +51,8 @@ _NOT_IN_CORE = set("的之委、，,。；;：: 0123456789")
 # (Only characters that rarely start a place name: 和田市, 全椒县, 本溪市, 于都县 are real.)
 _BAD_FIRST = set("在对把向为以按据经被让使我该此每现就委度年的是了之其各局厅办部党")
 # Substrings that make a candidate a phrase rather than a name.
-_BANNED = re.compile(r"关于|现将|现就|我|报告|年度|法治|依法|如下|以来|坚持|领导|的|本级|有关|情况|工作|推进|全面")
+_BANNED = re.compile(r"关于|现将|现就|我|报告|年度|法治|依法|如下|以来|坚持|领导|的|本级|有关|情况|工作|推进|全面"
+                     r"|全[省市县区镇乡旗]")  # (召开全区: a phrase; 全州县, 全椒县 are names)
 
 # A year in a title (quality.title_form asks whether the title names one).
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
@@ -77,8 +81,15 @@ _SELF_LEVEL = {"街道": "street", "镇": "township", "乡": "township", "县": 
                "厅": "department", "部门": "department"}
 _ADDRESSEE_UNIT = {"省": "province", "市": "city", "州": "city", "盟": "city", "县": "county", "区": "county",
                    "旗": "county", "镇": "township", "乡": "township"}
-_BODY = r"[\u4e00-\u9fff]{1,20}?(?:委员会|委|人民政府|政府|人大常委会|人大|政协|办公室|办|局|厅)"
-_ADDRESSEE = re.compile(rf"^\s*((?:{_BODY})(?:[、，,和](?:{_BODY}))*)\s*[:：]")
+# One body an addressee line names, whatever its form: 县委, 中共××县委员会, ××县人民政府,
+# 区人大常委会, 县委全面依法治县委员会(办公室) ….
+_BODY = (r"[\u4e00-\u9fff]{1,20}?(?:委员会|委|人民政府|政府|人大常委会|人大|政协|办公室|办|局|厅)"
+         r"(?:[（(]办公室[）)])?")
+# The line of bodies reported to, ending with a colon, at the start of a line before the body.
+_ADDRESSEE = re.compile(rf"^[ \t]*((?:{_BODY})(?:\s*[、，,和]\s*(?:{_BODY}))*)\s*[:：]", re.M)
+# A party committee (中共××县委员会, ××县委) reports to its superiors and is never the reporting
+# government or department: the name's rest after its units is only 委员会 or 委.
+_PARTY_REST = ("委员会", "委")
 # What a title never starts with: the introduction, or a numbered heading.
 _NOT_TITLE_START = re.compile(
     r"现[将就把]|根据|按照|为|在|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]"
@@ -87,7 +98,7 @@ _HEADING_YEAR = re.compile(
     r"(?:^|[\s。：:])[一二三四五六七八九十]{1,3}\s*[、.．]\s*(?:[^\n。]{0,12}?)(20\d\d)\s*年度?([^\n。]{0,30})"
 )
 _DATE_AFTER_TITLE = re.compile(
-    r"[\s|]*((?:20\d\d|二[〇○零][一二三四五六七八九〇○零]{2})\s*年[^\n，。]{1,8}?日)(?!\s*星期)"
+    r"[\s|]*((?:20\d\d|二[〇○零][一二三四五六七八九〇○零]{2})\s*年[^\n，。]{1,8}?日)(?!\s*星期|\s*\d{1,2}\s*(?:[:：]|时))"
 )
 # Last characters of a name as written (a unit, a department, 人民政府, 办事处 …): a cheap first test.
 _NAME_LAST = set("省市州盟区县旗乡镇木街道局委厅办室署心部府处会")
@@ -96,6 +107,12 @@ _TITLE_TAIL = re.compile(r"\s*([^\n，。,：:；;\s]{0,14}?(?:报告|情况|总
 # A bare 日期/时间 label counts in the text only near the top and with a numeric date (2023-01-09).
 _BARE_DATE_FIELD = re.compile(r"(?<![成发布文生新])(?:日期|时间)\s*[:：|]?\s*\|?\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _DATE_UNDER_TITLE = re.compile(r"(?:[^\d\n。]{0,12}?)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?![\d])")
+# The same page stamp written 年月日 with its time ("• 2024年03月28日 16时05分"): a cover letter's
+# date never carries a time.
+_TIME = r"\s*\d{1,2}\s*(?:[:：]|时)\s*\d{2}"
+_STAMP_UNDER_TITLE = re.compile(
+    rf"(?:[^\d\n。]{{0,12}}?)(20\d\d)\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日(?={_TIME})"
+)
 # A township's or street's name in running text: after a word boundary (在下太镇, 、石门镇) and
 # before its organs, a verb or punctuation (……镇人民政府, ……镇坚持, ……镇落地生根).
 _BOUNDARY = set(" \t\n在对和与及、，,。；;：:“（(为将把让是了到于从向由的至")
@@ -109,6 +126,15 @@ _BODY_NAME = {
 _COMMON_PLACE_NOUNS = frozenset({"集镇", "小城镇", "特色小镇", "重点镇", "中心镇", "建制镇", "各乡镇", "全乡镇",
                                  "所在镇", "本乡镇", "农村乡镇", "边境乡镇"})
 _REPORT_INTRO = re.compile(r"现[将就把][^。！？\n]{0,60}?报告如下|特此报告")
+# A site's navigation: a breadcrumb's separators, 当前位置, 首页. A title never stands in it.
+NAV_SEPARATORS = ">›»"
+# A title from the page chrome rather than the report: the site's or column's name.
+_BREADCRUMB = re.compile(
+    r"(?:(?:当前位置|所在位置|您的位置|现在的位置)\s*[:：]?\s*)?(?:[^\s>›»。，,；;]{1,30}[ \t]*[>›»][ \t]*)+"
+    r"[^\s>›»。，,；;]{0,30}"
+)
+_SITE_WORDS = re.compile(r"网站|门户|专题|专栏|栏目|频道|公开目录|信息公开")
+_LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "township": 3, "street": 3}
 _CHROME_TAIL = re.compile(r"(?:[\s|【】]|打印本页|关闭窗口|分享(?:文章)?到[:：]?|返回顶部|打印|关闭)+$")
 
 
@@ -264,7 +290,7 @@ def own_name(raw: str) -> str | None:
         return None
     units, rest = split_units(name)
     if rest:
-        if not _is_dept(rest):
+        if not _is_dept(rest) or (units and rest in _PARTY_REST):
             return None
         # A department keeps the government it belongs to (泰顺县司法局, 静海区人民政府办公室);
         # what is above goes.
@@ -324,6 +350,8 @@ def find_title(text: str) -> tuple[str, int, int] | None:
             continue
         if _NOT_TITLE_START.match(head, start):
             continue  # the introduction or a numbered heading, not the title
+        if head[max(0, start - 6):start].rstrip().endswith(tuple(NAV_SEPARATORS)):
+            continue  # an item of a breadcrumb ("首页 > 专题专栏 > ××县法治政府建设年度报告公开 > …")
         if head.count("。", 0, start) >= 2:
             break  # the body has begun: a title stands before it
         end = None
@@ -340,6 +368,8 @@ def find_title(text: str) -> tuple[str, int, int] | None:
             end = pos
             break
         title = head[start:end].strip() if end is not None else ""
+        if end is not None and head[end:end + 20].lstrip(" \t\u3000公开").startswith(tuple(NAV_SEPARATORS)):
+            continue  # a breadcrumb item followed by the next one
         if end is None:
             # A title hard-wrapped onto a second line (a PDF copy): "……法治政府建设情\n况的报告".
             nl = head.find("\n", m.end())
@@ -349,9 +379,10 @@ def find_title(text: str) -> tuple[str, int, int] | None:
                 continue
             title, end = head[start:nl].strip() + cont.group(1), cont.end()
         # The name on a line of its own above "关于……的报告" (a PDF's or a letter's heading).
-        above = re.search(r"(?:^|\n)\s*([\u4e00-\u9fff]{2,30}(?:人民政府|政府|办事处|局|委员会|办公室|厅))\s*\n\s*$",
+        above = re.search(r"(?:^|\n)\s*([\u4e00-\u9fff]{2,30}(?:人民政府|政府|办事处|局|委员会|办公室|厅))\s*$",
                           head[:start])
-        if above and title.startswith("关于") and parse_name(above.group(1)):
+        if above and re.match(r"关于|20\d\d\s*年", title) and parse_name(above.group(1)):
+            # ("××县人民政府" / "关于……的报告" or "2022年度法治政府建设情况报告")
             title, start = above.group(1) + title, above.start(1)
         if len(title) >= 8:
             found.append((title, start, end))
@@ -394,9 +425,14 @@ def _best_tail(piece: str, text: str) -> Named | None:
     return max(tails)[2] if tails else parsed
 
 
+def _below(level: str, other: str) -> bool:
+    """A government level below another (a township below a county)."""
+    return level in _LEVEL_RANK and other in _LEVEL_RANK and _LEVEL_RANK[level] > _LEVEL_RANK[other]
+
+
 def _opening_agency(body: str) -> Named | None:
-    """The subject of the opening sentences: "2022年，清河县人民政府坚持……"."""
-    head = body[:400]
+    """The subject of the opening sentences: "2022年，清河县人民政府坚持……" (a breadcrumb is none)."""
+    head = _BREADCRUMB.sub(" ", body[:600])[:400]
     starts = [0] + [i + 1 for i, c in enumerate(head) if c in "，,。；;：:\n "]
     for s in starts[:14]:
         clause = head[s:]
@@ -414,29 +450,131 @@ def _opening_agency(body: str) -> Named | None:
 
 
 def _named_in_body(text: str, level: str | None) -> Named | None:
-    """A township's or street's own name where the body uses it ("……在下太镇落地生根").
+    """The body's own name where the body uses it ("……在下太镇落地生根", 《松河区2023年度……计划》).
 
-    Only when the report speaks of itself as a township or street (我镇, 本街道) and names no
-    body anywhere else: the most frequent name of that level standing after a word boundary.
+    Last resort, once the level is known (我镇, 我局, 区政府坚持 …) and no place names the body:
+    the most frequent name of that level standing after a word boundary. A township's or
+    street's name before its organs, a verb or punctuation is looked for first; failing one,
+    any name of the level, also at the start of a 《》 title of the body's own documents (a
+    cited national or provincial document names a body of another level, or no unit at all).
     """
-    pattern = _BODY_NAME.get(level or "")
-    if pattern is None:
+    if level is None:
         return None
+    strict = _BODY_NAME.get(level)
+    found = _most_named(text, strict, level, range(2, 5)) if strict is not None else None
+    if level == "province":
+        return found  # a province is found by its name from the outline data (_province_named)
+    return found or _most_named(text, _level_suffixes(level), level, range(1, 15))
+
+
+# Characters that, after a level suffix, make it part of a word (区域, 市场, 县级) or a pair of
+# levels (市县, 乡镇): a name does not end there.
+_WORD_INSIDE = "域级划场民容貌情属界内外省县区乡镇州村"
+_WORD_AFTER_UNIT = _WORD_INSIDE + "市"
+# Two levels named together (乡镇, 县乡, 市县 …): 深化乡镇 is no town.
+_LEVEL_PAIRS = frozenset("乡镇 县乡 县区 县市 市县 市区 区县 省市 市州 州市 镇村 镇街".split())
+# Function characters a place name's core never holds where a phrase does (成立以镇, 全部在县).
+_FUNCTION_CHARS = set("以在对为把向从由被将于之的等并或跨")
+
+
+@cache
+def _level_suffixes(level: str) -> re.Pattern[str]:
+    """A level's name endings (局, 委员会 … for a department), not followed by a word they start (区域)."""
+    g = _grammar()
+    ends = g.dept if level == "department" else tuple(s for s, lv in g.gov if lv == level)
+    alts = "|".join(re.escape(e) for e in sorted(ends, key=len, reverse=True))
+    # (市县, 乡镇, 区域, 镇级 …: the suffix starts a word or a pair of levels, not a name's end)
+    return re.compile(rf"(?:{alts})(?![{_WORD_AFTER_UNIT}])")
+
+
+def _most_named(text: str, pattern: re.Pattern[str], level: str, cores: range) -> Named | None:
     counts: Counter[str] = Counter()
     head = text[:30000]
     for m in pattern.finditer(head):
-        for k in (2, 3, 4):  # the shortest core that starts after a word boundary
+        for k in cores:  # the shortest stretch that starts after a word boundary
             start = m.start() - k
-            if start < 0 or (start > 0 and head[start - 1] not in _BOUNDARY):
+            if start < 0:
+                break
+            before = head[start - 1] if start else "\n"
+            if before not in _BOUNDARY and before not in "《“‘" and not (
+                    before == "年" and head[start - 2:start - 1].isdigit()):
                 continue
             name = head[start:m.end()]
-            if name not in _COMMON_PLACE_NOUNS and (parsed := parse_name(name)) and parsed[1] == level:
+            if name not in _COMMON_PLACE_NOUNS and (parsed := parse_name(name)) and parsed[1] == level \
+                    and _own_body_name(name, level):
                 counts[parsed[0]] += 1
             break
     if not counts:
         return None
     name, _ = counts.most_common(1)[0]
-    return name, level or ""
+    return name, level
+
+
+# What ends the core of a word shaped like a unit that names no administrative unit:
+# 旅游景区, 工业园区, 城市社区, 经济开发区, 示范区, 重点镇 ….
+_NOT_A_UNIT_CORE = re.compile(
+    r"(?:^[一二三四五六七八九十两百千万多山景园辖片校小矿库牧湾林厂灾]|[景园社辖全本各该我此场超]"
+    r"|开发|示范|试验|实验|保护|功能|经济|自贸|高新|工业|产业|集聚|核心|重点|中心|行政|贫困|边境|沿海|农村|城乡"
+    r"|城市|特色|建制|制度|机制|体系|建设|管理|服务|工作|活动|项目|平台)$"
+)
+# A core that starts with a verb is a clause ("，指导市水利局……", "督促县……"), not a name.
+# (And one that starts with a time word: 今年乡镇…….)
+_VERB_CORE = re.compile(
+    r"^(?:指导|督促|推动|组织|协调|配合|联合|会同|带领|引导|支持|帮助|召开|举办|参加|深入|走进|覆盖|保障"
+    r"|监督|检查|要求|加强|完善|建立|健全|落实|开展|推进|实现|促进|印发|制定|出台|审议|通过|深化|建设|选取|提交|厘清"
+    r"|鼓励|根据|按照|依照|围绕|聚焦|推行|实施|完成|规范|指定|确定|成立|设立|统筹|牵头|构建|打造|[今去明当全本同近每历]年)"
+)
+
+
+def _own_body_name(raw: str, level: str) -> bool:
+    """A name found in running text (as written) that can be the reporter's.
+
+    Every unit is a real one: a core of two or three characters (a county may have one, 赵县;
+    an autonomous unit more; a rare four-character name such as 鄂尔多斯 is lost here rather
+    than read 主持召开县 as one) without function characters, no noun phrase (旅游景区), no
+    clause (指导市……, 市政府和区委 → 市政府和区), not the first half of a word or a pair of
+    levels (农贸市场, 县级, 乡镇). A department has its jurisdiction named, below province (not
+    a cited 省教育厅).
+    """
+    name = _stripped(raw)
+    units, _ = split_units(name)
+    if not units or any("政府" in u for u in units) or _VERB_CORE.match(units[0]):
+        return False
+    g = _grammar()
+    pos = 0
+    for unit in units:
+        pos += len(unit)
+        suffix = next((sfx for sfx, _ in g.gov if unit.endswith(sfx)), "")
+        core = unit[: len(unit) - len(suffix)]
+        if (len(core) > (8 if suffix.startswith("自治") else 3) or (len(core) == 1 and suffix != "县")
+                or _NOT_A_UNIT_CORE.search(core) or (pos < len(name) and name[pos] in _WORD_INSIDE)
+                or any(c in _FUNCTION_CHARS for c in core) or (len(core) > 2 and any(c in "和与及" for c in core))
+                or core[-1:] + suffix[:1] in _LEVEL_PAIRS):
+            return False
+    return not (level == "department" and _unit_level(units[-1], None) == "province")
+
+
+@cache
+def _provinces() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The provincial-level divisions (full name, short forms), from outline/divisions.yaml."""
+    path = outline_dir() / "divisions.yaml"
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return tuple((str(p["name"]), tuple(str(x) for x in p.get("short") or ())) for p in data["provinces"])
+
+
+def _province_named(texts: list[str]) -> Named | None:
+    """A province's report that names itself only by its short name (2022年，江西……; 《云南日报》).
+
+    The province the title and the opening name most often (full or short name); its full name.
+    """
+    counts: Counter[str] = Counter()
+    for full, short in _provinces():
+        n = sum(t.count(w) for t in texts for w in (short or (full,)))
+        if n:
+            counts[full] = n
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0], "province"
 
 
 def _intro_agency(body: str) -> Named | None:
@@ -447,12 +585,19 @@ def _intro_agency(body: str) -> Named | None:
 
 
 def _addressee(body: str) -> tuple[str | None, int]:
-    """Level implied by an addressee line ("县委、县政府：") and where the line ends."""
-    m = _ADDRESSEE.match(body[:80])
+    """Level implied by an addressee line ("县委、县政府：") and where the line ends.
+
+    The line stands before the first sentence, at the start of the body or of a line below
+    page fields ("中共××县委员会,××县人民政府:"); it names the bodies reported *to*, never the
+    reporter, so the opening is read after it.
+    """
+    head = body[:600]
+    first_stop = head.find("。")
+    m = _ADDRESSEE.search(head, 0, first_stop if first_stop != -1 else len(head))
     if not m:
         return None, 0
-    parts = re.split(r"[、，,和]", m.group(1))
-    first = parts[0]
+    parts = [p.strip() for p in re.split(r"[、，,和]", m.group(1))]
+    first = parts[0].removeprefix("中共")
     unit_level = _ADDRESSEE_UNIT.get(first[0])
     if unit_level is None:
         units, _ = split_units(re.sub(r"(委员会|委|人民政府|政府)$", "", first))
@@ -463,14 +608,26 @@ def _addressee(body: str) -> tuple[str | None, int]:
     return (unit_level if same else _ONE_DOWN.get(unit_level)), m.end()
 
 
+# A 党组 of its own, not a government's (省政府党组) and no 党组织.
+_PARTY_GROUP = re.compile(r"(?<!政府)党组(?!织)")
+# 自治区 standing alone (自治区人民政府把……, 在自治区党委……): an autonomous region speaking of itself.
+_BARE_REGION = re.compile(r"(?<![\u4e00-\u9fff])自治区|(?<=[在和与及为由对将把是经])自治区")
+
+
 def _self_level(text: str) -> tuple[str | None, str | None]:
-    """The level the report speaks of itself at (我镇, 本局, 全县 …) and the words that say so."""
+    """The level the report speaks of itself at (我镇, 本局, 全县 …) and the words that say so.
+
+    An autonomous region says 全区/我区 of itself too: where 自治区 alone (自治区人民政府) is
+    said about as often as those, that 区 is the region, province level.
+    """
     counts: Counter[str] = Counter()
     words: dict[str, Counter[str]] = {}
+    district = 0  # weight of 我区/全区/区政府 in the county count
     for m in _GOV_SUBJECT.finditer(text[:3000]):
         # "2023年，省政府坚持……": the government as the subject of its own report.
         lv = _SELF_LEVEL.get(m.group(1), "city" if m.group(1) == "州" else "county")
         counts[lv] += 3
+        district += 3 if m.group(1) == "区" else 0
         words.setdefault(lv, Counter())[m.group(0)[:-2]] += 1
     for m in _SELF.finditer(text):
         key = next(g for g in m.groups() if g)
@@ -479,7 +636,14 @@ def _self_level(text: str) -> tuple[str | None, str | None]:
         if lv == "department" and m.group(0)[0] == "全":
             continue
         counts[lv] += weight
+        district += weight if key == "区" else 0
         words.setdefault(lv, Counter())[m.group(0)] += 1
+    region = len(_BARE_REGION.findall(text))
+    if region >= 2 and 3 * region >= district:
+        counts["county"] -= district
+        counts["province"] += district + 3 * region
+        words.setdefault("province", Counter())["自治区"] += region
+    counts = +counts  # (drop levels left at zero)
     if not counts:
         return None, None
     # A department speaks of its jurisdiction too (我县 … 我局): its own 我局 decides.
@@ -556,12 +720,18 @@ def _dates(text: str) -> Iterator[tuple[str, int, int]]:
 
 
 def _signature(text: str) -> tuple[Named | None, str | None]:
-    """The signature block at the end: (own name, ISO date), either may be None."""
+    """The signature block at the end: (own name, ISO date), either may be None.
+
+    The date is written 年月日, in Chinese numerals, or (under a signer's name) 2024-03-01.
+    """
     tail = _CHROME_TAIL.sub("", text[-400:])
     best: tuple[str, int, int] | None = None
     for d, s, e in _dates(tail):
         if len(tail) - e <= 3 and (best is None or s > best[1]):
             best = (d, s, e)
+    iso = None if best else re.search(r"(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\s*$", tail)
+    if iso and (d := iso_date(*iso.groups())):
+        best = (d, iso.start(), iso.end())
     if best is None:
         return None, None
     date, s, _ = best
@@ -569,6 +739,8 @@ def _signature(text: str) -> tuple[Named | None, str | None]:
     # The signer stands apart (own line or after a space), and is a body: 人民政府, 局 ….
     m = re.search(r"(?:^|[\s。；;|])([\u4e00-\u9fff（）()]{2,40}(?:人民政府|政府|办事处|局|委员会|办公室|厅|中心|部))$",
                   before)
+    if iso and not m:
+        return None, None  # a bare numeric date at the end is a page's, not a signature's
     return (parse_name(m.group(1)) if m else None), date
 
 
@@ -647,9 +819,10 @@ def extract(
     found = find_title(text)
     if found and "published" not in fields.values:
         # A portal's date line under the title with no label: "2024-03-26 10:30 来源：××县司法局".
-        line = text[found[2]:found[2] + 100].lstrip(" \t|").split("\n", 2)
-        under = line[1] if len(line) > 1 and not line[0].strip(" |") else line[0]
-        m = _DATE_UNDER_TITLE.match(under.strip(" |"))
+        # (Or the same stamp with a bullet and in 年月日: "• 2024年03月28日 16时05分".)
+        under = next((ln for ln in text[found[2]:found[2] + 160].split("\n") if ln.strip(" \t|")), "")
+        under = under.strip(" \t|")
+        m = _DATE_UNDER_TITLE.match(under) or _STAMP_UNDER_TITLE.match(under)
         if m and (d := iso_date(*m.groups())):
             fields.offer("published", d, "text:date under title")
     title = doc.fields.get("title")
@@ -667,16 +840,25 @@ def extract(
 
     # --- agency: the most trusted place that names the body ----------------------------------
     candidates: list[tuple[Named | None, str]] = []
+    opening_name = _opening_agency(body)
     for t in titles:
-        candidates.append((_agency_in_title(t, text), "title"))
-    candidates += [(sig_name, "text:signature"), (_opening_agency(body), "text:opening"),
+        named = _agency_in_title(t, text)
+        if named and opening_name and _SITE_WORDS.search(t) and _below(opening_name[1], named[1]):
+            named = None  # a site's or column's name ("××县人民政府门户网站 专题专栏"): not the reporter
+        candidates.append((named, "title"))
+    candidates += [(sig_name, "text:signature"), (opening_name, "text:opening"),
                    (_intro_agency(body), "text:现将")]
     for key in ("publisher",):
         if fields.values.get(key):
             candidates.append((_from_publisher(fields.values[key], self_lv), fields.sources[key]))
     candidates.append((_agency_in_title(stem) if stem else None, "file name"))
     if not any(n for n, _ in candidates):
-        candidates.append((_named_in_body(text, self_lv), "text:name in body"))
+        # Last resorts once the level is known: a province named by its short name in the title
+        # and opening (湖北, 内蒙古), else the name of that level the body uses most.
+        known_level = self_lv or addressee_level
+        if known_level == "province":
+            candidates.append((_province_named([*titles, body[:3000]]), "text:name in body"))
+        candidates.append((_named_in_body(body, known_level), "text:name in body"))
     named_level = None
     if agency:
         agency_mv = MetaValue(agency, override_source)
@@ -695,6 +877,10 @@ def extract(
         level_mv = MetaValue(self_lv, f"text:{self_word}")
     elif addressee_level:
         level_mv = MetaValue(addressee_level, "text:addressee")
+    elif len(_PARTY_GROUP.findall(text[:60000])) >= 2:
+        # A body that speaks of itself only through its 党组 ("党组召开会议……"): a department
+        # (a government's is 政府党组; a township or street has a 党委/党工委).
+        level_mv = MetaValue("department", "text:党组")
     else:
         level_mv = MetaValue(None)
 

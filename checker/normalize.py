@@ -7,8 +7,9 @@ digits, page numbers and running headers between the lines of a hard-wrapped PDF
 whole reports in traditional characters. Each would hide a heading or a term from
 segmentation and the rules. This module removes them, once per document, in this order:
 
-1. characters: invisible format characters are deleted; Kangxi radicals, CJK compatibility
-   ideographs and full-width letters and digits become the characters they stand for (NFKC,
+1. characters: invisible format characters and a gateway's pinyin annotations (宁遠(yuǎn)县)
+   are deleted; Kangxi radicals, CJK compatibility ideographs and full-width letters and
+   digits become the characters they stand for (NFKC,
    restricted to those classes: full-width Chinese punctuation such as ，：（） is left alone,
    segmentation and the rules read it as it is); single-character enumerators (⑴ ㈠)
    are spelled out as the numbering they stand for;
@@ -194,6 +195,14 @@ INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff"
     "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]+"
 )
+# A gateway's pinyin annotation right after a Han character, 宁遠(yuǎn)县 (traditional-script
+# gateways add them to rare characters): the reading is no part of the text and breaks the name
+# it stands in. Only a syllable with a tone mark counts, so (a), (A类) or (yes) stay.
+# (The parenthesis first, then the look back at the character before it: a scan for one
+# character class, four times faster than testing the look-behind at every position.)
+PINYIN = re.compile(
+    "[(（](?<=[\u4e00-\u9fff][(（])[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}[)）]"
+)
 # Character classes NFKC is applied to. Each maps to exactly one character, so the stage
 # never changes the text's length (checked when the table is built).
 _COMPAT_RANGES = (
@@ -227,16 +236,21 @@ def _compat_table() -> tuple[dict[int, str], re.Pattern[str]]:
     return table, re.compile(f"[{cls}]")
 
 
+_DELETED = re.compile(f"{INVISIBLE.pattern}|{PINYIN.pattern}")
+
+
 def normalize_chars(text: str) -> tuple[str, _Stage | None]:
-    """Delete invisible characters and map compatibility forms (same length) to plain ones.
+    """Delete invisible characters and pinyin annotations, map compatibility forms (same length) to plain ones.
 
     Returns the text and the stage map of the deletions (None when there were none).
     """
     stage = None
     out = text
-    if INVISIBLE.search(text):
-        stage = _Stage.from_deletions(INVISIBLE, text)
-        out = INVISIBLE.sub("", text)
+    pinyin = PINYIN.search(text) is not None
+    if pinyin or INVISIBLE.search(text):
+        gone = _DELETED if pinyin else INVISIBLE
+        stage = _Stage.from_deletions(gone, text)
+        out = gone.sub("", text)
     table, compat = _compat_table()
     if compat.search(out):
         out = out.translate(table)

@@ -90,3 +90,15 @@ def test_fragments_are_never_names() -> None:
     for name, own in (("新县", "新县"), ("吉林市", "吉林市"), ("洛浦街", "洛浦街"), ("巴州", "巴州"),
                       ("红旗镇人民政府", "红旗镇"), ("水利部", "水利部"), ("政和县", "政和县")):
         assert valid_name(name) == own, name
+
+
+def test_provincial_divisions_data() -> None:
+    """outline/divisions.yaml: the 34 provincial-level divisions, each short form its name's start."""
+    from checker.metadata import _provinces
+
+    provinces = _provinces()
+    assert len(provinces) == 34 and len({full for full, _ in provinces}) == 34
+    for full, short in provinces:
+        assert short and all(full.startswith(s) and len(s) >= 2 for s in short), full
+        if full.endswith(("省", "自治区")):
+            assert level_of(full) == "province", full

@@ -137,6 +137,26 @@ def test_invisible_and_lookalike_characters(dirty: str, clean: str) -> None:
     assert normalize_chars(dirty)[0] == clean
 
 
+@pytest.mark.parametrize("dirty, clean", [
+    ("宁遠(yuǎn)县教育局", "宁遠县教育局"),
+    ("全區(qū)推进", "全區推进"),
+    ("规(guī)范（fàn）执法", "规范执法"),
+    ("附件(A类)", "附件(A类)"),  # no tone mark: not pinyin
+    ("表(a)和(b)", "表(a)和(b)"),
+    ("(ā)开头", "(ā)开头"),  # not after a Han character
+])
+def test_pinyin_annotations_are_deleted(dirty: str, clean: str) -> None:
+    assert normalize_chars(dirty)[0] == clean
+
+
+def test_pinyin_annotation_is_quoted_inside_its_word() -> None:
+    text = "为宁遠(yuǎn)县\u200b教育局"
+    out, stage = normalize_chars(text)
+    assert out == "为宁遠县教育局" and stage is not None
+    a, b = OffsetMap().then(stage).span(1, 4)
+    assert text[a:b] == "宁遠(yuǎn)县"
+
+
 def test_full_width_chinese_punctuation_is_left_alone() -> None:
     text = "一、主要举措：依法（依规）办理，全年完成；是否到位？到位！"
     assert normalize_chars(text) == (text, None)

@@ -108,16 +108,23 @@ def _is_field_line(line: str) -> bool:
     return True
 
 
+# A site's breadcrumb ("首页 > 专题专栏 > ……年度报告公开 > 2025年", 当前位置): navigation, never a title.
+_NAVIGATION = re.compile(r"[>›»]|当前位置|所在位置|首页\s*[/|]")
+
+
 def is_title(line: str) -> bool:
-    """A report title: mentions 报告 and 法治/依法行政, and is short."""
+    """A report title: mentions 报告 and 法治/依法行政, is short, and is no breadcrumb."""
     return (
         len(line) <= 80
         and "报告" in line
         and ("法治" in line or "依法行政" in line)
         and "。" not in line
+        and not _NAVIGATION.search(line)
     )
 
 
+# A line that is a body's name: the first line of a title split in two.
+_NAME_LINE = re.compile(r"[\u4e00-\u9fff]{2,}(?:人民政府|政府|办事处|委员会|局|厅|办公室)$")
 _TRAILING_CHROME = re.compile(r"\s*【?\s*打印本页\s*】?\s*【?\s*关闭窗口\s*】?\s*$")
 
 
@@ -154,8 +161,9 @@ def clean_text(raw: str, fields: Fields) -> str:
             continue  # (a longer line, or one with a sentence, is text that starts like chrome)
         if i == title_at:
             fields.offer("title", line, "text:title")
-        elif title_at is not None and i < title_at and len(line) <= 12 and not re.search(r"[。，,；;]", line):
-            continue
+        elif (title_at is not None and i < title_at and len(line) <= 12 and not re.search(r"[。，,；;]", line)
+              and not _NAME_LINE.search(line)):
+            continue  # (a body's name on its own line is the title's first line: "××县人民政府")
         out.append(line)
     while out and out[-1] == "":
         out.pop()
