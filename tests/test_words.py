@@ -24,7 +24,7 @@ ALLOWED = {
     "txt", "html", "htm", "shtml", "docx", "doc", "wps", "ofd", "pdf", "md", "csv", "xlsx", "json", "xml",
     "Word", "PDF", "OCR", "UTF", "UTF-8", "Ctrl-C", "YYYY-MM-DD", "GB18030", "GBK", "YYYY", "MM", "DD",
     "Ctrl", "Markdown", "CSV", "XLSX", "SIGTERM", "Content-Length", "multipart/form-data", "multipart",
-    "LibreOffice", "Debian", "Ubuntu", "Debian/Ubuntu", "RapidOCR",
+    "LibreOffice", "Debian", "Ubuntu", "Debian/Ubuntu", "RapidOCR", "audit", "check",  # the commands typed
     "JSON", "HTML", "fzzf", "explain", "filename", "file", "draft", "http", "host", "port", "MB", "KB", "GB",
     "no-fail", "fail-under", "fail-on", "all", "pip", "install", "apt", "get", "ocr", "checker",
     "libreoffice", "writer", "nogui", "soffice", "OFD", "WPS",
