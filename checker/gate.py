@@ -70,7 +70,7 @@ def judge(result: ReportResult, ruleset: RuleSet, opts: GateOptions) -> GateResu
     if opts.fail_under is not None:
         ok = result.score.total >= opts.fail_under
         checks.append(Check("score", ok, "gate.ok.score" if ok else "gate.score",
-                            {"score": result.score.total, "threshold": opts.fail_under,
+                            {"score": result.score.total, "threshold": f"{opts.fail_under:g}",
                              "band": result.score.band}))
     if opts.fail_on is not None:
         missing = [
@@ -128,6 +128,8 @@ def view(verdict: GateResult, opts: GateOptions, lang: str) -> dict[str, object]
         "reasons": describe(verdict, lang),
         "checks": checks,
         "standard": standard(opts, lang),
-        "label": t("gate.label.passed" if verdict.passed else "gate.label.failed", lang),
+        # With --no-fail nothing was checked, so nothing is approved either.
+        "label": t("gate.label.none" if not opts.enabled else "gate.label.passed" if verdict.passed
+                   else "gate.label.failed", lang),
         "note": note,
     }

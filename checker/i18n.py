@@ -315,6 +315,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no {severity} checkpoint missing",
     },
     "gate.label.passed": {"zh": "通过所选检查：可以发布", "en": "Passed the chosen gate: ready to publish"},
+    "gate.label.none": {"zh": "未做发布前检查", "en": "No pre-publication gate was applied"},
     "gate.label.failed": {"zh": "未通过所选检查：暂不宜发布", "en": "Failed the chosen gate: not ready to publish"},
     "gate.note.score": {
         "zh": "未设最低分数；内容评分供参考：{score} 分（{band}）",

@@ -98,3 +98,12 @@ def test_explain_an_item_lists_its_checkpoints() -> None:
     assert "required" not in r.stdout  # severities in words
     r = fzzf("explain", "20", "--lang", "en")
     assert "Checkpoints" in r.stdout and "C20.01" in r.stdout
+
+
+def test_text_and_markdown_show_the_gate_with_each_check() -> None:
+    sample = str(SAMPLES / "meiling-town-2024.html")
+    text = fzzf("check", sample, "--fail-under", "60").stdout
+    assert "检查标准：必备部分齐全；得分不低于 60）" in text
+    assert "  ✗ 缺少必备部分" in text and "  ✓ 得分" in text and "可以发布" not in text
+    md = fzzf("check", sample, "--format", "markdown", "--no-fail").stdout
+    assert "未做发布前检查" in md and "可以发布" not in md  # --no-fail: nothing checked, nothing approved

@@ -42,6 +42,9 @@ class GapReport:
     findings: list[str]
     summary: str
     sections: list[tuple[str, list[ItemBlock]]]
+    # The gate's verdict as the user chose it (label, which gate, each check with its mark,
+    # the score as information), when a gate was applied: the same words as the service page.
+    gate: list[str] = field(default_factory=list)
 
 
 def _value(ctx: RenderContext, v: object, source: str | None) -> str:
@@ -53,6 +56,20 @@ def _value(ctx: RenderContext, v: object, source: str | None) -> str:
     if ctx.lang == "zh":
         return f"{v}（{ctx.t('report.source')}：{words}）"
     return f"{v} ({ctx.t('report.source')} {words})"
+
+
+def gate_lines(gate: dict[str, object] | None, ctx: RenderContext) -> list[str]:
+    """The gate's verdict in lines: what it checked, each check with its mark, the score note."""
+    if not gate:
+        return []
+    out = [f"{gate['label']}（{ctx.t('gate.standard')}：{gate['standard']}）" if ctx.lang == "zh"
+           else f"{gate['label']} ({ctx.t('gate.standard')}: {gate['standard']})"]
+    checks = gate.get("checks") or []
+    assert isinstance(checks, list)
+    out += [f"{'✓' if c['passed'] else '✗'} {c['message']}" for c in checks]
+    if gate.get("note"):
+        out.append(str(gate["note"]))
+    return out
 
 
 def score_lines(r: ReportResult, ctx: RenderContext) -> tuple[str, list[str]]:
@@ -162,6 +179,7 @@ def build(r: ReportResult, ctx: RenderContext) -> GapReport:
         heading=f"{who} — {ctx.t('report.title')}",
         facts=facts,
         score_line=score_line,
+        gate=gate_lines((ctx.gates or {}).get(r.source), ctx),
         score_detail=("；" if ctx.lang == "zh" else "; ").join(breakdown),
         score_breakdown=breakdown,
         chapters=chapters,

@@ -18,6 +18,8 @@ def render(ctx: RenderContext) -> str:
         g = build(r, ctx)
         out += [f"# {g.heading}", ""]
         out += [f"- **{k}**: {_cell(v)}" for k, v in g.facts]
+        if g.gate:
+            out += ["", f"**{_cell(g.gate[0])}**", ""] + [f"- {_cell(line)}" for line in g.gate[1:]]
         out += ["", f"**{g.score_line}**", ""]
         out += [f"- {_cell(line)}" for line in g.score_breakdown]
         out += ["", g.summary, ""]

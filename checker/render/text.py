@@ -16,6 +16,8 @@ def render(ctx: RenderContext) -> str:
         g = build(r, ctx)
         out += [RULE, g.heading, RULE]
         out += [f"{k}: {v}" for k, v in g.facts]
+        if g.gate:
+            out += ["", g.gate[0]] + [f"  {line}" for line in g.gate[1:]]
         out += ["", g.score_line]
         out += [f"  {line}" for line in g.score_breakdown]
         out += [g.summary, ""]
