@@ -30,7 +30,7 @@ from checker.batch.agencies import history
 from checker.batch.cache import Cache
 from checker.batch.record import fingerprints
 from checker.compiled import compiled
-from checker.facts import extract_hits, to_facts
+from checker.facts import extract_hits
 from checker.quality import measure as quality
 from checker.read import read_document
 from checker.read.decode import decode
@@ -96,9 +96,10 @@ def stages(files: list[Path], scratch: Path) -> dict[str, float]:
         meta = timed("metadata", meta_mod.extract, doc)
         hits = timed("term hits and flags", extract_hits, seg, checker._matchers)
         q = timed("quality measures", quality, seg, meta, hits, checker._checkpoint_ids)
-        facts = timed("facts", to_facts, seg, meta, hits, ruleset.outline, q)
+        level = meta.level.value if isinstance(meta.level.value, str) else None
+        facts = timed("facts", checker.facts, seg, meta, hits, q, level)
         firings = timed("durable-rules", checker._engine.evaluate, facts)
-        timed("verdicts", judge_items, ruleset, seg, hits, firings, meta.level.value)
+        timed("verdicts", judge_items, ruleset, seg, hits, firings, checker.plan)
         result = checker.check_document(doc)
         entry = {"ok": True, "source": str(f), "sha256": str(i),
                  "report": timed("JSON report", report_dict, result, ctx),

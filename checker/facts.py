@@ -769,27 +769,115 @@ def deadline_for(year: int, outline: Outline) -> dt.date:
     return dt.date(year + 1, month, day)
 
 
-def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline,
-             quality: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Facts for the rule engine: hits, parts, one meta and one quality fact; `id`s are unique from 0."""
-    facts: list[dict[str, Any]] = []
+# The flags counted on a checkpoint fact, one count each.
+FLAGS = ("negated", "passing", "slogan", "restates_outline", "earlier_year")
+
+
+def hit_class(h: Hit) -> str:
+    """What a hit says about the work (one definition, docs/rules.md "How a hit is found").
+
+    `evidence`: in a part on work done, with none of the flags; `planned_next_year`,
+    `planned_shortcomings`: in that part (not in passing); `planned_wording`: plan wording in a
+    part on work done (not negated, not in passing); else `other`.
+    """
+    if h.part_role == "done" and not (h.negated or h.planned or h.passing or h.slogan or h.restates_outline
+                                      or h.earlier_year):
+        return "evidence"
+    if not h.passing:
+        if h.part_role == "plan":
+            return "planned_next_year"
+        if h.part_role == "deplore":
+            return "planned_shortcomings"
+        if h.planned and not h.negated:
+            return "planned_wording"
+    return "other"
+
+
+# Per checkpoint id: the key of its grading ("*": the shared one) and the compiled `where`
+# condition its hits must satisfy (None: every hit counts).
+CheckpointPlan = dict[str, tuple[str, dict[str, Any] | None]]
+
+
+def hit_fact(h: Hit) -> dict[str, Any]:
+    """A hit as a fact of kind `hit` (without id)."""
+    return {
+        "kind": "hit",
+        "rule": h.rule,
+        "part": h.part,
+        "part_role": h.part_role,
+        "negated": h.negated,
+        "planned": h.planned,
+        "passing": h.passing,
+        "quantified": h.quantified,
+        "slogan": h.slogan,
+        "restates_outline": h.restates_outline,
+        "earlier_year": h.earlier_year,
+        "sentence": h.sentence,
+        "class": hit_class(h),
+    }
+
+
+def counted_hits(hits: list[Hit], plan: CheckpointPlan) -> dict[str, list[Hit]]:
+    """Each checkpoint's hits that count for it (its `where` tests hold), in report order."""
+    from checker.ruleset.refeval import matches
+
+    out: dict[str, list[Hit]] = {rid: [] for rid in plan}
     for h in hits:
-        facts.append(
-            {
-                "kind": "hit",
-                "rule": h.rule,
-                "part": h.part,
-                "part_role": h.part_role,
-                "negated": h.negated,
-                "planned": h.planned,
-                "passing": h.passing,
-                "quantified": h.quantified,
-                "slogan": h.slogan,
-                "restates_outline": h.restates_outline,
-                "earlier_year": h.earlier_year,
-                "sentence": h.sentence,
-            }
-        )
+        mine = out.get(h.rule)
+        if mine is None:
+            continue
+        where = plan[h.rule][1]
+        if where is None or matches(where, hit_fact(h)):
+            mine.append(h)
+    return out
+
+
+def checkpoint_facts(hits: list[Hit], plan: CheckpointPlan, level: str | None) -> list[dict[str, Any]]:
+    """One fact of kind `cp` per checkpoint: counts of its hits by class and flag.
+
+    The grading (rules/grading.yaml) decides on these counts; aggregating here keeps the facts
+    the engine sees to one per checkpoint instead of one per hit.
+    """
+    out: list[dict[str, Any]] = []
+    for rid, mine in counted_hits(hits, plan).items():
+        c: dict[str, Any] = {"kind": "cp", "rule": rid, "grading": plan[rid][0], "level": level or "",
+                             "hits": len(mine), "evidence": 0, "evidence_quantified": 0, "planned": 0,
+                             "planned_next_year": 0, "planned_shortcomings": 0, "planned_wording": 0,
+                             "not_negated": 0}
+        for flag in FLAGS:
+            c[flag] = 0
+        for h in mine:
+            cls = hit_class(h)
+            if cls == "evidence":
+                c["evidence"] += 1
+                c["evidence_quantified"] += h.quantified
+            elif cls != "other":
+                c["planned"] += 1
+                c[cls] += 1
+            for flag in FLAGS:
+                c[flag] += getattr(h, flag)
+            c["not_negated"] += not h.negated
+        out.append(c)
+    return out
+
+
+def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline,
+             quality: dict[str, Any] | None = None, *, plan: CheckpointPlan | None = None,
+             level: str | None = None, hit_rules: frozenset[str] | None = None) -> list[dict[str, Any]]:
+    """Facts for the rule engine; `id`s are unique from 0.
+
+    One `cp` fact per checkpoint of `plan` (graded at `level`), a `hit` fact per hit of the
+    rules in `hit_rules` (signals, and rules other rules' `when` name; None: every hit), the
+    parts, one meta and one quality fact.
+    """
+    facts: list[dict[str, Any]] = []
+    if plan is not None:
+        facts.extend(checkpoint_facts(hits, plan, level))
+    for h in hits:
+        if hit_rules is None or h.rule in hit_rules:
+            f = hit_fact(h)
+            f["hit"] = h.id
+            facts.append(f)
     for p in seg.parts:
         facts.append({"kind": "part", "part": p.id, "embedded": p.embedded,
                       "how": "section" if p.embedded else "heading"})

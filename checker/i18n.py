@@ -38,6 +38,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "only restates the outline's wording, no concrete work",
     },
     "reason.earlier_year": {"zh": "系往年工作", "en": "work of an earlier year"},
+    "reason.needs_figure": {"zh": "有具体举措，但该项须有数据才算落实",
+                            "en": "concrete work, but this checkpoint needs a figure"},
     "reason.missing": {"zh": "报告未涉及", "en": "not addressed in the report"},
     "reason.not_applicable": {"zh": "该项不适用于本级机关", "en": "does not apply to this kind of body"},
     "reason.informational": {"zh": "原则性内容，不计分", "en": "a principle, not scored"},

@@ -1,14 +1,15 @@
 """From rule firings to verdicts: one per checkpoint, one per outline item 1–35, one per part.
 
-A checkpoint is `met` with quantified evidence, `partial` with evidence, `planned` when its
-terms appear only in the shortcomings or next-year parts (or in plan wording), else `missing`.
-An item takes the best status of its checkpoints; items 2 and 3 are `informational`, and items
-that cannot apply to the body's level (legislation for counties, townships, streets) are
-`not_applicable`. Every verdict carries a reason key the renderers turn into a sentence.
+A checkpoint's status and reason are the grade that fired for it (rules/grading.yaml, compiled
+by checker/ruleset/compile.py); this module only assembles: it quotes the hits the grade names,
+gives an item the best status of its applicable checkpoints (items 2 and 3 are
+`informational`; an item whose checkpoints all are not applicable is `not_applicable`), and
+reports the parts. Every verdict carries a reason key the renderers turn into a sentence.
 """
 
 from __future__ import annotations
 
+from checker.facts import CheckpointPlan, counted_hits, hit_class
 from checker.model import (
     PART_IDS,
     CheckpointVerdict,
@@ -22,7 +23,7 @@ from checker.model import (
     Segmented,
     Status,
 )
-from checker.ruleset.compile import EVIDENCE, FIRED, PLANNED
+from checker.ruleset.compile import EVIDENCE, FIRED, grade_outcome
 from checker.ruleset.load import Rule, RuleSet
 
 ORDER = [Status.MET, Status.PARTIAL, Status.PLANNED, Status.MISSING]
@@ -46,44 +47,28 @@ def quote(doc: Document, hit: Hit, rule: str) -> Evidence:
     return Evidence(text, hit.part, start, end, rule, hit.quantified)
 
 
-def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int, Hit],
-                mine: list[Hit], doc: Document) -> CheckpointVerdict:
-    """The verdict of one checkpoint rule; `mine` are its hits, whatever their flags."""
-    ev = fired.get((rule.id, EVIDENCE))
-    if ev:
-        used = [hits[i] for i in ev.hits]
+def _shown(quote_kind: str, mine: list[Hit]) -> list[Hit]:
+    """The hits a grade quotes (its `quote`): evidence figures first, plans, or hits with a flag."""
+    if quote_kind == "evidence":
+        used = [h for h in mine if hit_class(h) == "evidence"]
         used.sort(key=lambda h: (not h.quantified, h.start))
-        status = Status.MET if any(h.quantified for h in used) else Status.PARTIAL
-        reason = "reason.met" if status is Status.MET else "reason.partial"
-        return CheckpointVerdict(rule.id, rule.item or 0, status, reason,
-                                 tuple(quote(doc, h, rule.id) for h in used[:EVIDENCE_MAX]))
-    pl = fired.get((rule.id, PLANNED))
-    if pl:
-        used = [hits[i] for i in pl.hits]
-        roles = {h.part_role for h in used}
-        if roles == {"plan"}:
-            reason = "reason.planned_next_year"
-        elif roles == {"deplore"}:
-            reason = "reason.planned_shortcomings"
-        elif "done" in roles and len(roles) == 1:
-            reason = "reason.planned_wording"
-        else:
-            reason = "reason.planned_mixed"
-        return CheckpointVerdict(rule.id, rule.item or 0, Status.PLANNED, reason,
-                                 tuple(quote(doc, h, rule.id) for h in used[:EVIDENCE_MAX]))
-    # Why the hits are not evidence, and the hit that shows it.
-    reason, shown = "reason.missing", mine[:1]
-    if mine and all(h.negated for h in mine):
-        reason = "reason.negated"
-    else:
-        for key, flag in (("reason.passing", "passing"), ("reason.earlier_year", "earlier_year"),
-                          ("reason.slogan", "slogan"), ("reason.restates_outline", "restates_outline")):
-            found = [h for h in mine if getattr(h, flag)]
-            if found:
-                reason, shown = key, found[:1]
-                break
-    return CheckpointVerdict(rule.id, rule.item or 0, Status.MISSING, reason,
-                             tuple(quote(doc, h, rule.id) for h in shown))
+        return used[:EVIDENCE_MAX]
+    if quote_kind == "planned":
+        return [h for h in mine if hit_class(h).startswith("planned")][:EVIDENCE_MAX]
+    if quote_kind == "hits":
+        return mine[:1]
+    if quote_kind == "none":
+        return []
+    return [h for h in mine if getattr(h, quote_kind)][:1]
+
+
+def _checkpoint(rule: Rule, grade: tuple[str, str, str] | None, mine: list[Hit], doc: Document) -> CheckpointVerdict:
+    """The verdict of one checkpoint rule from the grade that fired for it; `mine` are its hits."""
+    if grade is None:  # every checkpoint fact fires exactly one grade (compile.compile_grading)
+        raise RuntimeError(f"no grade fired for {rule.id}")
+    status, reason, quote_kind = grade
+    return CheckpointVerdict(rule.id, rule.item or 0, Status(status), f"reason.{reason}",
+                             tuple(quote(doc, h, rule.id) for h in _shown(quote_kind, mine)))
 
 
 def judge_items(
@@ -91,32 +76,31 @@ def judge_items(
     seg: Segmented,
     hits: list[Hit],
     firings: list[Firing],
-    profile: str | None,
+    plan: CheckpointPlan,
 ) -> tuple[ItemVerdict, ...]:
-    """One verdict per outline item 1–35, in order, for a body of kind `profile` (a level).
+    """One verdict per outline item 1–35, in order, from the grades that fired.
 
-    A checkpoint that does not apply to the profile is `not_applicable`; so is an item that the
-    outline marks inapplicable for the level, or whose checkpoints all are.
+    `plan` is the checkpoint plan the facts were made with (which hits count for which
+    checkpoint). An item whose checkpoints all are not applicable is not applicable.
     """
-    by_id = {h.id: h for h in hits}
-    by_rule: dict[str, list[Hit]] = {}
-    for h in hits:
-        by_rule.setdefault(h.rule, []).append(h)
-    fired = {(f.rule, f.outcome): f for f in firings}
+    counted = counted_hits(hits, plan)
+    graded: dict[str, tuple[str, str, str]] = {}
+    for f in firings:
+        g = grade_outcome(f.outcome)
+        if g is not None:
+            if f.rule in graded:
+                raise RuntimeError(f"two grades fired for {f.rule}")
+            graded[f.rule] = g
     out: list[ItemVerdict] = []
     for item_id in sorted(ruleset.outline.items):
         item = ruleset.outline.items[item_id]
         if not item.scored:
             out.append(ItemVerdict(item_id, Status.INFORMATIONAL, "reason.informational"))
             continue
-        cps = tuple(
-            _checkpoint(r, fired, by_id, by_rule.get(r.id, []), seg.document)
-            if r.applies(profile)
-            else CheckpointVerdict(r.id, item_id, Status.NOT_APPLICABLE, "reason.not_applicable")
-            for r in ruleset.checkpoints(item_id)
-        )
+        cps = tuple(_checkpoint(r, graded.get(r.id), counted.get(r.id, []), seg.document)
+                    for r in ruleset.checkpoints(item_id))
         applicable = [c for c in cps if c.status is not Status.NOT_APPLICABLE]
-        if (profile and profile in item.not_applicable_for) or (cps and not applicable):
+        if cps and not applicable:
             out.append(ItemVerdict(item_id, Status.NOT_APPLICABLE, "reason.not_applicable",
                                    checkpoints=cps))
             continue

@@ -5,24 +5,35 @@ and the schema's operator list is kept equal to it by a test. Output follows the
 ../shared/notes/durable-rules.md §0–§3: one key per condition dict (`$and` always), absence as
 `$not` legs gated on the `eof` fact, unique leg aliases, real bools.
 
-Checkpoint and signal rules have no `when`: they all grade hits the same way (docs/rules.md),
-so each compiles to two durable rules, `<id>#evidence` and `<id>#planned`, from the templates
-below plus the rule's own `where` tests.
+Checkpoints are graded by the grading (rules/grading.yaml): an ordered list of grades over
+one `cp` fact per checkpoint (counts of its hits by class and flag). Each grade compiles into one
+durable rule whose condition is the grade's own tests AND the negation of every earlier grade's,
+so exactly one grade fires per checkpoint fact: the firing is the checkpoint's status and
+reason. Checkpoints whose grading differs (a level it does not apply to, `needs_figure`) get
+their own copy of the grades with those grades in front; the others share one copy, and the
+engine splits its matches by the fact's `rule`.
+
+Signal rules have no `when` either: their hits (facts of kind `hit`) are `evidence` or
+`planned` by the hit's class (checker/facts.py `hit_class`), plus the rule's own `where` tests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from checker.model import LEVELS
+
 if TYPE_CHECKING:
+    from checker.outline import Outline
     from checker.ruleset.load import Rule
 
 # Fields each fact kind carries (checker/facts.py produces exactly these).
 FACT_FIELDS: dict[str, frozenset[str]] = {
     "hit": frozenset(
         {"rule", "part", "part_role", "negated", "planned", "passing", "quantified", "slogan",
-         "restates_outline", "earlier_year", "sentence"}
+         "restates_outline", "earlier_year", "sentence", "class"}
     ),
     "part": frozenset({"part", "embedded", "how"}),
     "meta": frozenset(
@@ -37,7 +48,25 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# Counts on a checkpoint (`cp`) fact, which grades test (rules/grading.yaml explains each);
+# the fact also carries `rule`, `level` ("" when unknown) and `grading` (whose grades apply).
+CHECKPOINT_FIELDS: frozenset[str] = frozenset(
+    {"hits", "evidence", "evidence_quantified", "planned", "planned_next_year", "planned_shortcomings",
+     "planned_wording", "negated", "not_negated", "passing", "slogan", "restates_outline", "earlier_year",
+     "level"}
+)
+
 Cond = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """One grade of the checkpoint grading: status and reason when `when` holds (see module doc)."""
+
+    status: str  # met | partial | planned | missing | not_applicable
+    reason: str  # i18n key reason.<reason>
+    when: dict[str, Any]  # field tests on the cp fact, all of which must hold; {}: always
+    quote: str = "hits"  # which hits the verdict quotes: evidence, planned, hits or a flag
 
 
 def _cmp(op: str) -> Callable[[str, Any], Cond]:
@@ -72,22 +101,12 @@ OPERATORS: dict[str, Callable[[str, Any], Cond]] = {
 EVIDENCE = "evidence"
 PLANNED = "planned"
 FIRED = "fired"
+GRADE = "grade"
 
-# How a hit is graded, for every checkpoint and signal rule (LABELING.md §1–4).
-EVIDENCE_WHERE: dict[str, Any] = {
-    "part_role": "done",
-    "negated": False,
-    "planned": False,
-    "passing": False,
-    "slogan": False,
-    "restates_outline": False,
-    "earlier_year": False,
-}
-PLANNED_ANY: list[dict[str, Any]] = [
-    {"part_role": "plan"},
-    {"part_role": "deplore"},
-    {"planned": True, "negated": False},
-]
+# A signal's hit is evidence or planned by its class (checker/facts.py `hit_class`).
+HIT_EVIDENCE: Cond = {"class": "evidence"}
+HIT_PLANNED: Cond = {"$or": [{"class": c} for c in ("planned_next_year", "planned_shortcomings",
+                                                      "planned_wording")]}
 
 
 def where_conditions(kind: str, where: dict[str, Any]) -> list[Cond]:
@@ -108,11 +127,12 @@ def _and(conds: list[Cond]) -> Cond:
 
 def compile_rule(rule: Rule) -> dict[str, dict[str, Any]]:
     """Durable rule definitions for one rule, keyed by durable rule name (without `run`)."""
-    if rule.kind in ("checkpoint", "signal"):
+    if rule.kind == "checkpoint":
+        raise ValueError("checkpoints are graded by compile_grading")
+    if rule.kind == "signal":
         base = [{"rule": rule.id}, *where_conditions("hit", rule.where)]
-        evidence = base + where_conditions("hit", EVIDENCE_WHERE)[1:]
-        planned_or = [_and(where_conditions("hit", alt)[1:]) for alt in PLANNED_ANY]
-        planned = [*base, {"passing": False}, {"$or": planned_or}]
+        evidence = [*base, HIT_EVIDENCE]
+        planned = [*base, HIT_PLANNED]
         return {
             f"{rule.id}#{EVIDENCE}": {"all": [{"m": _and(evidence)}], "cap": 1000},
             f"{rule.id}#{PLANNED}": {"all": [{"m": _and(planned)}], "cap": 1000},
@@ -146,33 +166,116 @@ SHARED = "*"
 
 
 def compile_shared() -> dict[str, dict[str, Any]]:
-    """The grading of every checkpoint and signal without rule-specific `where` tests.
+    """The grading of every signal without rule-specific `where` tests.
 
     Such rules differ only in which hits are theirs, which the hit's `rule` field already says,
-    so two durable rules grade all of them; the engine splits the matches by `rule`. This keeps
-    the compiled ruleset small (registration time is part of every command's start-up) and
-    the number of actions per report low.
+    so two durable rules grade all of them; the engine splits the matches by `rule`.
     """
-    evidence = where_conditions("hit", EVIDENCE_WHERE)
-    planned_or = [_and(where_conditions("hit", alt)[1:]) for alt in PLANNED_ANY]
-    planned = [{"kind": "hit"}, {"passing": False}, {"$or": planned_or}]
     return {
-        f"{SHARED}#{EVIDENCE}": {"all": [{"m": _and(evidence)}], "cap": 10000},
-        f"{SHARED}#{PLANNED}": {"all": [{"m": _and(planned)}], "cap": 10000},
+        f"{SHARED}#{EVIDENCE}": {"all": [{"m": _and([{"kind": "hit"}, HIT_EVIDENCE])}], "cap": 10000},
+        f"{SHARED}#{PLANNED}": {"all": [{"m": _and([{"kind": "hit"}, HIT_PLANNED])}], "cap": 10000},
     }
 
 
-def compile_rules(rules: list[Rule] | tuple[Rule, ...]) -> dict[str, dict[str, Any]]:
-    """The whole durable ruleset for a set of rules, plus the sink and eof rules."""
+def _test(field: str, test: Any) -> Cond:
+    if isinstance(test, dict):
+        ((op, value),) = test.items()
+        return OPERATORS[op](field, value)
+    return _eq(field, test)
+
+
+# The negation of each operator (the cp fact carries every field, so absence never arises).
+_NEGATED: dict[str, Callable[[str, Any], Cond]] = {
+    "eq": _cmp("$neq"),
+    "ne": _eq,
+    "lt": _cmp("$gte"),
+    "lte": _cmp("$gt"),
+    "gt": _cmp("$lte"),
+    "gte": _cmp("$lt"),
+    "in": lambda field, values: _and([{"$neq": {field: v}} for v in values]),
+    "exists": lambda field, value: _exists(field, not value),
+}
+
+
+def _negate(field: str, test: Any) -> Cond:
+    if isinstance(test, dict):
+        ((op, value),) = test.items()
+        return _NEGATED[op](field, value)
+    return {"$neq": {field: test}}
+
+
+def _or(conds: list[Cond]) -> Cond:
+    return conds[0] if len(conds) == 1 else {"$or": conds}
+
+
+def grades_for(rule: Rule, grades: tuple[Grade, ...], outline: Outline | None = None) -> tuple[Grade, ...] | None:
+    """A checkpoint's own grading, or None when the shared grading applies to it.
+
+    Grades for the levels it does not apply to (`applies_to`, and the outline item's
+    `not_applicable_for`) and for `needs_figure` go in front of the shared grades.
+    """
+    excluded = set(LEVELS) - set(rule.applies_to) if rule.applies_to else set()
+    if outline is not None and rule.item in outline.items:
+        excluded |= set(outline.items[rule.item].not_applicable_for)
+    pre: list[Grade] = []
+    if excluded:
+        pre.append(Grade("not_applicable", "not_applicable", {"level": {"in": sorted(excluded)}}, "none"))
+    if rule.needs_figure:
+        when: dict[str, Any] = {"evidence": {"gte": 1}, "evidence_quantified": 0}
+        if isinstance(rule.needs_figure, tuple):
+            when["level"] = {"in": list(rule.needs_figure)}
+        pre.append(Grade("missing", "needs_figure", when, "evidence"))
+    return (*pre, *grades) if pre else None
+
+
+def compile_grading(key: str, grades: tuple[Grade, ...]) -> dict[str, dict[str, Any]]:
+    """One durable rule per grade over the cp facts whose `grading` is `key`.
+
+    Grade k fires when its own tests hold and no earlier grade's do, so exactly one fires per
+    fact. `cap` gives one action per grade per report with all its facts.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for k, g in enumerate(grades):
+        conds: list[Cond] = [{"kind": "cp"}, {"grading": key}]
+        conds += [_test(f, t) for f, t in g.when.items()]
+        conds += [_or([_negate(f, t) for f, t in e.when.items()]) for e in grades[:k]]
+        out[f"{key}#{GRADE}:{g.status}:{g.reason}:{g.quote}:{k}"] = {"all": [{"m": _and(conds)}], "cap": 10000}
+    return out
+
+
+def grade_outcome(outcome: str) -> tuple[str, str, str] | None:
+    """(status, reason, quote) of a grade firing's outcome; None for other outcomes."""
+    if not outcome.startswith(GRADE + ":"):
+        return None
+    _, status, reason, quote, _ = outcome.split(":")
+    return status, reason, quote
+
+
+def grading_keys(rules: list[Rule] | tuple[Rule, ...], grades: tuple[Grade, ...],
+                 outline: Outline | None = None) -> dict[str, tuple[Grade, ...] | None]:
+    """Per checkpoint id, its own grading (None: the shared one)."""
+    return {r.id: grades_for(r, grades, outline) for r in rules if r.kind == "checkpoint"}
+
+
+def compile_rules(rules: list[Rule] | tuple[Rule, ...], grades: tuple[Grade, ...] = (),
+                  outline: Outline | None = None) -> dict[str, dict[str, Any]]:
+    """The whole durable ruleset for a set of rules and a grading, plus the sink and eof rules."""
     out: dict[str, dict[str, Any]] = {}
     shared = False
     for rule in rules:
-        if rule.kind in ("checkpoint", "signal") and not rule.where:
+        if rule.kind == "checkpoint":
+            continue
+        if rule.kind == "signal" and not rule.where:
             shared = True
             continue
         out.update(compile_rule(rule))
     if shared:
         out.update(compile_shared())
+    if grades and any(r.kind == "checkpoint" for r in rules):
+        out.update(compile_grading(SHARED, grades))
+        for rid, own in grading_keys(rules, grades, outline).items():
+            if own is not None:
+                out.update(compile_grading(rid, own))
     # Every fact is handled (else assert_facts raises and runs nothing), and at least one
     # action runs per report (else delete_state segfaults): notes §0.4.
     out["_sink"] = {"all": [{"x": {"$ex": {"kind": 1}}}, {"y": {"kind": "__never__"}}]}
