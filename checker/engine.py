@@ -100,7 +100,8 @@ class Engine:
 def firings(fired: dict[str, set[int]], facts: list[dict[str, Any]]) -> list[Firing]:
     """Firings per (rule id, outcome) from raw matches (`Engine.evaluate_raw`'s output).
 
-    A shared rule's matches are split by the fact's `rule`; a hit fact is reported by its hit id.
+    A shared rule's matches are split by the fact's `rule` (a cp fact's `rules`); a hit fact is
+    reported by its hit id.
     """
     by_rule: dict[tuple[str, str], set[int]] = {}
     for name, ids in fired.items():
@@ -109,7 +110,9 @@ def firings(fired: dict[str, set[int]], facts: list[dict[str, Any]]) -> list[Fir
         rid, outcome = split_name(name)
         if rid == SHARED:  # a shared rule: the facts say whose they are
             for i in ids:
-                by_rule.setdefault((facts[i]["rule"], outcome), set()).add(facts[i].get("hit", i))
+                f = facts[i]
+                for r in f.get("rules") or (f["rule"],):  # a cp fact may stand for several checkpoints
+                    by_rule.setdefault((r, outcome), set()).add(f.get("hit", i))
         else:
             by_rule.setdefault((rid, outcome), set()).update(facts[i].get("hit", i) for i in ids)
     return [Firing(rule=r, outcome=o, hits=tuple(sorted(ids))) for (r, o), ids in sorted(by_rule.items())]

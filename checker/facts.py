@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from re import _constants as sre_constants
 from re import _parser as sre_parse
 from typing import Any
@@ -793,9 +794,25 @@ def hit_class(h: Hit) -> str:
     return "other"
 
 
-# Per checkpoint id: the key of its grading ("*": the shared one) and the compiled `where`
-# condition its hits must satisfy (None: every hit counts).
-CheckpointPlan = dict[str, tuple[str, dict[str, Any] | None]]
+@dataclass(frozen=True, slots=True)
+class CheckpointSpec:
+    """What a checkpoint fact takes from its rule: the hits that count, and its data by level."""
+
+    where: dict[str, Any] | None  # compiled `where` its hits must satisfy (None: every hit counts)
+    excluded: frozenset[str] = frozenset()  # levels it does not apply to (applies_to, the outline)
+    needs_figure: bool | tuple[str, ...] = False  # True: at every level; else the levels
+
+    def applicable(self, level: str | None) -> bool:
+        """Whether it applies to a body of `level` (unknown level: yes)."""
+        return level is None or level not in self.excluded
+
+    def figure_needed(self, level: str | None) -> bool:
+        """Whether evidence needs a figure at `level`."""
+        nf = self.needs_figure
+        return nf is True or (isinstance(nf, tuple) and level in nf)
+
+
+CheckpointPlan = dict[str, CheckpointSpec]
 
 
 def hit_fact(h: Hit) -> dict[str, Any]:
@@ -818,52 +835,79 @@ def hit_fact(h: Hit) -> dict[str, Any]:
 
 
 def counted_hits(hits: list[Hit], plan: CheckpointPlan) -> dict[str, list[Hit]]:
-    """Each checkpoint's hits that count for it (its `where` tests hold), in report order."""
+    """The hits that count for each checkpoint that has any (its `where` tests hold), in order."""
     from checker.ruleset.refeval import matches
 
-    out: dict[str, list[Hit]] = {rid: [] for rid in plan}
+    out: dict[str, list[Hit]] = {}
     for h in hits:
-        mine = out.get(h.rule)
-        if mine is None:
+        spec = plan.get(h.rule)
+        if spec is None:
             continue
-        where = plan[h.rule][1]
-        if where is None or matches(where, hit_fact(h)):
-            mine.append(h)
+        if spec.where is None or matches(spec.where, hit_fact(h)):
+            mine = out.get(h.rule)
+            if mine is None:
+                out[h.rule] = [h]
+            else:
+                mine.append(h)
     return out
 
 
-def checkpoint_facts(hits: list[Hit], plan: CheckpointPlan, level: str | None) -> list[dict[str, Any]]:
-    """One fact of kind `cp` per checkpoint: counts of its hits by class and flag.
+_COUNTS = ("hits", "evidence", "evidence_quantified", "planned", "planned_next_year", "planned_shortcomings",
+           "planned_wording", "not_negated", *FLAGS)
 
-    The grading (rules/grading.yaml) decides on these counts; aggregating here keeps the facts
-    the engine sees to one per checkpoint instead of one per hit.
+
+def checkpoint_facts(counted: dict[str, list[Hit]], plan: CheckpointPlan, level: str | None,
+                     ceiling: int | None = None) -> list[dict[str, Any]]:
+    """Facts of kind `cp`: per checkpoint, counts of its hits by class and flag.
+
+    `counted` is `counted_hits`' output. The grading (rules/grading.yaml) decides on these
+    counts and the checkpoint's data at the body's level (`applicable`, `needs_figure`) alone.
+    Counts are capped at `ceiling` (compile.count_ceiling: above it the grading's tests cannot
+    tell counts apart), and checkpoints whose capped counts and data are the same would fire the
+    same grade, so they share one fact that lists them in `rules` (every checkpoint without
+    hits, typically): the engine sees tens of facts, not one per hit nor one per checkpoint, and
+    every checkpoint still gets its status from a firing.
     """
-    out: list[dict[str, Any]] = []
-    for rid, mine in counted_hits(hits, plan).items():
-        c: dict[str, Any] = {"kind": "cp", "rule": rid, "grading": plan[rid][0], "level": level or "",
-                             "hits": len(mine), "evidence": 0, "evidence_quantified": 0, "planned": 0,
-                             "planned_next_year": 0, "planned_shortcomings": 0, "planned_wording": 0,
-                             "not_negated": 0}
-        for flag in FLAGS:
-            c[flag] = 0
-        for h in mine:
-            cls = hit_class(h)
-            if cls == "evidence":
-                c["evidence"] += 1
-                c["evidence_quantified"] += h.quantified
-            elif cls != "other":
-                c["planned"] += 1
-                c[cls] += 1
-            for flag in FLAGS:
-                c[flag] += getattr(h, flag)
-            c["not_negated"] += not h.negated
-        out.append(c)
-    return out
+    top = ceiling if ceiling is not None else 1 << 30
+    merged: dict[tuple[Any, ...], list[str]] = {}
+    zero = (0,) * len(_COUNTS)
+    for rid, spec in plan.items():
+        mine = counted.get(rid)
+        if not mine:
+            counts = zero
+        else:
+            c = dict.fromkeys(_COUNTS, 0)
+            c["hits"] = len(mine)
+            for h in mine:
+                cls = hit_class(h)
+                if cls == "evidence":
+                    c["evidence"] += 1
+                    c["evidence_quantified"] += h.quantified
+                elif cls != "other":
+                    c["planned"] += 1
+                    c[cls] += 1
+                c["negated"] += h.negated
+                c["passing"] += h.passing
+                c["slogan"] += h.slogan
+                c["restates_outline"] += h.restates_outline
+                c["earlier_year"] += h.earlier_year
+                c["not_negated"] += not h.negated
+            counts = tuple(min(int(v), top) for v in c.values())
+        key = (spec.applicable(level), spec.figure_needed(level), counts)
+        same = merged.get(key)
+        if same is None:
+            merged[key] = [rid]
+        else:
+            same.append(rid)
+    return [{"kind": "cp", "rules": rules, "level": level or "", "applicable": applicable,
+             "needs_figure": figure, **dict(zip(_COUNTS, counts, strict=True))}
+            for (applicable, figure, counts), rules in merged.items()]
 
 
 def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline,
              quality: dict[str, Any] | None = None, *, plan: CheckpointPlan | None = None,
-             level: str | None = None, hit_rules: frozenset[str] | None = None) -> list[dict[str, Any]]:
+             level: str | None = None, hit_rules: frozenset[str] | None = None,
+             ceiling: int | None = None, counted: dict[str, list[Hit]] | None = None) -> list[dict[str, Any]]:
     """Facts for the rule engine; `id`s are unique from 0.
 
     One `cp` fact per checkpoint of `plan` (graded at `level`), a `hit` fact per hit of the
@@ -872,7 +916,9 @@ def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline,
     """
     facts: list[dict[str, Any]] = []
     if plan is not None:
-        facts.extend(checkpoint_facts(hits, plan, level))
+        if counted is None:
+            counted = counted_hits(hits, plan)
+        facts.extend(checkpoint_facts(counted, plan, level, ceiling))
     for h in hits:
         if hit_rules is None or h.rule in hit_rules:
             f = hit_fact(h)

@@ -77,13 +77,16 @@ def judge_items(
     hits: list[Hit],
     firings: list[Firing],
     plan: CheckpointPlan,
+    counted: dict[str, list[Hit]] | None = None,
 ) -> tuple[ItemVerdict, ...]:
     """One verdict per outline item 1–35, in order, from the grades that fired.
 
     `plan` is the checkpoint plan the facts were made with (which hits count for which
-    checkpoint). An item whose checkpoints all are not applicable is not applicable.
+    checkpoint; `counted`, when given, is `counted_hits(hits, plan)` already made). An item
+    whose checkpoints all are not applicable is not applicable.
     """
-    counted = counted_hits(hits, plan)
+    if counted is None:
+        counted = counted_hits(hits, plan)
     graded: dict[str, tuple[str, str, str]] = {}
     for f in firings:
         g = grade_outcome(f.outcome)

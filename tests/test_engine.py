@@ -59,16 +59,18 @@ def test_a_checkpoint_is_not_compiled_on_its_own() -> None:
 
 
 def test_grades_compile_to_one_rule_each_with_the_earlier_ones_negated() -> None:
-    out = compile_grading("*", GRADES)
+    out = compile_grading(GRADES)
     assert len(out) == len(GRADES)
     names = list(out)
-    assert names[0].startswith("*#grade:met:met:")
-    first = out[names[0]]["all"][0]["m"]["$and"]
-    assert {"kind": "cp"} in first and {"grading": "*"} in first and {"$gte": {"evidence_quantified": 1}} in first
-    second = out[names[1]]["all"][0]["m"]["$and"]
-    assert {"$lt": {"evidence_quantified": 1}} in second  # not met
+    assert names[0].startswith("*#grade:not_applicable:not_applicable:")
+    assert names[2].startswith("*#grade:met:met:")
+    met = out[names[2]]["all"][0]["m"]["$and"]
+    assert {"kind": "cp"} in met and {"$gte": {"evidence_quantified": 1}} in met
+    assert {"$neq": {"applicable": False}} in met  # not not-applicable
+    partial = out[names[3]]["all"][0]["m"]["$and"]
+    assert {"$lt": {"evidence_quantified": 1}} in partial  # not met
     last = out[names[-1]]["all"][0]["m"]["$and"]
-    assert len(last) == 2 + len(GRADES) - 1  # kind, grading, and every earlier grade negated
+    assert len(last) == 1 + len(GRADES) - 1  # kind, and every earlier grade negated
     _one_key_everywhere(out)
 
 
@@ -117,10 +119,11 @@ def hit(i: int, **kw: Any) -> dict[str, Any]:
 
 
 def cp(**counts: int) -> dict[str, Any]:
-    f: dict[str, Any] = {"kind": "cp", "rule": "C27.01", "grading": "*", "level": ""}
+    f: dict[str, Any] = {"kind": "cp", "rules": ["C27.01"], "level": "", "applicable": True, "needs_figure": False}
     for k in ("hits", "evidence", "evidence_quantified", "planned", "planned_next_year", "planned_shortcomings",
               "planned_wording", "negated", "not_negated", "passing", "slogan", "restates_outline", "earlier_year"):
         f[k] = counts.get(k, 0)
+    f.update({k: v for k, v in counts.items() if isinstance(v, bool)})
     return f
 
 
@@ -156,6 +159,10 @@ def test_engine_grades_signal_hits(small_engine: Engine) -> None:
     ({"hits": 1, "not_negated": 1, "earlier_year": 1}, "missing:earlier_year"),
     ({"hits": 1, "not_negated": 1, "restates_outline": 1}, "missing:restates_outline"),
     ({}, "missing:missing"),
+    ({"hits": 1, "evidence": 1, "evidence_quantified": 1, "not_negated": 1, "applicable": False},
+     "not_applicable:not_applicable"),
+    ({"hits": 1, "evidence": 1, "not_negated": 1, "needs_figure": True}, "missing:needs_figure"),
+    ({"hits": 1, "evidence": 1, "evidence_quantified": 1, "not_negated": 1, "needs_figure": True}, "met:met"),
 ])
 def test_engine_fires_exactly_one_grade_per_checkpoint(small_engine: Engine, counts: dict[str, int],
                                                        grade: str) -> None:
@@ -185,6 +192,6 @@ def test_engine_with_no_facts_but_eof(small_engine: Engine) -> None:
 
 
 def test_shipped_rules_compile_without_duplicate_names(checker) -> None:
-    defs = compile_rules(checker.ruleset.rules, checker.ruleset.grades, checker.ruleset.outline)
+    defs = compile_rules(checker.ruleset.rules, checker.ruleset.grades)
     assert "_sink" in defs and "_eof" in defs
     _one_key_everywhere(defs)

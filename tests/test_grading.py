@@ -29,8 +29,9 @@ def _cp(result, rule: str):
 
 def test_shipped_grading_is_loaded_in_order() -> None:
     grades = load_rules().grades
-    assert grades[0] == Grade("met", "met", {"evidence_quantified": {"gte": 1}}, "evidence")
-    assert [g.status for g in grades[:2]] == ["met", "partial"]
+    assert grades[0] == Grade("not_applicable", "not_applicable", {"applicable": False}, "none")
+    assert grades[2] == Grade("met", "met", {"evidence_quantified": {"gte": 1}}, "evidence")
+    assert [g.status for g in grades[1:4]] == ["missing", "met", "partial"]
     assert grades[-1].when == {} and grades[-1].status == "missing"
 
 

@@ -43,7 +43,7 @@ def _both(checker: Checker, path: Path) -> tuple[dict[str, set[int]], dict[str, 
         pytest.skip(f"{path.name} cannot be read")
     facts = checker.engine_facts(doc, refuse=False)  # look-alikes too
     rs = checker.ruleset
-    defs = compile_rules(rs.rules, rs.grades, rs.outline)
+    defs = compile_rules(rs.rules, rs.grades)
     engine = {k: v for k, v in checker._engine.evaluate_raw(facts).items() if not k.startswith("_")}
     return engine, evaluate(defs, facts), facts
 

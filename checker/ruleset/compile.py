@@ -6,12 +6,12 @@ and the schema's operator list is kept equal to it by a test. Output follows the
 `$not` legs gated on the `eof` fact, unique leg aliases, real bools.
 
 Checkpoints are graded by the grading (rules/grading.yaml): an ordered list of grades over
-one `cp` fact per checkpoint (counts of its hits by class and flag). Each grade compiles into one
-durable rule whose condition is the grade's own tests AND the negation of every earlier grade's,
-so exactly one grade fires per checkpoint fact: the firing is the checkpoint's status and
-reason. Checkpoints whose grading differs (a level it does not apply to, `needs_figure`) get
-their own copy of the grades with those grades in front; the others share one copy, and the
-engine splits its matches by the fact's `rule`.
+`cp` facts (counts of a checkpoint's hits by class and flag, and its `applicable` and
+`needs_figure` at the body's level; checkpoints with the same values share one fact, which
+lists them in `rules`). Each grade compiles into one durable rule whose condition is the
+grade's own tests AND the negation of every earlier grade's, so exactly one grade fires per
+fact: the firing is the status and reason of the checkpoints it lists (the engine splits the
+matches by `rules`).
 
 Signal rules have no `when` either: their hits (facts of kind `hit`) are `evidence` or
 `planned` by the hit's class (checker/facts.py `hit_class`), plus the rule's own `where` tests.
@@ -23,10 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from checker.model import LEVELS
-
 if TYPE_CHECKING:
-    from checker.outline import Outline
     from checker.ruleset.load import Rule
 
 # Fields each fact kind carries (checker/facts.py produces exactly these).
@@ -48,12 +45,13 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     ),
 }
 
-# Counts on a checkpoint (`cp`) fact, which grades test (rules/grading.yaml explains each);
-# the fact also carries `rule`, `level` ("" when unknown) and `grading` (whose grades apply).
+# Fields of a checkpoint (`cp`) fact, which grades test (rules/grading.yaml explains each):
+# counts of hits, the body's `level` ("" when unknown), and the checkpoint's own data at that
+# level (`applicable`, `needs_figure`); it also lists the checkpoints it stands for in `rules`.
 CHECKPOINT_FIELDS: frozenset[str] = frozenset(
     {"hits", "evidence", "evidence_quantified", "planned", "planned_next_year", "planned_shortcomings",
      "planned_wording", "negated", "not_negated", "passing", "slogan", "restates_outline", "earlier_year",
-     "level"}
+     "level", "applicable", "needs_figure"}
 )
 
 Cond = dict[str, Any]
@@ -208,39 +206,36 @@ def _or(conds: list[Cond]) -> Cond:
     return conds[0] if len(conds) == 1 else {"$or": conds}
 
 
-def grades_for(rule: Rule, grades: tuple[Grade, ...], outline: Outline | None = None) -> tuple[Grade, ...] | None:
-    """A checkpoint's own grading, or None when the shared grading applies to it.
-
-    Grades for the levels it does not apply to (`applies_to`, and the outline item's
-    `not_applicable_for`) and for `needs_figure` go in front of the shared grades.
-    """
-    excluded = set(LEVELS) - set(rule.applies_to) if rule.applies_to else set()
-    if outline is not None and rule.item in outline.items:
-        excluded |= set(outline.items[rule.item].not_applicable_for)
-    pre: list[Grade] = []
-    if excluded:
-        pre.append(Grade("not_applicable", "not_applicable", {"level": {"in": sorted(excluded)}}, "none"))
-    if rule.needs_figure:
-        when: dict[str, Any] = {"evidence": {"gte": 1}, "evidence_quantified": 0}
-        if isinstance(rule.needs_figure, tuple):
-            when["level"] = {"in": list(rule.needs_figure)}
-        pre.append(Grade("missing", "needs_figure", when, "evidence"))
-    return (*pre, *grades) if pre else None
-
-
-def compile_grading(key: str, grades: tuple[Grade, ...]) -> dict[str, dict[str, Any]]:
-    """One durable rule per grade over the cp facts whose `grading` is `key`.
+def compile_grading(grades: tuple[Grade, ...]) -> dict[str, dict[str, Any]]:
+    """One durable rule per grade over the cp facts.
 
     Grade k fires when its own tests hold and no earlier grade's do, so exactly one fires per
     fact. `cap` gives one action per grade per report with all its facts.
     """
     out: dict[str, dict[str, Any]] = {}
     for k, g in enumerate(grades):
-        conds: list[Cond] = [{"kind": "cp"}, {"grading": key}]
+        conds: list[Cond] = [{"kind": "cp"}]
         conds += [_test(f, t) for f, t in g.when.items()]
         conds += [_or([_negate(f, t) for f, t in e.when.items()]) for e in grades[:k]]
-        out[f"{key}#{GRADE}:{g.status}:{g.reason}:{g.quote}:{k}"] = {"all": [{"m": _and(conds)}], "cap": 10000}
+        out[f"{SHARED}#{GRADE}:{g.status}:{g.reason}:{g.quote}:{k}"] = {"all": [{"m": _and(conds)}], "cap": 10000}
     return out
+
+
+def count_ceiling(grades: tuple[Grade, ...]) -> int:
+    """A bound above which the grading cannot tell counts apart: one more than any number it tests.
+
+    Counts on a cp fact are capped at it (checker/facts.py): every test of the grading gives
+    the same answer on the capped count, and checkpoints then share facts more often.
+    """
+    top = 2
+    for g in grades:
+        for test in g.when.values():
+            values = test.values() if isinstance(test, dict) else [test]
+            for v in values:
+                for x in v if isinstance(v, list) else [v]:
+                    if isinstance(x, (int, float)) and not isinstance(x, bool):
+                        top = max(top, int(x) + 1)
+    return top
 
 
 def grade_outcome(outcome: str) -> tuple[str, str, str] | None:
@@ -251,14 +246,7 @@ def grade_outcome(outcome: str) -> tuple[str, str, str] | None:
     return status, reason, quote
 
 
-def grading_keys(rules: list[Rule] | tuple[Rule, ...], grades: tuple[Grade, ...],
-                 outline: Outline | None = None) -> dict[str, tuple[Grade, ...] | None]:
-    """Per checkpoint id, its own grading (None: the shared one)."""
-    return {r.id: grades_for(r, grades, outline) for r in rules if r.kind == "checkpoint"}
-
-
-def compile_rules(rules: list[Rule] | tuple[Rule, ...], grades: tuple[Grade, ...] = (),
-                  outline: Outline | None = None) -> dict[str, dict[str, Any]]:
+def compile_rules(rules: list[Rule] | tuple[Rule, ...], grades: tuple[Grade, ...] = ()) -> dict[str, dict[str, Any]]:
     """The whole durable ruleset for a set of rules and a grading, plus the sink and eof rules."""
     out: dict[str, dict[str, Any]] = {}
     shared = False
@@ -272,10 +260,7 @@ def compile_rules(rules: list[Rule] | tuple[Rule, ...], grades: tuple[Grade, ...
     if shared:
         out.update(compile_shared())
     if grades and any(r.kind == "checkpoint" for r in rules):
-        out.update(compile_grading(SHARED, grades))
-        for rid, own in grading_keys(rules, grades, outline).items():
-            if own is not None:
-                out.update(compile_grading(rid, own))
+        out.update(compile_grading(grades))
     # Every fact is handled (else assert_facts raises and runs nothing), and at least one
     # action runs per report (else delete_state segfaults): notes §0.4.
     out["_sink"] = {"all": [{"x": {"$ex": {"kind": 1}}}, {"y": {"kind": "__never__"}}]}
