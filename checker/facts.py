@@ -853,7 +853,7 @@ def counted_hits(hits: list[Hit], plan: CheckpointPlan) -> dict[str, list[Hit]]:
 
 
 _COUNTS = ("hits", "evidence", "evidence_quantified", "planned", "planned_next_year", "planned_shortcomings",
-           "planned_wording", "not_negated", *FLAGS)
+           "planned_wording", "not_negated", "negated", "passing", "slogan", "restates_outline", "earlier_year")
 
 
 def checkpoint_facts(counted: dict[str, list[Hit]], plan: CheckpointPlan, level: str | None,
@@ -871,29 +871,34 @@ def checkpoint_facts(counted: dict[str, list[Hit]], plan: CheckpointPlan, level:
     top = ceiling if ceiling is not None else 1 << 30
     merged: dict[tuple[Any, ...], list[str]] = {}
     zero = (0,) * len(_COUNTS)
-    for rid, spec in plan.items():
+    for rid, (applicable, figure) in level_data(plan, level).items():
         mine = counted.get(rid)
         if not mine:
             counts = zero
         else:
-            c = dict.fromkeys(_COUNTS, 0)
-            c["hits"] = len(mine)
+            ev = evq = pl = nxt = sh = wo = neg = pas = slo = res = ear = 0
             for h in mine:
                 cls = hit_class(h)
                 if cls == "evidence":
-                    c["evidence"] += 1
-                    c["evidence_quantified"] += h.quantified
-                elif cls != "other":
-                    c["planned"] += 1
-                    c[cls] += 1
-                c["negated"] += h.negated
-                c["passing"] += h.passing
-                c["slogan"] += h.slogan
-                c["restates_outline"] += h.restates_outline
-                c["earlier_year"] += h.earlier_year
-                c["not_negated"] += not h.negated
-            counts = tuple(min(int(v), top) for v in c.values())
-        key = (spec.applicable(level), spec.figure_needed(level), counts)
+                    ev += 1
+                    evq += h.quantified
+                elif cls == "planned_next_year":
+                    nxt += 1
+                elif cls == "planned_shortcomings":
+                    sh += 1
+                elif cls == "planned_wording":
+                    wo += 1
+                neg += h.negated
+                pas += h.passing
+                slo += h.slogan
+                res += h.restates_outline
+                ear += h.earlier_year
+            pl = nxt + sh + wo
+            n = len(mine)
+            counts = (n, ev, evq, pl, nxt, sh, wo, n - neg, neg, pas, slo, res, ear)
+            if n > top:  # every count is at most `hits`
+                counts = tuple(v if v <= top else top for v in counts)
+        key = (applicable, figure, counts)
         same = merged.get(key)
         if same is None:
             merged[key] = [rid]
@@ -902,6 +907,25 @@ def checkpoint_facts(counted: dict[str, list[Hit]], plan: CheckpointPlan, level:
     return [{"kind": "cp", "rules": rules, "level": level or "", "applicable": applicable,
              "needs_figure": figure, **dict(zip(_COUNTS, counts, strict=True))}
             for (applicable, figure, counts), rules in merged.items()]
+
+
+_LEVEL_DATA: dict[tuple[int, str | None], tuple[CheckpointPlan, dict[str, tuple[bool, bool]]]] = {}
+
+
+def level_data(plan: CheckpointPlan, level: str | None) -> dict[str, tuple[bool, bool]]:
+    """Per checkpoint, (applicable, needs_figure) at `level`; memoised per plan and level.
+
+    The memo holds the plan itself, so its id cannot be reused by another plan while cached.
+    """
+    key = (id(plan), level)
+    got = _LEVEL_DATA.get(key)
+    if got is not None and got[0] is plan:
+        return got[1]
+    data = {rid: (spec.applicable(level), spec.figure_needed(level)) for rid, spec in plan.items()}
+    if len(_LEVEL_DATA) > 64:  # a few plans and levels per process; bound it anyway
+        _LEVEL_DATA.clear()
+    _LEVEL_DATA[key] = (plan, data)
+    return data
 
 
 def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline,
