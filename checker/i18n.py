@@ -199,6 +199,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "rules.test.expected_pass": {"zh": "应判为有据但未命中", "en": "should give evidence but did not"},
     "rules.test.expected_fail": {"zh": "不应判为有据但命中", "en": "should not give evidence but did"},
+    "rules.test.expected_status": {"zh": "应判为“{expected}”，实际为“{got}”", "en": "should be {expected}, was {got}"},
     "interrupted": {
         "zh": "已中断：已完成的检查结果保存在缓存中，再次运行将从中断处继续",
         "en": "interrupted: finished checks are cached; running again resumes from there",
