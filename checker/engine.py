@@ -115,7 +115,8 @@ def firings(fired: dict[str, set[int]], facts: list[dict[str, Any]]) -> list[Fir
                     by_rule.setdefault((r, outcome), set()).add(f.get("hit", i))
         else:
             by_rule.setdefault((rid, outcome), set()).update(facts[i].get("hit", i) for i in ids)
-    return [Firing(rule=r, outcome=o, hits=tuple(sorted(ids))) for (r, o), ids in sorted(by_rule.items())]
+    return [Firing(rule=r, outcome=o, hits=tuple(sorted(ids)) if len(ids) > 1 else tuple(ids))
+            for (r, o), ids in sorted(by_rule.items())]
 
 
 _ENGINES: dict[str, Engine] = {}

@@ -62,13 +62,25 @@ def _shown(quote_kind: str, mine: list[Hit]) -> list[Hit]:
     return [h for h in mine if getattr(h, quote_kind)][:1]
 
 
-def _checkpoint(rule: Rule, grade: tuple[str, str, str] | None, mine: list[Hit], doc: Document) -> CheckpointVerdict:
+def _checkpoint(rule: Rule, grade: tuple[Status, str, str] | None, mine: list[Hit],
+                doc: Document) -> CheckpointVerdict:
     """The verdict of one checkpoint rule from the grade that fired for it; `mine` are its hits."""
     if grade is None:  # every checkpoint fact fires exactly one grade (compile.compile_grading)
         raise RuntimeError(f"no grade fired for {rule.id}")
     status, reason, quote_kind = grade
-    return CheckpointVerdict(rule.id, rule.item or 0, Status(status), f"reason.{reason}",
-                             tuple(quote(doc, h, rule.id) for h in _shown(quote_kind, mine)))
+    shown = _shown(quote_kind, mine) if mine else ()
+    return CheckpointVerdict(rule.id, rule.item or 0, status, reason, tuple(quote(doc, h, rule.id) for h in shown))
+
+
+_GRADES: dict[str, tuple[Status, str, str] | None] = {}
+
+
+def _grade(outcome: str) -> tuple[Status, str, str] | None:
+    """(status, reason key, quote) of a firing's outcome, None for other outcomes; memoised."""
+    if outcome not in _GRADES:
+        g = grade_outcome(outcome)
+        _GRADES[outcome] = None if g is None else (Status(g[0]), f"reason.{g[1]}", g[2])
+    return _GRADES[outcome]
 
 
 def judge_items(
@@ -87,9 +99,9 @@ def judge_items(
     """
     if counted is None:
         counted = counted_hits(hits, plan)
-    graded: dict[str, tuple[str, str, str]] = {}
+    graded: dict[str, tuple[Status, str, str]] = {}
     for f in firings:
-        g = grade_outcome(f.outcome)
+        g = _grade(f.outcome)
         if g is not None:
             if f.rule in graded:
                 raise RuntimeError(f"two grades fired for {f.rule}")
