@@ -362,6 +362,8 @@ def rules_test(rule_ids: tuple[str, ...], rule_dirs: tuple[Path, ...], lang: str
     """Run every rule's example sentences (or those of RULE_IDS); exit 1 if any fails."""
     from checker.ruletest import run_examples
 
+    STATUS_WORDS = ("met", "partial", "planned", "missing", "not_applicable")
+
     lang = lang or default_lang()
     checker = _checker(lang, rule_dirs)
     known = {r.id for r in checker.ruleset.rules}
@@ -372,6 +374,9 @@ def rules_test(rule_ids: tuple[str, ...], rule_dirs: tuple[Path, ...], lang: str
     failed = [r for r in results if not r.ok]
     for r in failed:
         why = t("rules.test.expected_pass" if r.expected == "pass" else "rules.test.expected_fail", lang)
+        if r.status is not None:  # the example states its status: say which it gave instead
+            why = t("rules.test.expected_status", lang, expected=t(f"status.{r.status}", lang),
+                    got=t(f"status.{r.got}", lang) if r.got in STATUS_WORDS else r.got)
         click.echo(f"{r.rule} [{r.expected}] {why}: {r.sentence}")
     if failed:
         click.echo(t("rules.test.fail", lang, failed=len(failed), examples=len(results)))

@@ -40,14 +40,16 @@ from checker.facts import TermIndex, _Matcher, build_matchers, index_from
 from checker.model import Severity
 from checker.outline import Chapter, Checkpoint, Item, Outline, PartRequirement
 from checker.resources import outline_dir, rules_dir
+from checker.ruleset.compile import Grade
 from checker.ruleset.load import Rule, RuleSet, load_rules, rule_bytes, rule_files
 
-FORMAT = 4  # bump when what is stored changes shape (1 was a pickle; 2 lost headings and levels)
+FORMAT = 5  # bump when what is stored changes shape (1 was a pickle; 2 lost headings and levels; 5 grading)
 KEEP = 8  # cache entries kept (one per rule version and pack combination in use)
 MAX_ENTRY = 16 * 1024 * 1024  # bytes; the shipped rules take ~0.5 MB
 _PACKAGE = Path(__file__).resolve().parent
 # The code whose behaviour the cached values embed: a change to any of it is a new digest.
-_CODE = ("compiled.py", "facts.py", "model.py", "outline.py", "ruleset/load.py", "ruleset/patterns.py",
+_CODE = ("compiled.py", "facts.py", "model.py", "outline.py", "ruleset/compile.py", "ruleset/load.py",
+         "ruleset/patterns.py",
          "ruleset/schema.json")
 _UNSAFE = stat.S_IWGRP | stat.S_IWOTH
 
@@ -197,6 +199,7 @@ def encode(result: Compiled, key: str) -> dict[str, Any]:
         "key": key,
         "version": rs.version,
         "rules": [_rule_out(r) for r in rs.rules],
+        "grades": [{"status": g.status, "reason": g.reason, "when": g.when, "quote": g.quote} for g in rs.grades],
         "outline": _outline_out(rs.outline),
         "matchers": [
             {"rule": m.rule, "sources": list(m.sources),
@@ -214,7 +217,9 @@ def decode(data: Any, key: str) -> Compiled:
             raise _Damaged("another format or key")
         outline = _outline_in(_obj(d["outline"]))
         rules = tuple(_rule_in(_obj(r)) for r in _list(d["rules"]))
-        ruleset = RuleSet(rules=rules, outline=outline, version=_str(d["version"]))
+        grades = tuple(Grade(_str(g["status"]), _str(g["reason"]), _obj(g["when"]), _str(g["quote"]))
+                       for g in (_obj(x) for x in _list(d["grades"])))
+        ruleset = RuleSet(rules=rules, outline=outline, version=_str(d["version"]), grades=grades)
         ids = {r.id for r in rules}
         matchers = []
         for m in _list(d["matchers"]):
@@ -244,6 +249,9 @@ def _rule_out(r: Rule) -> dict[str, Any]:
         "checkpoint": r.checkpoint, "applies_to": list(r.applies_to), "level_weights": r.level_weights,
         "headings": list(r.headings),
         "example_settings": [[k, i, h, y] for (k, i), (h, y) in r.example_settings.items()],
+        "needs_figure": list(r.needs_figure) if isinstance(r.needs_figure, tuple) else r.needs_figure,
+        "severities": {k: v.value for k, v in r.severities.items()},
+        "example_expect": [[k, i, part, exp] for (k, i), (part, exp) in r.example_expect.items()],
     }
 
 
@@ -264,6 +272,10 @@ def _rule_in(d: dict[str, Any]) -> Rule:
         headings=_strs(d["headings"]),
         example_settings={(_str(k), _int(i)): (_opt_str(h), None if y is None else _int(y))
                           for k, i, h, y in map(_list, _list(d["example_settings"]))},
+        needs_figure=_strs(d["needs_figure"]) if isinstance(d["needs_figure"], list) else _bool(d["needs_figure"]),
+        severities={_str(k): Severity(v) for k, v in _obj(d["severities"]).items()},
+        example_expect={(_str(k), _int(i)): (_str(part), _opt_str(exp))
+                        for k, i, part, exp in map(_list, _list(d["example_expect"]))},
     )
 
 

@@ -48,6 +48,7 @@ def distinct_hits(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 seen[key] = n + 1
         out.append(f)
     return out
+_COLLECTED = ("hit", "cp")  # kinds of fact whose ids a firing reports
 
 
 class _SyncHost(_durable.Host):
@@ -86,17 +87,25 @@ class Engine:
                 matched = c.__dict__.get("_m") or {}
                 facts = [v for v in matched.values() if isinstance(v, dict)]
             for f in facts:
-                if f.get("kind") == "hit":
+                if f.get("kind") in _COLLECTED:
                     found.add(int(f["id"]))
 
         return action
 
     def evaluate(self, facts: list[dict[str, Any]]) -> list[Firing]:
         """Run the rules over one report's facts; returns the rules that fired."""
+        return firings(self.evaluate_raw(facts), facts)
+
+    def evaluate_raw(self, facts: list[dict[str, Any]]) -> dict[str, set[int]]:
+        """Durable rule name -> ids of the hit and cp facts it matched, for every rule that fired.
+
+        Fact ids are positions in `facts` (the eof fact is appended last).
+        """
         with self._lock:  # the C engine is not thread-safe across sessions (notes §6)
             sid = str(next(self._sids))
-            batch = [dict(f, sid=sid) for f in distinct_hits(facts)]
-            batch.append({"sid": sid, "id": len(facts), "kind": "eof"})  # ids stay those of `facts`
+            # Ids are positions in `facts`; of interchangeable hits only the first few are asserted.
+            batch = distinct_hits([dict(f, sid=sid, id=i) for i, f in enumerate(facts)])
+            batch.append({"sid": sid, "id": len(facts), "kind": "eof"})
             try:
                 self._host.assert_facts(RULESET, batch)
                 state = self._host.get_state(RULESET, sid)
@@ -107,24 +116,35 @@ class Engine:
                     raise InputError("input.timeout", path="", seconds="")
                 if "exception" in state:
                     raise EngineError(str(state["exception"]))
-                fired = self._out.pop(sid, {})
+                return self._out.pop(sid, {})
             finally:
                 self._out.pop(sid, None)
                 try:
                     self._host.delete_state(RULESET, sid)
                 except Exception:
                     pass
-        by_rule: dict[tuple[str, str], set[int]] = {}
-        for name, ids in fired.items():
-            if name.startswith("_"):
-                continue
-            rid, outcome = split_name(name)
-            if rid == SHARED:  # a shared grading rule: the hits say whose they are
-                for i in ids:
-                    by_rule.setdefault((facts[i]["rule"], outcome), set()).add(i)
-            else:
-                by_rule.setdefault((rid, outcome), set()).update(ids)
-        return [Firing(rule=r, outcome=o, hits=tuple(sorted(ids))) for (r, o), ids in sorted(by_rule.items())]
+
+
+def firings(fired: dict[str, set[int]], facts: list[dict[str, Any]]) -> list[Firing]:
+    """Firings per (rule id, outcome) from raw matches (`Engine.evaluate_raw`'s output).
+
+    A shared rule's matches are split by the fact's `rule` (a cp fact's `rules`); a hit fact is
+    reported by its hit id.
+    """
+    by_rule: dict[tuple[str, str], set[int]] = {}
+    for name, ids in fired.items():
+        if name.startswith("_"):
+            continue
+        rid, outcome = split_name(name)
+        if rid == SHARED:  # a shared rule: the facts say whose they are
+            for i in ids:
+                f = facts[i]
+                for r in f.get("rules") or (f["rule"],):  # a cp fact may stand for several checkpoints
+                    by_rule.setdefault((r, outcome), set()).add(f.get("hit", i))
+        else:
+            by_rule.setdefault((rid, outcome), set()).update(facts[i].get("hit", i) for i in ids)
+    return [Firing(rule=r, outcome=o, hits=tuple(sorted(ids)) if len(ids) > 1 else tuple(ids))
+            for (r, o), ids in sorted(by_rule.items())]
 
 
 _ENGINES: dict[str, Engine] = {}

@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from re import _constants as sre_constants
 from re import _parser as sre_parse
 from typing import Any
@@ -778,27 +779,184 @@ def deadline_for(year: int, outline: Outline) -> dt.date:
     return dt.date(year + 1, month, day)
 
 
-def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline,
-             quality: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Facts for the rule engine: hits, parts, one meta and one quality fact; `id`s are unique from 0."""
-    facts: list[dict[str, Any]] = []
+# The flags counted on a checkpoint fact, one count each.
+FLAGS = ("negated", "passing", "slogan", "restates_outline", "earlier_year")
+
+
+def hit_class(h: Hit) -> str:
+    """What a hit says about the work (one definition, docs/rules.md "How a hit is found").
+
+    `evidence`: in a part on work done, with none of the flags; `planned_next_year`,
+    `planned_shortcomings`: in that part (not in passing); `planned_wording`: plan wording in a
+    part on work done (not negated, not in passing); else `other`.
+    """
+    if h.part_role == "done" and not (h.negated or h.planned or h.passing or h.slogan or h.restates_outline
+                                      or h.earlier_year):
+        return "evidence"
+    if not h.passing:
+        if h.part_role == "plan":
+            return "planned_next_year"
+        if h.part_role == "deplore":
+            return "planned_shortcomings"
+        if h.planned and not h.negated:
+            return "planned_wording"
+    return "other"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointSpec:
+    """What a checkpoint fact takes from its rule: the hits that count, and its data by level."""
+
+    where: dict[str, Any] | None  # compiled `where` its hits must satisfy (None: every hit counts)
+    excluded: frozenset[str] = frozenset()  # levels it does not apply to (applies_to, the outline)
+    needs_figure: bool | tuple[str, ...] = False  # True: at every level; else the levels
+
+    def applicable(self, level: str | None) -> bool:
+        """Whether it applies to a body of `level` (unknown level: yes)."""
+        return level is None or level not in self.excluded
+
+    def figure_needed(self, level: str | None) -> bool:
+        """Whether evidence needs a figure at `level`."""
+        nf = self.needs_figure
+        return nf is True or (isinstance(nf, tuple) and level in nf)
+
+
+CheckpointPlan = dict[str, CheckpointSpec]
+
+
+def hit_fact(h: Hit) -> dict[str, Any]:
+    """A hit as a fact of kind `hit` (without id)."""
+    return {
+        "kind": "hit",
+        "rule": h.rule,
+        "part": h.part,
+        "part_role": h.part_role,
+        "negated": h.negated,
+        "planned": h.planned,
+        "passing": h.passing,
+        "quantified": h.quantified,
+        "slogan": h.slogan,
+        "restates_outline": h.restates_outline,
+        "earlier_year": h.earlier_year,
+        "sentence": h.sentence,
+        "class": hit_class(h),
+    }
+
+
+def counted_hits(hits: list[Hit], plan: CheckpointPlan) -> dict[str, list[Hit]]:
+    """The hits that count for each checkpoint that has any (its `where` tests hold), in order."""
+    from checker.ruleset.refeval import matches
+
+    out: dict[str, list[Hit]] = {}
     for h in hits:
-        facts.append(
-            {
-                "kind": "hit",
-                "rule": h.rule,
-                "part": h.part,
-                "part_role": h.part_role,
-                "negated": h.negated,
-                "planned": h.planned,
-                "passing": h.passing,
-                "quantified": h.quantified,
-                "slogan": h.slogan,
-                "restates_outline": h.restates_outline,
-                "earlier_year": h.earlier_year,
-                "sentence": h.sentence,
-            }
-        )
+        spec = plan.get(h.rule)
+        if spec is None:
+            continue
+        if spec.where is None or matches(spec.where, hit_fact(h)):
+            mine = out.get(h.rule)
+            if mine is None:
+                out[h.rule] = [h]
+            else:
+                mine.append(h)
+    return out
+
+
+_COUNTS = ("hits", "evidence", "evidence_quantified", "planned", "planned_next_year", "planned_shortcomings",
+           "planned_wording", "not_negated", "negated", "passing", "slogan", "restates_outline", "earlier_year")
+
+
+def checkpoint_facts(counted: dict[str, list[Hit]], plan: CheckpointPlan, level: str | None,
+                     ceiling: int | None = None) -> list[dict[str, Any]]:
+    """Facts of kind `cp`: per checkpoint, counts of its hits by class and flag.
+
+    `counted` is `counted_hits`' output. The grading (rules/grading.yaml) decides on these
+    counts and the checkpoint's data at the body's level (`applicable`, `needs_figure`) alone.
+    Counts are capped at `ceiling` (compile.count_ceiling: above it the grading's tests cannot
+    tell counts apart), and checkpoints whose capped counts and data are the same would fire the
+    same grade, so they share one fact that lists them in `rules` (every checkpoint without
+    hits, typically): the engine sees tens of facts, not one per hit nor one per checkpoint, and
+    every checkpoint still gets its status from a firing.
+    """
+    top = ceiling if ceiling is not None else 1 << 30
+    merged: dict[tuple[Any, ...], list[str]] = {}
+    zero = (0,) * len(_COUNTS)
+    for rid, (applicable, figure) in level_data(plan, level).items():
+        mine = counted.get(rid)
+        if not mine:
+            counts = zero
+        else:
+            ev = evq = pl = nxt = sh = wo = neg = pas = slo = res = ear = 0
+            for h in mine:
+                cls = hit_class(h)
+                if cls == "evidence":
+                    ev += 1
+                    evq += h.quantified
+                elif cls == "planned_next_year":
+                    nxt += 1
+                elif cls == "planned_shortcomings":
+                    sh += 1
+                elif cls == "planned_wording":
+                    wo += 1
+                neg += h.negated
+                pas += h.passing
+                slo += h.slogan
+                res += h.restates_outline
+                ear += h.earlier_year
+            pl = nxt + sh + wo
+            n = len(mine)
+            counts = (n, ev, evq, pl, nxt, sh, wo, n - neg, neg, pas, slo, res, ear)
+            if n > top:  # every count is at most `hits`
+                counts = tuple(v if v <= top else top for v in counts)
+        key = (applicable, figure, counts)
+        same = merged.get(key)
+        if same is None:
+            merged[key] = [rid]
+        else:
+            same.append(rid)
+    return [{"kind": "cp", "rules": rules, "level": level or "", "applicable": applicable,
+             "needs_figure": figure, **dict(zip(_COUNTS, counts, strict=True))}
+            for (applicable, figure, counts), rules in merged.items()]
+
+
+_LEVEL_DATA: dict[tuple[int, str | None], tuple[CheckpointPlan, dict[str, tuple[bool, bool]]]] = {}
+
+
+def level_data(plan: CheckpointPlan, level: str | None) -> dict[str, tuple[bool, bool]]:
+    """Per checkpoint, (applicable, needs_figure) at `level`; memoised per plan and level.
+
+    The memo holds the plan itself, so its id cannot be reused by another plan while cached.
+    """
+    key = (id(plan), level)
+    got = _LEVEL_DATA.get(key)
+    if got is not None and got[0] is plan:
+        return got[1]
+    data = {rid: (spec.applicable(level), spec.figure_needed(level)) for rid, spec in plan.items()}
+    if len(_LEVEL_DATA) > 64:  # a few plans and levels per process; bound it anyway
+        _LEVEL_DATA.clear()
+    _LEVEL_DATA[key] = (plan, data)
+    return data
+
+
+def to_facts(seg: Segmented, meta: Metadata, hits: list[Hit], outline: Outline,
+             quality: dict[str, Any] | None = None, *, plan: CheckpointPlan | None = None,
+             level: str | None = None, hit_rules: frozenset[str] | None = None,
+             ceiling: int | None = None, counted: dict[str, list[Hit]] | None = None) -> list[dict[str, Any]]:
+    """Facts for the rule engine; `id`s are unique from 0.
+
+    One `cp` fact per checkpoint of `plan` (graded at `level`), a `hit` fact per hit of the
+    rules in `hit_rules` (signals, and rules other rules' `when` name; None: every hit), the
+    parts, one meta and one quality fact.
+    """
+    facts: list[dict[str, Any]] = []
+    if plan is not None:
+        if counted is None:
+            counted = counted_hits(hits, plan)
+        facts.extend(checkpoint_facts(counted, plan, level, ceiling))
+    for h in hits:
+        if hit_rules is None or h.rule in hit_rules:
+            f = hit_fact(h)
+            f["hit"] = h.id
+            facts.append(f)
     for p in seg.parts:
         facts.append({"kind": "part", "part": p.id, "embedded": p.embedded,
                       "how": "section" if p.embedded else "heading"})

@@ -75,7 +75,7 @@ def judge(result: ReportResult, ruleset: RuleSet, opts: GateOptions) -> GateResu
     if opts.fail_on is not None:
         missing = [
             rules[c.rule] for item in result.items for c in item.checkpoints
-            if c.status in NOT_DONE and rules[c.rule].severity.rank >= opts.fail_on.rank
+            if c.status in NOT_DONE and rules[c.rule].severity_for(result.profile).rank >= opts.fail_on.rank
         ]
         args: dict[str, object] = {"count": len(missing), "severity": opts.fail_on.value}
         if missing:

@@ -38,6 +38,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "only restates the outline's wording, no concrete work",
     },
     "reason.earlier_year": {"zh": "系往年工作", "en": "work of an earlier year"},
+    "reason.needs_figure": {"zh": "有具体举措，但该项须有数据才算落实",
+                            "en": "concrete work, but this checkpoint needs a figure"},
     "reason.missing": {"zh": "报告未涉及", "en": "not addressed in the report"},
     "reason.not_applicable": {"zh": "该项不适用于本级机关", "en": "does not apply to this kind of body"},
     "reason.informational": {"zh": "原则性内容，不计分", "en": "a principle, not scored"},
@@ -206,6 +208,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "rules.test.expected_pass": {"zh": "应判为有据但未命中", "en": "should give evidence but did not"},
     "rules.test.expected_fail": {"zh": "不应判为有据但命中", "en": "should not give evidence but did"},
+    "rules.test.expected_status": {"zh": "应判为“{expected}”，实际为“{got}”", "en": "should be {expected}, was {got}"},
     "interrupted": {
         "zh": "已中断：已完成的检查结果保存在缓存中，再次运行将从中断处继续",
         "en": "interrupted: finished checks are cached; running again resumes from there",

@@ -1,15 +1,17 @@
 """From rule firings to verdicts: one per checkpoint, one per outline item 1–35, one per part.
 
-A checkpoint is `met` with quantified evidence, `partial` with evidence, `planned` when its
-terms appear only in the shortcomings or next-year parts (or in plan wording), else `missing`.
-An item takes the best status of its checkpoints; items 2 and 3 are `informational`, and items
-that cannot apply to the body's level (legislation for counties, townships, streets) are
-`not_applicable`. Every verdict carries a reason key the renderers turn into a sentence.
+A checkpoint's status and reason are the grade that fired for it (rules/grading.yaml, compiled
+by checker/ruleset/compile.py); this module only assembles: it quotes the hits the grade names,
+gives an item the best status of its applicable checkpoints (items 2 and 3 are
+`informational`; an item whose checkpoints all are not applicable is `not_applicable`), and
+reports the parts. Every verdict carries a reason key the renderers turn into a sentence.
 """
 
 from __future__ import annotations
 
 from checker import evidence
+from checker.evidence import EVIDENCE_MAX
+from checker.facts import CheckpointPlan, counted_hits, hit_class
 from checker.model import (
     PART_IDS,
     CheckpointVerdict,
@@ -22,49 +24,52 @@ from checker.model import (
     Segmented,
     Status,
 )
-from checker.ruleset.compile import EVIDENCE, FIRED, PLANNED
+from checker.ruleset.compile import EVIDENCE, FIRED, grade_outcome
 from checker.ruleset.load import Rule, RuleSet
 
 ORDER = [Status.MET, Status.PARTIAL, Status.PLANNED, Status.MISSING]
 
 
-def _checkpoint(rule: Rule, fired: dict[tuple[str, str], Firing], hits: dict[int, Hit],
-                mine: list[Hit], seg: Segmented) -> CheckpointVerdict:
-    """The verdict of one checkpoint rule; `mine` are its hits, whatever their flags."""
-    ev = fired.get((rule.id, EVIDENCE))
-    if ev:
-        used = [hits[i] for i in ev.hits]
-        status = Status.MET if any(h.quantified for h in used) else Status.PARTIAL
-        reason = "reason.met" if status is Status.MET else "reason.partial"
-        return CheckpointVerdict(rule.id, rule.item or 0, status, reason,
-                                 evidence.pick(seg, used, rule.id))
-    pl = fired.get((rule.id, PLANNED))
-    if pl:
-        used = [hits[i] for i in pl.hits]
-        roles = {h.part_role for h in used}
-        if roles == {"plan"}:
-            reason = "reason.planned_next_year"
-        elif roles == {"deplore"}:
-            reason = "reason.planned_shortcomings"
-        elif "done" in roles and len(roles) == 1:
-            reason = "reason.planned_wording"
-        else:
-            reason = "reason.planned_mixed"
-        return CheckpointVerdict(rule.id, rule.item or 0, Status.PLANNED, reason,
-                                 evidence.pick(seg, used, rule.id))
-    # Why the hits are not evidence, and the hit that shows it.
-    reason, shown = "reason.missing", mine
-    if mine and all(h.negated for h in mine):
-        reason = "reason.negated"
-    else:
-        for key, flag in (("reason.passing", "passing"), ("reason.earlier_year", "earlier_year"),
-                          ("reason.slogan", "slogan"), ("reason.restates_outline", "restates_outline")):
-            found = [h for h in mine if getattr(h, flag)]
-            if found:
-                reason, shown = key, found
-                break
-    return CheckpointVerdict(rule.id, rule.item or 0, Status.MISSING, reason,
-                             evidence.pick(seg, shown, rule.id, limit=1))
+def _shown(quote_kind: str, mine: list[Hit]) -> list[Hit]:
+    """The hits a grade quotes (its `quote`): evidence, plans, or the hits with a flag.
+
+    All of them: checker/evidence.py ranks them and keeps the strongest.
+    """
+    if quote_kind == "evidence":
+        return [h for h in mine if hit_class(h) == "evidence"]
+    if quote_kind == "planned":
+        return [h for h in mine if hit_class(h).startswith("planned")]
+    if quote_kind == "hits":
+        return mine
+    if quote_kind == "none":
+        return []
+    return [h for h in mine if getattr(h, quote_kind)]
+
+
+def _checkpoint(rule: Rule, grade: tuple[Status, str, str] | None, mine: list[Hit],
+                seg: Segmented) -> CheckpointVerdict:
+    """The verdict of one checkpoint rule from the grade that fired for it; `mine` are its hits.
+
+    The grade says which hits show it; checker/evidence.py picks the strongest of them, one
+    quote per sentence, never a heading.
+    """
+    if grade is None:  # every checkpoint fact fires exactly one grade (compile.compile_grading)
+        raise RuntimeError(f"no grade fired for {rule.id}")
+    status, reason, quote_kind = grade
+    shown = _shown(quote_kind, mine) if mine else []
+    limit = EVIDENCE_MAX if quote_kind in ("evidence", "planned") else 1
+    return CheckpointVerdict(rule.id, rule.item or 0, status, reason, evidence.pick(seg, shown, rule.id, limit))
+
+
+_GRADES: dict[str, tuple[Status, str, str] | None] = {}
+
+
+def _grade(outcome: str) -> tuple[Status, str, str] | None:
+    """(status, reason key, quote) of a firing's outcome, None for other outcomes; memoised."""
+    if outcome not in _GRADES:
+        g = grade_outcome(outcome)
+        _GRADES[outcome] = None if g is None else (Status(g[0]), f"reason.{g[1]}", g[2])
+    return _GRADES[outcome]
 
 
 def judge_items(
@@ -72,32 +77,34 @@ def judge_items(
     seg: Segmented,
     hits: list[Hit],
     firings: list[Firing],
-    profile: str | None,
+    plan: CheckpointPlan,
+    counted: dict[str, list[Hit]] | None = None,
 ) -> tuple[ItemVerdict, ...]:
-    """One verdict per outline item 1–35, in order, for a body of kind `profile` (a level).
+    """One verdict per outline item 1–35, in order, from the grades that fired.
 
-    A checkpoint that does not apply to the profile is `not_applicable`; so is an item that the
-    outline marks inapplicable for the level, or whose checkpoints all are.
+    `plan` is the checkpoint plan the facts were made with (which hits count for which
+    checkpoint; `counted`, when given, is `counted_hits(hits, plan)` already made). An item
+    whose checkpoints all are not applicable is not applicable.
     """
-    by_id = {h.id: h for h in hits}
-    by_rule: dict[str, list[Hit]] = {}
-    for h in hits:
-        by_rule.setdefault(h.rule, []).append(h)
-    fired = {(f.rule, f.outcome): f for f in firings}
+    if counted is None:
+        counted = counted_hits(hits, plan)
+    graded: dict[str, tuple[Status, str, str]] = {}
+    for f in firings:
+        g = _grade(f.outcome)
+        if g is not None:
+            if f.rule in graded:
+                raise RuntimeError(f"two grades fired for {f.rule}")
+            graded[f.rule] = g
     out: list[ItemVerdict] = []
     for item_id in sorted(ruleset.outline.items):
         item = ruleset.outline.items[item_id]
         if not item.scored:
             out.append(ItemVerdict(item_id, Status.INFORMATIONAL, "reason.informational"))
             continue
-        cps = tuple(
-            _checkpoint(r, fired, by_id, by_rule.get(r.id, []), seg)
-            if r.applies(profile)
-            else CheckpointVerdict(r.id, item_id, Status.NOT_APPLICABLE, "reason.not_applicable")
-            for r in ruleset.checkpoints(item_id)
-        )
+        cps = tuple(_checkpoint(r, graded.get(r.id), counted.get(r.id, []), seg)
+                    for r in ruleset.checkpoints(item_id))
         applicable = [c for c in cps if c.status is not Status.NOT_APPLICABLE]
-        if (profile and profile in item.not_applicable_for) or (cps and not applicable):
+        if cps and not applicable:
             out.append(ItemVerdict(item_id, Status.NOT_APPLICABLE, "reason.not_applicable",
                                    checkpoints=cps))
             continue

@@ -8,8 +8,10 @@ import pytest
 
 from checker.engine import Engine
 from checker.model import Severity
-from checker.ruleset.compile import compile_rule, compile_rules
-from checker.ruleset.load import Rule
+from checker.ruleset.compile import compile_grading, compile_rule, compile_rules
+from checker.ruleset.load import Rule, load_rules
+
+GRADES = load_rules().grades
 
 
 def rule(**kw: Any) -> Rule:
@@ -42,12 +44,33 @@ def _one_key_everywhere(defs: dict[str, Any]) -> None:
             _check_cond(cond)
 
 
-def test_checkpoint_compiles_to_evidence_and_planned() -> None:
-    out = compile_rule(rule(where={"quantified": True}))
-    assert set(out) == {"C27.01#evidence", "C27.01#planned"}
-    ev = out["C27.01#evidence"]["all"][0]["m"]["$and"]
-    assert {"rule": "C27.01"} in ev and {"kind": "hit"} in ev and {"quantified": True} in ev
-    assert {"part_role": "done"} in ev and {"negated": False} in ev
+def test_signal_compiles_to_evidence_and_planned() -> None:
+    out = compile_rule(rule(id="P.x", kind="signal", item=None, requirement="part.study", where={"quantified": True}))
+    assert set(out) == {"P.x#evidence", "P.x#planned"}
+    ev = out["P.x#evidence"]["all"][0]["m"]["$and"]
+    assert {"rule": "P.x"} in ev and {"kind": "hit"} in ev and {"quantified": True} in ev
+    assert {"class": "evidence"} in ev
+    _one_key_everywhere(out)
+
+
+def test_a_checkpoint_is_not_compiled_on_its_own() -> None:
+    with pytest.raises(ValueError):
+        compile_rule(rule())
+
+
+def test_grades_compile_to_one_rule_each_with_the_earlier_ones_negated() -> None:
+    out = compile_grading(GRADES)
+    assert len(out) == len(GRADES)
+    names = list(out)
+    assert names[0].startswith("*#grade:not_applicable:not_applicable:")
+    assert names[2].startswith("*#grade:met:met:")
+    met = out[names[2]]["all"][0]["m"]["$and"]
+    assert {"kind": "cp"} in met and {"$gte": {"evidence_quantified": 1}} in met
+    assert {"$neq": {"applicable": False}} in met  # not not-applicable
+    partial = out[names[3]]["all"][0]["m"]["$and"]
+    assert {"$lt": {"evidence_quantified": 1}} in partial  # not met
+    last = out[names[-1]]["all"][0]["m"]["$and"]
+    assert len(last) == 1 + len(GRADES) - 1  # kind, and every earlier grade negated
     _one_key_everywhere(out)
 
 
@@ -75,6 +98,7 @@ def test_operators_compile() -> None:
 def small_engine() -> Engine:
     rules = [
         rule(),
+        rule(id="P.x", kind="signal", item=None, requirement="part.study"),
         rule(id="S.m", kind="structure", item=None, requirement="part.measures", terms=(),
              when={"all": [{"absent": {"fact": "part", "where": {"part": "measures"}}}]}),
         rule(id="T.late", kind="timeliness", item=None, requirement="publication.deadline", terms=(),
@@ -83,14 +107,23 @@ def small_engine() -> Engine:
              when={"any": [{"fact": "meta", "where": {"published_known": False}},
                            {"fact": "meta", "where": {"year_known": False}}]}),
     ]
-    return Engine(compile_rules(rules))
+    return Engine(compile_rules(rules, GRADES))
 
 
 def hit(i: int, **kw: Any) -> dict[str, Any]:
-    f = {"kind": "hit", "rule": "C27.01", "part": "measures", "part_role": "done", "negated": False,
+    f = {"kind": "hit", "rule": "P.x", "part": "measures", "part_role": "done", "negated": False,
          "planned": False, "passing": False, "quantified": False, "slogan": False,
-         "restates_outline": False, "earlier_year": False, "sentence": i, "id": i}
+         "restates_outline": False, "earlier_year": False, "sentence": i, "class": "evidence", "id": i}
     f.update(kw)
+    return f
+
+
+def cp(**counts: int) -> dict[str, Any]:
+    f: dict[str, Any] = {"kind": "cp", "rules": ["C27.01"], "level": "", "applicable": True, "needs_figure": False}
+    for k in ("hits", "evidence", "evidence_quantified", "planned", "planned_next_year", "planned_shortcomings",
+              "planned_wording", "negated", "not_negated", "passing", "slogan", "restates_outline", "earlier_year"):
+        f[k] = counts.get(k, 0)
+    f.update({k: v for k, v in counts.items() if isinstance(v, bool)})
     return f
 
 
@@ -100,15 +133,42 @@ def fired(engine: Engine, facts: list[dict[str, Any]]) -> dict[tuple[str, str], 
     return {(f.rule, f.outcome): f.hits for f in engine.evaluate(facts)}
 
 
-def test_engine_grades_hits(small_engine: Engine) -> None:
-    facts = [hit(0), hit(1, negated=True), hit(2, part="next_year", part_role="plan"), hit(3, planned=True),
-             hit(4, restates_outline=True), hit(5, earlier_year=True),
+def test_engine_grades_signal_hits(small_engine: Engine) -> None:
+    facts = [hit(0), hit(1, negated=True, **{"class": "other"}),
+             hit(2, part="next_year", part_role="plan", **{"class": "planned_next_year"}),
+             hit(3, planned=True, **{"class": "planned_wording"}),
              {"kind": "part", "part": "measures", "embedded": False, "how": "heading"},
              {"kind": "meta", "published_known": True, "year_known": True, "days_late": 0}]
     out = fired(small_engine, facts)
-    assert out[("C27.01", "evidence")] == (0,)
-    assert out[("C27.01", "planned")] == (2, 3)
+    assert out[("P.x", "evidence")] == (0,)
+    assert out[("P.x", "planned")] == (2, 3)
     assert ("S.m", "fired") not in out and ("T.late", "fired") not in out and ("T.unknown", "fired") not in out
+
+
+@pytest.mark.parametrize("counts, grade", [
+    ({"hits": 2, "evidence": 2, "evidence_quantified": 1, "not_negated": 2}, "met:met"),
+    ({"hits": 2, "evidence": 1, "planned": 1, "planned_next_year": 1, "not_negated": 2}, "partial:partial"),
+    ({"hits": 1, "planned": 1, "planned_next_year": 1, "not_negated": 1}, "planned:planned_next_year"),
+    ({"hits": 1, "planned": 1, "planned_shortcomings": 1, "negated": 1}, "planned:planned_shortcomings"),
+    ({"hits": 1, "planned": 1, "planned_wording": 1, "not_negated": 1}, "planned:planned_wording"),
+    ({"hits": 2, "planned": 2, "planned_wording": 1, "planned_next_year": 1, "not_negated": 2},
+     "planned:planned_mixed"),
+    ({"hits": 2, "negated": 2, "slogan": 1}, "missing:negated"),
+    ({"hits": 2, "negated": 1, "not_negated": 1, "slogan": 1}, "missing:slogan"),
+    ({"hits": 1, "not_negated": 1, "passing": 1, "slogan": 1}, "missing:passing"),
+    ({"hits": 1, "not_negated": 1, "earlier_year": 1}, "missing:earlier_year"),
+    ({"hits": 1, "not_negated": 1, "restates_outline": 1}, "missing:restates_outline"),
+    ({}, "missing:missing"),
+    ({"hits": 1, "evidence": 1, "evidence_quantified": 1, "not_negated": 1, "applicable": False},
+     "not_applicable:not_applicable"),
+    ({"hits": 1, "evidence": 1, "not_negated": 1, "needs_figure": True}, "missing:needs_figure"),
+    ({"hits": 1, "evidence": 1, "evidence_quantified": 1, "not_negated": 1, "needs_figure": True}, "met:met"),
+])
+def test_engine_fires_exactly_one_grade_per_checkpoint(small_engine: Engine, counts: dict[str, int],
+                                                       grade: str) -> None:
+    out = fired(small_engine, [cp(**counts)])
+    grades = [o for (r, o) in out if r == "C27.01"]
+    assert len(grades) == 1 and grades[0].startswith(f"grade:{grade}:"), grades
 
 
 def test_engine_absence_and_meta(small_engine: Engine) -> None:
@@ -124,7 +184,7 @@ def test_engine_survives_many_reports(small_engine: Engine) -> None:
     for i in range(1100):
         out = fired(small_engine, [hit(0, quantified=bool(i % 2)), {"kind": "meta", "published_known": True,
                                                                     "year_known": True}])
-        assert out[("C27.01", "evidence")] == (0,)
+        assert out[("P.x", "evidence")] == (0,)
 
 
 def test_engine_with_no_facts_but_eof(small_engine: Engine) -> None:
@@ -132,6 +192,6 @@ def test_engine_with_no_facts_but_eof(small_engine: Engine) -> None:
 
 
 def test_shipped_rules_compile_without_duplicate_names(checker) -> None:
-    defs = compile_rules(checker.ruleset.rules)
+    defs = compile_rules(checker.ruleset.rules, checker.ruleset.grades)
     assert "_sink" in defs and "_eof" in defs
     _one_key_everywhere(defs)

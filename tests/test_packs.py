@@ -119,9 +119,53 @@ def test_missing_pack_folder(tmp_path: Path) -> None:
 
 
 def test_disable_and_reweight(tmp_path: Path, checker: Checker) -> None:
-    d = _pack(tmp_path, "overrides:\n  - {id: C27.01, disabled: true}\n")
+    d = _pack(tmp_path, "overrides:\n  - {id: C27.01, disabled: true}\n  - {id: C27.02, weight: 7}\n"
+                        "  - {id: C27.03, weights: {county: 9}}\n")
     rs = load_rules(packs=[d])
     assert "C27.01" not in {r.id for r in rs.rules}
+    shipped = checker.ruleset.by_id()
+    mine = rs.by_id()
+    assert shipped["C27.02"].weight != 7 and mine["C27.02"].weight == 7
+    assert mine["C27.02"].weight_for("county") == 7  # a plain weight holds for every level
+    assert mine["C27.03"].weight_for("county") == 9
+    assert mine["C27.03"].weight_for("city") == shipped["C27.03"].weight
+    assert mine["C27.03"].weight_for(None) == shipped["C27.03"].weight
+
+
+# One item (27, open government) has work with a figure; every other item is missing.
+ONE_ITEM = "某县2024年法治政府建设年度报告\n一、主要举措和成效\n全年主动公开政府信息1265条，办理依申请公开12件。\n"
+
+
+def _content_by_hand(result, weight_of: dict[str, float]) -> float:
+    """The content score from the formula in README/score.py, with weights given explicitly."""
+    num = den = 0.0
+    credit = {Status.MET: 1.0, Status.PARTIAL: 0.6, Status.PLANNED: 0.0, Status.MISSING: 0.0}
+    for item in result.items:
+        if item.status not in credit:
+            continue
+        w = sum(weight_of[c.rule] for c in item.checkpoints if c.status is not Status.NOT_APPLICABLE)
+        num += w * credit[item.status]
+        den += w
+    return round(100 * num / den, 1)
+
+
+def test_the_score_uses_the_weights_of_the_body_level(tmp_path: Path, checker: Checker) -> None:
+    # Item 27's checkpoints weigh 10 each for counties only: a county's score rises, a city's does not.
+    ids = [r.id for r in checker.ruleset.checkpoints(27)]
+    d = _pack(tmp_path, "overrides:\n" + "".join(f"  - {{id: {i}, weights: {{county: 10}}}}\n" for i in ids))
+    ch = Checker([d])
+    county = ch.check_document(doc(ONE_ITEM))
+    city = ch.check_document(doc(ONE_ITEM), Overrides(profile="city"))
+    plain = checker.check_document(doc(ONE_ITEM))
+    assert county.profile == "county"
+    assert {i.id: i.status for i in county.items}[27] is Status.MET
+    base = {r.id: r.weight for r in checker.ruleset.rules}
+    assert all(not r.level_weights for r in checker.ruleset.checkpoints(27))
+    heavy = {**base, **dict.fromkeys(ids, 10.0)}
+    assert county.score.content == _content_by_hand(county, heavy)
+    assert city.score.content == _content_by_hand(city, base)
+    assert plain.score.content == _content_by_hand(plain, base)
+    assert county.score.content > plain.score.content
 
 
 def test_profile_applicability_and_weights(tmp_path: Path) -> None:

@@ -79,4 +79,19 @@ def test_year_consistency(checker) -> None:
 def test_quality_does_not_change_the_score(checker) -> None:
     a = check(checker, GOOD)
     b = check(checker, GOOD.replace("主要原因是复议机构仅有专职人员2名", "复议机构有待加强"))
-    assert a.score.structure == b.score.structure
+    assert fired(b) - fired(a)  # b has a quality finding a has not …
+    assert [(i.id, i.status) for i in a.items] == [(i.id, i.status) for i in b.items]
+    assert a.score == b.score  # … and the same score, to the last part
+
+
+def test_quality_findings_alone_do_not_move_the_score(checker) -> None:
+    r = check(checker, GOOD)
+    poor = check(checker, GOOD.replace("主要原因是复议机构仅有专职人员2名", "复议机构有待加强"))
+    assert fired(poor)
+    # The score recomputed from the same verdicts without any quality finding is the same.
+    from checker.score import score as score_of
+
+    for res in (r, poor):
+        kept = tuple(f for f in res.findings if f.kind != "quality")
+        date_known = res.score.timeliness is not None
+        assert score_of(checker.ruleset, res.items, kept, date_known, res.profile) == res.score

@@ -47,3 +47,5 @@ def test_sample(checker, exp: dict) -> None:
     assert got[Status.PLANNED] == sorted(exp["planned"]), "planned"
     assert got[Status.MISSING] == sorted(exp["missing"]), "missing"
     assert got[Status.NOT_APPLICABLE] == sorted(exp["not_applicable"]), "not_applicable"
+    # The total score, to the decimal: a change in grading, credits, weights or the mix shows here.
+    assert r.score.total == exp["score"], "score"

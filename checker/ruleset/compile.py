@@ -5,14 +5,22 @@ and the schema's operator list is kept equal to it by a test. Output follows the
 ../shared/notes/durable-rules.md §0–§3: one key per condition dict (`$and` always), absence as
 `$not` legs gated on the `eof` fact, unique leg aliases, real bools.
 
-Checkpoint and signal rules have no `when`: they all grade hits the same way (docs/rules.md),
-so each compiles to two durable rules, `<id>#evidence` and `<id>#planned`, from the templates
-below plus the rule's own `where` tests.
+Checkpoints are graded by the grading (rules/grading.yaml): an ordered list of grades over
+`cp` facts (counts of a checkpoint's hits by class and flag, and its `applicable` and
+`needs_figure` at the body's level; checkpoints with the same values share one fact, which
+lists them in `rules`). Each grade compiles into one durable rule whose condition is the
+grade's own tests AND the negation of every earlier grade's, so exactly one grade fires per
+fact: the firing is the status and reason of the checkpoints it lists (the engine splits the
+matches by `rules`).
+
+Signal rules have no `when` either: their hits (facts of kind `hit`) are `evidence` or
+`planned` by the hit's class (checker/facts.py `hit_class`), plus the rule's own `where` tests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,7 +30,7 @@ if TYPE_CHECKING:
 FACT_FIELDS: dict[str, frozenset[str]] = {
     "hit": frozenset(
         {"rule", "part", "part_role", "negated", "planned", "passing", "quantified", "slogan",
-         "restates_outline", "earlier_year", "sentence"}
+         "restates_outline", "earlier_year", "sentence", "class"}
     ),
     "part": frozenset({"part", "embedded", "how"}),
     "meta": frozenset(
@@ -37,7 +45,26 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# Fields of a checkpoint (`cp`) fact, which grades test (rules/grading.yaml explains each):
+# counts of hits, the body's `level` ("" when unknown), and the checkpoint's own data at that
+# level (`applicable`, `needs_figure`); it also lists the checkpoints it stands for in `rules`.
+CHECKPOINT_FIELDS: frozenset[str] = frozenset(
+    {"hits", "evidence", "evidence_quantified", "planned", "planned_next_year", "planned_shortcomings",
+     "planned_wording", "negated", "not_negated", "passing", "slogan", "restates_outline", "earlier_year",
+     "level", "applicable", "needs_figure"}
+)
+
 Cond = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """One grade of the checkpoint grading: status and reason when `when` holds (see module doc)."""
+
+    status: str  # met | partial | planned | missing | not_applicable
+    reason: str  # i18n key reason.<reason>
+    when: dict[str, Any]  # field tests on the cp fact, all of which must hold; {}: always
+    quote: str = "hits"  # which hits the verdict quotes: evidence, planned, hits or a flag
 
 
 def _cmp(op: str) -> Callable[[str, Any], Cond]:
@@ -72,22 +99,12 @@ OPERATORS: dict[str, Callable[[str, Any], Cond]] = {
 EVIDENCE = "evidence"
 PLANNED = "planned"
 FIRED = "fired"
+GRADE = "grade"
 
-# How a hit is graded, for every checkpoint and signal rule (LABELING.md §1–4).
-EVIDENCE_WHERE: dict[str, Any] = {
-    "part_role": "done",
-    "negated": False,
-    "planned": False,
-    "passing": False,
-    "slogan": False,
-    "restates_outline": False,
-    "earlier_year": False,
-}
-PLANNED_ANY: list[dict[str, Any]] = [
-    {"part_role": "plan"},
-    {"part_role": "deplore"},
-    {"planned": True, "negated": False},
-]
+# A signal's hit is evidence or planned by its class (checker/facts.py `hit_class`).
+HIT_EVIDENCE: Cond = {"class": "evidence"}
+HIT_PLANNED: Cond = {"$or": [{"class": c} for c in ("planned_next_year", "planned_shortcomings",
+                                                      "planned_wording")]}
 
 
 def where_conditions(kind: str, where: dict[str, Any]) -> list[Cond]:
@@ -108,11 +125,12 @@ def _and(conds: list[Cond]) -> Cond:
 
 def compile_rule(rule: Rule) -> dict[str, dict[str, Any]]:
     """Durable rule definitions for one rule, keyed by durable rule name (without `run`)."""
-    if rule.kind in ("checkpoint", "signal"):
+    if rule.kind == "checkpoint":
+        raise ValueError("checkpoints are graded by compile_grading")
+    if rule.kind == "signal":
         base = [{"rule": rule.id}, *where_conditions("hit", rule.where)]
-        evidence = base + where_conditions("hit", EVIDENCE_WHERE)[1:]
-        planned_or = [_and(where_conditions("hit", alt)[1:]) for alt in PLANNED_ANY]
-        planned = [*base, {"passing": False}, {"$or": planned_or}]
+        evidence = [*base, HIT_EVIDENCE]
+        planned = [*base, HIT_PLANNED]
         return {
             f"{rule.id}#{EVIDENCE}": {"all": [{"m": _and(evidence)}], "cap": 1000},
             f"{rule.id}#{PLANNED}": {"all": [{"m": _and(planned)}], "cap": 1000},
@@ -146,33 +164,103 @@ SHARED = "*"
 
 
 def compile_shared() -> dict[str, dict[str, Any]]:
-    """The grading of every checkpoint and signal without rule-specific `where` tests.
+    """The grading of every signal without rule-specific `where` tests.
 
     Such rules differ only in which hits are theirs, which the hit's `rule` field already says,
-    so two durable rules grade all of them; the engine splits the matches by `rule`. This keeps
-    the compiled ruleset small (registration time is part of every command's start-up) and
-    the number of actions per report low.
+    so two durable rules grade all of them; the engine splits the matches by `rule`.
     """
-    evidence = where_conditions("hit", EVIDENCE_WHERE)
-    planned_or = [_and(where_conditions("hit", alt)[1:]) for alt in PLANNED_ANY]
-    planned = [{"kind": "hit"}, {"passing": False}, {"$or": planned_or}]
     return {
-        f"{SHARED}#{EVIDENCE}": {"all": [{"m": _and(evidence)}], "cap": 10000},
-        f"{SHARED}#{PLANNED}": {"all": [{"m": _and(planned)}], "cap": 10000},
+        f"{SHARED}#{EVIDENCE}": {"all": [{"m": _and([{"kind": "hit"}, HIT_EVIDENCE])}], "cap": 10000},
+        f"{SHARED}#{PLANNED}": {"all": [{"m": _and([{"kind": "hit"}, HIT_PLANNED])}], "cap": 10000},
     }
 
 
-def compile_rules(rules: list[Rule] | tuple[Rule, ...]) -> dict[str, dict[str, Any]]:
-    """The whole durable ruleset for a set of rules, plus the sink and eof rules."""
+def _test(field: str, test: Any) -> Cond:
+    if isinstance(test, dict):
+        ((op, value),) = test.items()
+        return OPERATORS[op](field, value)
+    return _eq(field, test)
+
+
+# The negation of each operator (the cp fact carries every field, so absence never arises).
+_NEGATED: dict[str, Callable[[str, Any], Cond]] = {
+    "eq": _cmp("$neq"),
+    "ne": _eq,
+    "lt": _cmp("$gte"),
+    "lte": _cmp("$gt"),
+    "gt": _cmp("$lte"),
+    "gte": _cmp("$lt"),
+    "in": lambda field, values: _and([{"$neq": {field: v}} for v in values]),
+    "exists": lambda field, value: _exists(field, not value),
+}
+
+
+def _negate(field: str, test: Any) -> Cond:
+    if isinstance(test, dict):
+        ((op, value),) = test.items()
+        return _NEGATED[op](field, value)
+    return {"$neq": {field: test}}
+
+
+def _or(conds: list[Cond]) -> Cond:
+    return conds[0] if len(conds) == 1 else {"$or": conds}
+
+
+def compile_grading(grades: tuple[Grade, ...]) -> dict[str, dict[str, Any]]:
+    """One durable rule per grade over the cp facts.
+
+    Grade k fires when its own tests hold and no earlier grade's do, so exactly one fires per
+    fact. `cap` gives one action per grade per report with all its facts.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for k, g in enumerate(grades):
+        conds: list[Cond] = [{"kind": "cp"}]
+        conds += [_test(f, t) for f, t in g.when.items()]
+        conds += [_or([_negate(f, t) for f, t in e.when.items()]) for e in grades[:k]]
+        out[f"{SHARED}#{GRADE}:{g.status}:{g.reason}:{g.quote}:{k}"] = {"all": [{"m": _and(conds)}], "cap": 10000}
+    return out
+
+
+def count_ceiling(grades: tuple[Grade, ...]) -> int:
+    """A bound above which the grading cannot tell counts apart: one more than any number it tests.
+
+    Counts on a cp fact are capped at it (checker/facts.py): every test of the grading gives
+    the same answer on the capped count, and checkpoints then share facts more often.
+    """
+    top = 2
+    for g in grades:
+        for test in g.when.values():
+            values = test.values() if isinstance(test, dict) else [test]
+            for v in values:
+                for x in v if isinstance(v, list) else [v]:
+                    if isinstance(x, (int, float)) and not isinstance(x, bool):
+                        top = max(top, int(x) + 1)
+    return top
+
+
+def grade_outcome(outcome: str) -> tuple[str, str, str] | None:
+    """(status, reason, quote) of a grade firing's outcome; None for other outcomes."""
+    if not outcome.startswith(GRADE + ":"):
+        return None
+    _, status, reason, quote, _ = outcome.split(":")
+    return status, reason, quote
+
+
+def compile_rules(rules: list[Rule] | tuple[Rule, ...], grades: tuple[Grade, ...] = ()) -> dict[str, dict[str, Any]]:
+    """The whole durable ruleset for a set of rules and a grading, plus the sink and eof rules."""
     out: dict[str, dict[str, Any]] = {}
     shared = False
     for rule in rules:
-        if rule.kind in ("checkpoint", "signal") and not rule.where:
+        if rule.kind == "checkpoint":
+            continue
+        if rule.kind == "signal" and not rule.where:
             shared = True
             continue
         out.update(compile_rule(rule))
     if shared:
         out.update(compile_shared())
+    if grades and any(r.kind == "checkpoint" for r in rules):
+        out.update(compile_grading(grades))
     # Every fact is handled (else assert_facts raises and runs nothing), and at least one
     # action runs per report (else delete_state segfaults): notes §0.4.
     out["_sink"] = {"all": [{"x": {"$ex": {"kind": 1}}}, {"y": {"kind": "__never__"}}]}

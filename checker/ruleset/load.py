@@ -21,7 +21,7 @@ from checker.errors import RuleError
 from checker.model import Severity
 from checker.outline import Outline, load_outline
 from checker.resources import rules_dir
-from checker.ruleset.compile import FACT_FIELDS, OPERATORS
+from checker.ruleset.compile import CHECKPOINT_FIELDS, FACT_FIELDS, OPERATORS, Grade
 from checker.ruleset.patterns import refusal
 
 # Bounds on what a rule folder may hold, so a pack cannot exhaust memory or walk the disk.
@@ -63,10 +63,25 @@ class Rule:
     # Examples given with a setting: ("pass" | "fail", index) -> (the sub-heading the sentence
     # stands under, the report year).
     example_settings: dict[tuple[str, int], tuple[str | None, int | None]] = field(default_factory=dict)
+    # Grading per checkpoint and level (docs/rules.md, "Grading"): evidence without a figure
+    # is missing (True: every level; else the levels), and the severity by level.
+    needs_figure: bool | tuple[str, ...] = False
+    severities: dict[str, Severity] = field(default_factory=dict)
+    # Examples that state the part they stand in and the status they must give:
+    # ("pass" | "fail", index) -> (part, expected status).
+    example_expect: dict[tuple[str, int], tuple[str, str | None]] = field(default_factory=dict)
 
     def example_setting(self, key: str, index: int) -> tuple[str | None, int | None]:
         """(heading, year) of the index-th `key` example; (None, None) for a plain sentence."""
         return self.example_settings.get((key, index), (None, None))
+
+    def example_part(self, key: str, index: int) -> tuple[str, str | None]:
+        """(part, expected status or None) of the index-th `key` example; default measures."""
+        return self.example_expect.get((key, index), ("measures", None))
+
+    def severity_for(self, level: str | None) -> Severity:
+        """The rule's severity for a body of `level` (`severities`, else `severity`)."""
+        return self.severities.get(level, self.severity) if level else self.severity
 
     def applies(self, level: str | None) -> bool:
         """Whether the rule applies to a body of `level` (unknown level: yes)."""
@@ -89,6 +104,8 @@ class RuleSet:
     rules: tuple[Rule, ...]
     outline: Outline
     version: str
+    # The checkpoint grading (rules/grading.yaml, or a pack's `grades`), in order.
+    grades: tuple[Grade, ...] = ()
     by_item: dict[int, tuple[Rule, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def by_id(self) -> dict[str, Rule]:
@@ -139,6 +156,8 @@ def _validate_file(path: Path, data: Any) -> None:
         err = max(deeper, key=lambda e: len(list(e.absolute_path)))
         path_ = list(err.absolute_path)
     field = ".".join(str(p) for p in path_[2:]) or "(rule)"
+    if len(path_) >= 2 and path_[0] == "grades":
+        field = ".".join([f"grades[{path_[1]}]", *(str(p) for p in path_[2:])])
     raise _fail(str(path), rule_id, field, _short(err.message))
 
 
@@ -215,11 +234,21 @@ def _build(path: Path, rec: dict[str, Any], outline: Outline, unsafe_ok: bool = 
             _check_where(file, rid, f"when.{mode}[{i}].where", fact["fact"], fact.get("where") or {})
     examples = rec.get("examples") or {}
     settings: dict[tuple[str, int], tuple[str | None, int | None]] = {}
+    expect: dict[tuple[str, int], tuple[str, str | None]] = {}
     plain: dict[str, list[str]] = {"pass": [], "fail": []}
     for key in plain:
         for ex in examples.get(key) or ():
             if isinstance(ex, dict):
-                settings[(key, len(plain[key]))] = (ex.get("heading"), ex.get("year"))
+                n = len(plain[key])
+                settings[(key, n)] = (ex.get("heading"), ex.get("year"))
+                if "part" in ex or "expect" in ex:
+                    if kind != "checkpoint" and "expect" in ex:
+                        raise _fail(file, rid, f"examples.{key}[{n}].expect", "only a checkpoint has a status")
+                    good = ex.get("expect") in (None, "met", "partial")
+                    if "expect" in ex and good != (key == "pass"):
+                        raise _fail(file, rid, f"examples.{key}[{n}].expect",
+                                    "a pass example gives met or partial, a fail example planned or missing")
+                    expect[(key, n)] = (ex.get("part", "measures"), ex.get("expect"))
                 plain[key].append(ex["text"])
             else:
                 plain[key].append(ex)
@@ -247,7 +276,45 @@ def _build(path: Path, rec: dict[str, Any], outline: Outline, unsafe_ok: bool = 
         level_weights={k: float(v) for k, v in (rec.get("weights") or {}).items()},
         headings=tuple(match.get("headings") or ()),
         example_settings=settings,
+        needs_figure=_needs_figure(rec.get("needs_figure", False)),
+        severities={k: Severity(v) for k, v in (rec.get("severities") or {}).items()},
+        example_expect=expect,
     )
+
+
+def _needs_figure(value: bool | list[str]) -> bool | tuple[str, ...]:
+    return tuple(value) if isinstance(value, list) else bool(value)
+
+
+def _grades(path: Path, recs: list[dict[str, Any]]) -> tuple[Grade, ...]:
+    """A file's `grades`, checked.
+
+    Known fields and operators, known reasons, and one unconditional grade, the last: every
+    checkpoint then gets a grade, and no grade is unreachable.
+    """
+    from checker.i18n import MESSAGES
+
+    out = []
+    for i, rec in enumerate(recs):
+        where = f"grades[{i}]"
+        when = rec.get("when") or {}
+        for name, test in when.items():
+            if name not in CHECKPOINT_FIELDS:
+                known = ", ".join(sorted(CHECKPOINT_FIELDS))
+                raise _fail(str(path), "-", f"{where}.when.{name}",
+                            f"unknown field of a checkpoint fact (known: {known})")
+            if isinstance(test, dict) and next(iter(test)) not in OPERATORS:
+                raise _fail(str(path), "-", f"{where}.when.{name}", "unknown operator")
+        if f"reason.{rec['reason']}" not in MESSAGES:
+            raise _fail(str(path), "-", f"{where}.reason", f"no message reason.{rec['reason']} (checker/i18n.py)")
+        if not when and i != len(recs) - 1:
+            raise _fail(str(path), "-", where,
+                        "an unconditional grade must be the last: the grades after it never fire")
+        out.append(Grade(rec["status"], rec["reason"], dict(when), rec.get("quote", "hits")))
+    if out[-1].when:
+        raise _fail(str(path), "-", f"grades[{len(recs) - 1}]",
+                    "the last grade must have no `when`: every checkpoint needs a grade")
+    return tuple(out)
 
 
 def rule_files(folder: Path) -> list[Path]:
@@ -389,6 +456,10 @@ def _override(rule: Rule, rec: dict[str, Any]) -> Rule:
         changes["applies_to"] = tuple(rec["applies_to"])
     if "disabled" in rec:
         changes["disabled"] = bool(rec["disabled"])
+    if "needs_figure" in rec:
+        changes["needs_figure"] = _needs_figure(rec["needs_figure"])
+    if "severities" in rec:
+        changes["severities"] = {k: Severity(v) for k, v in rec["severities"].items()}
     return replace(rule, **changes)
 
 
@@ -411,6 +482,7 @@ def load_rules(
     rules: dict[str, Rule] = {}
     names: dict[str, str] = {}
     digest = hashlib.sha256()
+    grades: tuple[Grade, ...] = ()
     for folder in [*folders, *packs]:
         if not folder.is_dir():
             raise _fail(str(folder), "-", "(folder)", "no such rule folder")
@@ -421,6 +493,8 @@ def load_rules(
             raw = rule_bytes(path)
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + raw)
             data = _read(path, raw)
+            if data.get("grades"):
+                grades = _grades(path, data["grades"])  # a later file's grading replaces it whole
             for rec in data.get("rules") or ():
                 rule = _build(path, rec, outline, unsafe_ok)
                 if rule.id in rules:
@@ -442,7 +516,12 @@ def load_rules(
             if rules[ref].disabled and not rule.disabled:
                 raise _fail(rule.file, rule.id, "when", f"refers to disabled rule {ref!r}")
     active = tuple(r for r in rules.values() if not r.disabled)
-    return RuleSet(rules=active, outline=outline, version=digest.hexdigest()[:16])
+    if not grades:  # a folder of rules without a grading (tests): the shipped one
+        shipped = rules_dir() / "grading.yaml"
+        raw = rule_bytes(shipped)
+        digest.update(b"grading.yaml\0" + raw)
+        grades = _grades(shipped, _read(shipped, raw)["grades"])
+    return RuleSet(rules=active, outline=outline, version=digest.hexdigest()[:16], grades=grades)
 
 
 def _referenced_rules(rule: Rule) -> list[str]:

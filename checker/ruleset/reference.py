@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from checker.ruleset.compile import FACT_FIELDS, OPERATORS
+from checker.ruleset.compile import CHECKPOINT_FIELDS, FACT_FIELDS, OPERATORS
 from checker.ruleset.load import schema
 
 BEGIN = "<!-- BEGIN GENERATED REFERENCE (fzzf rules reference --write docs/rules.md) -->"
@@ -61,7 +61,7 @@ def reference() -> str:
     rule = defs["rule"]
     lines = [BEGIN, "", "### File", ""]
     lines += _table(sch["properties"], [], defs)
-    lines += ["", "A file must have `rules`, `overrides`, or both.", "", "### Rule", ""]
+    lines += ["", "A file must have `rules`, `overrides`, `grades`, or several of them.", "", "### Rule", ""]
     lines += _table(rule["properties"], rule["required"], defs)
     ref = rule["properties"]["ref"]["oneOf"]
     lines += ["", "`ref` is one of:", ""]
@@ -69,6 +69,9 @@ def reference() -> str:
               "; ".join(f"`{k}`: {_type(v, defs)}" for k, v in alt["properties"].items()) for alt in ref]
     lines += ["", "### Override (rule packs)", ""]
     lines += _table(defs["override"]["properties"], defs["override"]["required"], defs)
+    grade = defs["grade"]
+    lines += ["", "### Grade (`grades`)", ""]
+    lines += _table(grade["properties"], grade["required"], defs)
     lines += ["", "### Conditions (`when`) and field tests (`where`)", "",
               "`when` is `{all: [leg, …]}` or `{any: [leg, …]}` (at most 15 legs). A leg is",
               "`{fact: KIND, where: {field: test, …}}` (such a fact exists) or `{absent: {fact: KIND, where: …}}`",
@@ -81,7 +84,9 @@ def reference() -> str:
     lines += [f"| `{op}` | {meanings[op]} |" for op in OPERATORS]
     lines += ["", "Fact kinds and their fields:", "", "| fact | fields |", "|---|---|"]
     lines += [f"| `{kind}` | {', '.join(f'`{f}`' for f in sorted(fields))} |" for kind, fields in FACT_FIELDS.items()]
-    lines += ["", "A checkpoint's or signal's `where` tests the `hit` facts of its own terms.", "", END]
+    lines += [f"| `cp` (grades only) | {', '.join(f'`{f}`' for f in sorted(CHECKPOINT_FIELDS))} |"]
+    lines += ["", "A checkpoint's or signal's `where` tests the `hit` facts of its own terms; a grade's `when`",
+              "tests the checkpoint's `cp` fact.", "", END]
     return "\n".join(lines)
 
 
