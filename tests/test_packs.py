@@ -133,7 +133,7 @@ def test_disable_and_reweight(tmp_path: Path, checker: Checker) -> None:
 
 
 # One item (27, open government) has work with a figure; every other item is missing.
-ONE_ITEM = "某县2024年法治政府建设年度报告\n一、主要举措和成效\n全年主动公开政府信息1265条，办理依申请公开12件。\n"
+ONE_ITEM = "梅林县2024年法治政府建设年度报告\n一、主要举措和成效\n全年主动公开政府信息1265条，办理依申请公开12件。\n"
 
 
 def _content_by_hand(result, weight_of: dict[str, float]) -> float:
