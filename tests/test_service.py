@@ -23,23 +23,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
+def _serve(work: Path, *options: str) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start `fzzf serve` on a free port in `work` and wait until /healthz answers."""
     port = _free_port()
-    work = tmp_path_factory.mktemp("cwd")
-    proc = subprocess.Popen([sys.executable, "-m", "checker", "serve", "--port", str(port), "--max-upload-mb", "1"],
-                            cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "checker", "serve", "--port", str(port), "--max-upload-mb", "1",
+                             *options], cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
             if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
+                return base, proc
         except httpx.TransportError:
             time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("the service did not start: " + proc.stderr.read().decode(errors="replace"))
+    proc.kill()
+    pytest.fail("the service did not start: " + proc.stderr.read().decode(errors="replace"))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    work = tmp_path_factory.mktemp("cwd")
+    base, proc = _serve(work)
     yield base, work
     proc.terminate()
     proc.wait(timeout=20)
@@ -253,23 +257,9 @@ def tight(tmp_path_factory: pytest.TempPathFactory):
         pytest.skip("needs /proc to watch the worker processes")
     pack = tmp_path_factory.mktemp("slowpack")
     (pack / "slow.yaml").write_text(SLOW_PACK, encoding="utf-8")
-    port = _free_port()
     work = tmp_path_factory.mktemp("cwd")
-    proc = subprocess.Popen([sys.executable, "-m", "checker", "serve", "--port", str(port), "--max-upload-mb", "1",
-                             "--timeout", "3", "--workers", "1", "--max-checks", "2", "--body-timeout", "2",
-                             "--max-inflight-mb", "2", "--head-timeout", "2", "--rules", str(pack)],
-                            cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("the service did not start: " + proc.stderr.read().decode(errors="replace"))
+    base, proc = _serve(work, "--timeout", "3", "--workers", "1", "--max-checks", "2", "--body-timeout", "2",
+                        "--max-inflight-mb", "2", "--head-timeout", "2", "--rules", str(pack))
     yield base, proc
     proc.terminate()
     proc.wait(timeout=20)
