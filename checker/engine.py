@@ -51,6 +51,27 @@ def distinct_hits(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 _COLLECTED = ("hit", "cp")  # kinds of fact whose ids a firing reports
 
 
+def _named(definitions: Any, out: set[str], depth: int = 0) -> set[str]:
+    """Every dict key and string in compiled rule definitions: a superset of the fact fields they test.
+
+    Conditions name a field as a key (`{"f": v}`, `{"$ex": {"f": 1}}`) and a reference to an
+    earlier leg names one as a string (`{"part": {"a": "part"}}`); collecting both (and every
+    other string, harmlessly) over-approximates the fields any rule can look at.
+    """
+    if depth > 64:  # compiled rules nest a few levels; bound the walk anyway
+        raise ValueError("rule definitions nest too deeply")
+    if isinstance(definitions, dict):
+        for k, v in definitions.items():
+            out.add(k)
+            _named(v, out, depth + 1)
+    elif isinstance(definitions, list):
+        for v in definitions:
+            _named(v, out, depth + 1)
+    elif isinstance(definitions, str):
+        out.add(definitions)
+    return out
+
+
 class _SyncHost(_durable.Host):
     """A durable host without background dispatch threads: actions run inside assert_facts."""
 
@@ -67,6 +88,11 @@ class Engine:
 
     def __init__(self, definitions: dict[str, dict[str, Any]]) -> None:
         self._out: dict[str, dict[str, set[int]]] = {}
+        # Fields no rule names cannot change a match (a `cp` fact's `rules` list, a hit's sentence,
+        # the body's level…): they are left out of the facts asserted, which are serialised to
+        # JSON and parsed by the C engine, and of the matches it sends back to every action
+        # (about a third of the bytes). Firings read those fields from the caller's facts.
+        self._fields = frozenset(_named(definitions, {"kind"}))
         defs = copy.deepcopy(definitions)  # registration deletes "run" from the dicts
         for name, spec in defs.items():
             spec["run"] = self._action(name)
@@ -103,12 +129,13 @@ class Engine:
         """
         with self._lock:  # the C engine is not thread-safe across sessions (notes §6)
             sid = str(next(self._sids))
-            # Ids are positions in `facts`; of interchangeable hits only the first few are asserted.
-            batch = distinct_hits([dict(f, sid=sid, id=i) for i, f in enumerate(facts)])
-            batch.append({"sid": sid, "id": len(facts), "kind": "eof"})
+            batch = self._batch(facts, sid)
             try:
-                self._host.assert_facts(RULESET, batch)
-                state = self._host.get_state(RULESET, sid)
+                state = self._host.assert_facts(RULESET, batch)
+                if not isinstance(state, dict):  # no action completed the agenda (notes §5): ask
+                    state = self._host.get_state(RULESET, sid)
+                # Otherwise assert_facts returned the session state after its last action, the
+                # same the engine holds (each action stores it back): no second round trip.
                 if "exception" in state and "input.timeout" in str(state["exception"]):
                     # The per-file time limit fired inside an action (durable swallows it).
                     from checker.errors import InputError
@@ -124,6 +151,46 @@ class Engine:
                 except Exception:
                     pass
 
+    def _batch(self, facts: list[dict[str, Any]], sid: str) -> list[dict[str, Any]]:
+        """The facts asserted for one report: ids are positions in `facts`, the eof fact last.
+
+        Of interchangeable hits only the first SAME_HITS are kept (as `distinct_hits`, judged on
+        every field of the caller's fact), and of each fact only the fields some rule names.
+        """
+        keep = self._fields
+        seen: dict[tuple[tuple[str, Any], ...], int] = {}
+        batch: list[dict[str, Any]] = []
+        for i, f in enumerate(facts):
+            if f.get("kind") == "hit":
+                try:
+                    key = tuple(sorted((k, v) for k, v in f.items() if k not in _NOT_KEY))
+                    n = seen.get(key, 0)
+                except TypeError:  # an unhashable field value: keep the fact
+                    n, key = 0, None
+                if n >= SAME_HITS:
+                    continue
+                if key is not None:
+                    seen[key] = n + 1
+            fact = {k: v for k, v in f.items() if k in keep}
+            fact["sid"] = sid
+            fact["id"] = i
+            batch.append(fact)
+        batch.append({"sid": sid, "id": len(facts), "kind": "eof"})
+        return batch
+
+
+_SPLIT: dict[str, tuple[str, str] | None] = {}
+
+
+def _split(name: str) -> tuple[str, str] | None:
+    """(rule id, outcome) of a durable rule name, None for the internal `_` rules; memoised."""
+    got = _SPLIT.get(name, False)
+    if got is False:
+        if len(_SPLIT) > 100_000:  # a few rulesets' names per process; bound it anyway
+            _SPLIT.clear()
+        got = _SPLIT[name] = None if name.startswith("_") else split_name(name)
+    return got  # type: ignore[return-value]
+
 
 def firings(fired: dict[str, set[int]], facts: list[dict[str, Any]]) -> list[Firing]:
     """Firings per (rule id, outcome) from raw matches (`Engine.evaluate_raw`'s output).
@@ -132,18 +199,30 @@ def firings(fired: dict[str, set[int]], facts: list[dict[str, Any]]) -> list[Fir
     reported by its hit id.
     """
     by_rule: dict[tuple[str, str], set[int]] = {}
+    get = by_rule.get
     for name, ids in fired.items():
-        if name.startswith("_"):
+        split = _split(name)
+        if split is None:
             continue
-        rid, outcome = split_name(name)
+        rid, outcome = split
         if rid == SHARED:  # a shared rule: the facts say whose they are
             for i in ids:
                 f = facts[i]
+                h = f.get("hit", i)
                 for r in f.get("rules") or (f["rule"],):  # a cp fact may stand for several checkpoints
-                    by_rule.setdefault((r, outcome), set()).add(f.get("hit", i))
+                    key = (r, outcome)
+                    got = get(key)
+                    if got is None:
+                        by_rule[key] = {h}
+                    else:
+                        got.add(h)
         else:
-            by_rule.setdefault((rid, outcome), set()).update(facts[i].get("hit", i) for i in ids)
-    return [Firing(rule=r, outcome=o, hits=tuple(sorted(ids)) if len(ids) > 1 else tuple(ids))
+            key = (rid, outcome)
+            got = get(key)
+            if got is None:
+                got = by_rule[key] = set()
+            got.update(facts[i].get("hit", i) for i in ids)
+    return [Firing(r, o, tuple(sorted(ids)) if len(ids) > 1 else tuple(ids))
             for (r, o), ids in sorted(by_rule.items())]
 
 

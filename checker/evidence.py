@@ -125,9 +125,8 @@ def quote(doc: Document, hit: Hit, rule: str) -> Evidence:
     return Evidence(text, hit.part, start, end, rule, hit.quantified)
 
 
-def _is_heading(seg: Segmented, hit: Hit) -> bool:
-    sents = seg.sentences
-    return 0 <= hit.sentence < len(sents) and sents[hit.sentence].heading
+def _ranked(x: tuple[bool, bool, int, int, Hit]) -> tuple[bool, bool, int, int]:
+    return x[0], x[1], x[2], x[3]
 
 
 def strongest(seg: Segmented, hits: Iterable[Hit]) -> list[Hit]:
@@ -136,16 +135,29 @@ def strongest(seg: Segmented, hits: Iterable[Hit]) -> list[Hit]:
     Strength: figures (quantified), then the measures part, then how many of the hits (the
     checkpoint's terms) stand in that sentence, then the order of the report.
     """
+    sents = seg.sentences
+    n = len(sents)
     per_sentence: dict[int, list[Hit]] = {}
     for h in hits:
-        if not _is_heading(seg, h):
-            per_sentence.setdefault(h.sentence, []).append(h)
+        s = h.sentence
+        if 0 <= s < n and sents[s].heading:  # a heading reports no act: never quoted
+            continue
+        group = per_sentence.get(s)
+        if group is None:
+            per_sentence[s] = [h]
+        else:
+            group.append(h)
     best = []
     for group in per_sentence.values():
+        if len(group) == 1:  # most sentences hold one of a checkpoint's hits: one term, itself the best
+            rep = group[0]
+            best.append((not rep.quantified, rep.part != "measures", -1, rep.start, rep))
+            continue
         rep = min(group, key=lambda h: (not h.quantified, h.start))
         terms = len({seg.document.text[h.start:h.end] for h in group})
         best.append((not any(h.quantified for h in group), rep.part != "measures", -terms, rep.start, rep))
-    best.sort(key=lambda x: x[:4])
+    if len(best) > 1:
+        best.sort(key=_ranked)
     return [x[4] for x in best]
 
 

@@ -9,6 +9,8 @@ reports the parts. Every verdict carries a reason key the renderers turn into a 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from checker import evidence
 from checker.evidence import EVIDENCE_MAX
 from checker.facts import CheckpointPlan, counted_hits, hit_class
@@ -16,6 +18,7 @@ from checker.model import (
     PART_IDS,
     CheckpointVerdict,
     Document,
+    Evidence,
     Finding,
     Firing,
     Hit,
@@ -46,19 +49,21 @@ def _shown(quote_kind: str, mine: list[Hit]) -> list[Hit]:
     return [h for h in mine if getattr(h, quote_kind)]
 
 
-def _checkpoint(rule: Rule, grade: tuple[Status, str, str] | None, mine: list[Hit],
-                seg: Segmented) -> CheckpointVerdict:
-    """The verdict of one checkpoint rule from the grade that fired for it; `mine` are its hits.
+_QUOTED_MANY = frozenset({"evidence", "planned"})  # grades whose verdict quotes up to EVIDENCE_MAX hits
 
-    The grade says which hits show it; checker/evidence.py picks the strongest of them, one
-    quote per sentence, never a heading.
+
+def _evidence(seg: Segmented, rid: str, quote_kind: str, mine: list[Hit] | None) -> tuple[Evidence, ...]:
+    """The quotes of a checkpoint: evidence.pick over the hits its grade shows; () without any.
+
+    Most checkpoints of a report have no hits, or none of the kind their grade quotes: pick
+    would rank nothing, so it is not called.
     """
-    if grade is None:  # every checkpoint fact fires exactly one grade (compile.compile_grading)
-        raise RuntimeError(f"no grade fired for {rule.id}")
-    status, reason, quote_kind = grade
-    shown = _shown(quote_kind, mine) if mine else []
-    limit = EVIDENCE_MAX if quote_kind in ("evidence", "planned") else 1
-    return CheckpointVerdict(rule.id, rule.item or 0, status, reason, evidence.pick(seg, shown, rule.id, limit))
+    if not mine:
+        return ()
+    shown = _shown(quote_kind, mine)
+    if not shown:
+        return ()
+    return evidence.pick(seg, shown, rid, EVIDENCE_MAX if quote_kind in _QUOTED_MANY else 1)
 
 
 _GRADES: dict[str, tuple[Status, str, str] | None] = {}
@@ -70,6 +75,43 @@ def _grade(outcome: str) -> tuple[Status, str, str] | None:
         g = grade_outcome(outcome)
         _GRADES[outcome] = None if g is None else (Status(g[0]), f"reason.{g[1]}", g[2])
     return _GRADES[outcome]
+
+
+_RANK = {s: k for k, s in enumerate(ORDER)}  # ORDER.index, as a lookup
+
+
+@dataclass(slots=True)
+class _Tables:
+    """What judging reads from a rule set, laid out once per rule set instead of per report.
+
+    `items`: per outline item in order, its id, whether it is scored and its checkpoints as
+    (rule id, item number); `informational`: the (frozen) verdicts of the unscored items.
+    """
+
+    ruleset: RuleSet  # held so that its id() is not reused while the tables are cached
+    items: tuple[tuple[int, bool, tuple[tuple[str, int], ...]], ...]
+    informational: dict[int, ItemVerdict]
+
+
+_TABLES: dict[int, _Tables] = {}
+
+
+def _tables(ruleset: RuleSet) -> _Tables:
+    """The rule set's judging tables, made on first use (a process judges with one or two rule sets)."""
+    got = _TABLES.get(id(ruleset))
+    if got is not None and got.ruleset is ruleset:
+        return got
+    items = []
+    informational = {}
+    for item_id in sorted(ruleset.outline.items):
+        scored = ruleset.outline.items[item_id].scored
+        if not scored:
+            informational[item_id] = ItemVerdict(item_id, Status.INFORMATIONAL, "reason.informational")
+        items.append((item_id, scored, tuple((r.id, r.item or 0) for r in ruleset.checkpoints(item_id))))
+    if len(_TABLES) > 16:  # bound the memo; rule sets are few and long-lived
+        _TABLES.clear()
+    got = _TABLES[id(ruleset)] = _Tables(ruleset, tuple(items), informational)
+    return got
 
 
 def judge_items(
@@ -95,24 +137,34 @@ def judge_items(
             if f.rule in graded:
                 raise RuntimeError(f"two grades fired for {f.rule}")
             graded[f.rule] = g
+    tables = _tables(ruleset)
+    na = Status.NOT_APPLICABLE
     out: list[ItemVerdict] = []
-    for item_id in sorted(ruleset.outline.items):
-        item = ruleset.outline.items[item_id]
-        if not item.scored:
-            out.append(ItemVerdict(item_id, Status.INFORMATIONAL, "reason.informational"))
+    for item_id, scored, checkpoints in tables.items:
+        if not scored:
+            out.append(tables.informational[item_id])
             continue
-        cps = tuple(_checkpoint(r, graded.get(r.id), counted.get(r.id, []), seg)
-                    for r in ruleset.checkpoints(item_id))
-        applicable = [c for c in cps if c.status is not Status.NOT_APPLICABLE]
-        if cps and not applicable:
+        verdicts: list[CheckpointVerdict] = []
+        best: CheckpointVerdict | None = None
+        for rid, number in checkpoints:
+            grade = graded.get(rid)
+            if grade is None:  # every checkpoint fact fires exactly one grade (compile.compile_grading)
+                raise RuntimeError(f"no grade fired for {rid}")
+            cp = CheckpointVerdict(rid, number, grade[0], grade[1], _evidence(seg, rid, grade[2], counted.get(rid)))
+            verdicts.append(cp)
+            # The best applicable status, the first checkpoint of it on a tie (as min() would).
+            if cp.status is not na and (best is None or _RANK[cp.status] < _RANK[best.status]):
+                best = cp
+        cps = tuple(verdicts)
+        if cps and best is None:
             out.append(ItemVerdict(item_id, Status.NOT_APPLICABLE, "reason.not_applicable",
                                    checkpoints=cps))
             continue
-        if not applicable:
+        if best is None:
             out.append(ItemVerdict(item_id, Status.MISSING, "reason.missing"))
             continue
-        best = min(applicable, key=lambda c: ORDER.index(c.status))
-        quotes = evidence.merge([c.evidence for c in applicable if c.status is best.status])
+        groups = [c.evidence for c in cps if c.status is best.status]
+        quotes = evidence.merge(groups) if any(groups) else ()
         out.append(ItemVerdict(item_id, best.status, best.reason, quotes, cps))
     return tuple(out)
 
