@@ -21,19 +21,33 @@ from __future__ import annotations
 import datetime as dt
 
 from checker.model import Finding, Metadata, RequiredPart, Severity, Timeliness, TimelinessVerdict
-from checker.ruleset.load import RuleSet
+from checker.ruleset.load import Rule, RuleSet
+
+_REQUIRED: dict[int, tuple[RuleSet, tuple[tuple[Rule, str | None], ...]]] = {}
+
+
+def _required(ruleset: RuleSet) -> tuple[tuple[Rule, str | None], ...]:
+    """The structure rules of severity `required`, in order, with the part each asks for.
+
+    Made once per rule set (it is frozen) rather than by scanning every rule for every report.
+    The memo holds the rule set, so its id cannot be reused while cached.
+    """
+    got = _REQUIRED.get(id(ruleset))
+    if got is not None and got[0] is ruleset:
+        return got[1]
+    rules = tuple(
+        (r, r.requirement.removeprefix("part.") if r.requirement and r.requirement.startswith("part.") else None)
+        for r in ruleset.rules if r.kind == "structure" and r.severity is Severity.REQUIRED)
+    if len(_REQUIRED) > 16:  # rule sets are few and long-lived; bound it anyway
+        _REQUIRED.clear()
+    _REQUIRED[id(ruleset)] = (ruleset, rules)
+    return rules
 
 
 def required_parts(ruleset: RuleSet, found: tuple[Finding, ...], profile: str | None) -> tuple[RequiredPart, ...]:
     """Each structure rule of severity `required` that applies to `profile`, met unless it fired."""
     fired = {f.rule for f in found if f.kind == "structure"}
-    out = []
-    for r in ruleset.rules:
-        if r.kind != "structure" or r.severity is not Severity.REQUIRED or not r.applies(profile):
-            continue
-        part = r.requirement.removeprefix("part.") if r.requirement and r.requirement.startswith("part.") else None
-        out.append(RequiredPart(r.id, part, r.id not in fired))
-    return tuple(out)
+    return tuple(RequiredPart(r.id, part, r.id not in fired) for r, part in _required(ruleset) if r.applies(profile))
 
 
 def timeliness(meta: Metadata, found: tuple[Finding, ...], deadline: dt.date | None) -> TimelinessVerdict:

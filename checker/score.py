@@ -49,6 +49,31 @@ def _ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
+_TABLES: dict[tuple[int, str | None], tuple[RuleSet, dict[str, float], dict[int, int]]] = {}
+
+
+def _tables(ruleset: RuleSet, profile: str | None) -> tuple[dict[str, float], dict[int, int]]:
+    """Rule weights at `profile` and each item's chapter, made once per rule set and profile.
+
+    Scoring reads them for every report; building the weights of every rule took longer than
+    the score itself. The memo holds the rule set, so its id cannot be reused while cached.
+    """
+    key = (id(ruleset), profile)
+    got = _TABLES.get(key)
+    if got is not None and got[0] is ruleset:
+        return got[1], got[2]
+    weights = {r.id: r.weight_for(profile) for r in ruleset.rules}
+    chapters = {i: ruleset.outline.chapter_of(i) for i in ruleset.outline.items}
+    if len(_TABLES) > 64:  # a few rule sets and levels per process; bound it anyway
+        _TABLES.clear()
+    _TABLES[key] = (ruleset, weights, chapters)
+    return weights, chapters
+
+
+_NA = Status.NOT_APPLICABLE
+_VALUES = {s: s.value for s in CREDIT}  # Status.value goes through the enum machinery; this is a lookup
+
+
 def score(
     ruleset: RuleSet,
     items: tuple[ItemVerdict, ...],
@@ -62,31 +87,32 @@ def score(
     score agrees with the gate and the audit. Weights are those of the profile (the body's
     level) where a rule sets per-level weights.
     """
-    weights = {r.id: r.weight_for(profile) for r in ruleset.rules}
+    weights, chapter_of = _tables(ruleset, profile)
     num = den = 0.0
     chapter_num: dict[int, float] = {}
     chapter_den: dict[int, float] = {}
     by_status: dict[str, list[float]] = {s.value: [0, 0.0] for s in CREDIT}  # [items, weight]
     for item in items:
-        if item.status not in CREDIT:
+        status = item.status
+        if status not in CREDIT:
             continue
-        w = sum(weights[cp.rule] for cp in item.checkpoints if cp.status is not Status.NOT_APPLICABLE)
+        w = sum([weights[cp.rule] for cp in item.checkpoints if cp.status is not _NA])
         if w <= 0:
             continue
-        c = CREDIT[item.status]
-        ch = ruleset.outline.chapter_of(item.id)
+        c = CREDIT[status]
+        ch = chapter_of[item.id] if item.id in chapter_of else ruleset.outline.chapter_of(item.id)
         num += w * c
         den += w
         chapter_num[ch] = chapter_num.get(ch, 0.0) + w * c
         chapter_den[ch] = chapter_den.get(ch, 0.0) + w
-        by_status[item.status.value][0] += 1
-        by_status[item.status.value][1] += w
+        counts = by_status[_VALUES[status]]
+        counts[0] += 1
+        counts[1] += w
     content = _ratio(num, den) or 0.0
 
-    rules = ruleset.by_id()
     s_num = s_den = 0.0
     for p in parts:
-        w = rules[p.rule].weight_for(profile)
+        w = weights[p.rule]
         s_den += w
         s_num += w * p.present
     structure = _ratio(s_num, s_den)

@@ -86,11 +86,14 @@ class _Tables:
 
     `items`: per outline item in order, its id, whether it is scored and its checkpoints as
     (rule id, item number); `informational`: the (frozen) verdicts of the unscored items.
+    Rule sets are frozen and never changed once loaded.
     """
 
     ruleset: RuleSet  # held so that its id() is not reused while the tables are cached
     items: tuple[tuple[int, bool, tuple[tuple[str, int], ...]], ...]
     informational: dict[int, ItemVerdict]
+    by_id: dict[str, Rule]  # ruleset.by_id()
+    structure: dict[str, Rule]  # part id -> the structure rule asking for it (`part.X`)
 
 
 _TABLES: dict[int, _Tables] = {}
@@ -110,7 +113,9 @@ def _tables(ruleset: RuleSet) -> _Tables:
         items.append((item_id, scored, tuple((r.id, r.item or 0) for r in ruleset.checkpoints(item_id))))
     if len(_TABLES) > 16:  # bound the memo; rule sets are few and long-lived
         _TABLES.clear()
-    got = _TABLES[id(ruleset)] = _Tables(ruleset, tuple(items), informational)
+    structure = {r.requirement.removeprefix("part."): r for r in ruleset.rules
+                 if r.kind == "structure" and r.requirement and r.requirement.startswith("part.")}
+    got = _TABLES[id(ruleset)] = _Tables(ruleset, tuple(items), informational, ruleset.by_id(), structure)
     return got
 
 
@@ -171,11 +176,14 @@ def judge_items(
 
 def judge_parts(ruleset: RuleSet, seg: Segmented, firings: list[Firing], hits: list[Hit]) -> tuple[PartStatus, ...]:
     """Presence of each report part; a part's structure rule, when there is one, decides."""
-    fired = {f.rule for f in firings if f.outcome == FIRED}
-    structure = {r.requirement.removeprefix("part."): r for r in ruleset.rules
-                 if r.kind == "structure" and r.requirement and r.requirement.startswith("part.")}
-    signals = {f.rule: f for f in firings if f.outcome == EVIDENCE}
-    by_id = {h.id: h for h in hits}
+    fired: set[str] = set()
+    signals: dict[str, Firing] = {}
+    for f in firings:  # one pass over the firings (one per checkpoint, mostly grades)
+        if f.outcome == FIRED:
+            fired.add(f.rule)
+        elif f.outcome == EVIDENCE:
+            signals[f.rule] = f
+    structure = _tables(ruleset).structure
     doc = seg.document
     out: list[PartStatus] = []
     for pid in PART_IDS:
@@ -197,7 +205,8 @@ def judge_parts(ruleset: RuleSet, seg: Segmented, firings: list[Firing], hits: l
         else:
             # Present through content: a signal rule this part's structure rule relies on.
             ev = next((signals[r] for r in _signal_refs(rule) if r in signals), None) if rule else None
-            h = by_id[ev.hits[0]] if ev and ev.hits else None
+            # Hits by id, made only here: most reports show every part by a heading.
+            h = {h.id: h for h in hits}[ev.hits[0]] if ev and ev.hits else None
             a, b = doc.source_span(h.sentence_start, h.sentence_end) if h else (None, None)
             out.append(PartStatus(pid, True, "content", None, a, b))
     return tuple(out)
@@ -224,7 +233,7 @@ def _signal_refs(rule: Rule) -> list[str]:
 def findings(ruleset: RuleSet, firings: list[Firing], args: dict[str, str | int | float],
              profile: str | None = None) -> tuple[Finding, ...]:
     """Structure, timeliness and quality rules that fired (and apply to the profile)."""
-    rules = ruleset.by_id()
+    rules = _tables(ruleset).by_id
     out = []
     for f in firings:
         if f.outcome != FIRED:
