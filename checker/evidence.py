@@ -14,6 +14,7 @@ offsets are the span of the report's own text (`Document.original`) it came from
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from checker.model import Document, Evidence, Hit, Segmented
 
@@ -120,12 +121,16 @@ def cut(text: str, s_start: int, s_end: int, t_start: int, t_end: int,
 
 def quote(doc: Document, hit: Hit, rule: str) -> Evidence:
     """The hit's sentence, cut at clause bounds to at most QUOTE_MAX characters of the report's text."""
-    a, b = cut(doc.text, hit.sentence_start, hit.sentence_end, hit.start, hit.end)
+    text = doc.text
+    a, b = _trim(text, hit.sentence_start, hit.sentence_end)
+    if b - a > QUOTE_MAX:  # most sentences fit whole: `cut` would return the trimmed sentence
+        a, b = cut(text, hit.sentence_start, hit.sentence_end, hit.start, hit.end)
     start, end, text = doc.quote(a, b)
     return Evidence(text, hit.part, start, end, rule, hit.quantified)
 
 
-def _ranked(x: tuple[bool, bool, int, int, Hit]) -> tuple[bool, bool, int, int]:
+def _ranked(x: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The sort key of a ranking tuple: all but its last member (the hit or quote ranked)."""
     return x[0], x[1], x[2], x[3]
 
 
@@ -173,11 +178,16 @@ def merge(groups: Sequence[Sequence[Evidence]], limit: int = EVIDENCE_MAX) -> tu
     so an overlap is a repeat. Figures first, then the measures part, then each checkpoint's
     own order, the first checkpoint first.
     """
-    ranked = sorted(((not e.quantified, e.part != "measures", k, g, e)
-                     for g, group in enumerate(groups) for k, e in enumerate(group)), key=lambda x: x[:4])
+    ranked = [(not e.quantified, e.part != "measures", k, g, e) for g, group in enumerate(groups)
+              for k, e in enumerate(group)]
+    if len(ranked) > 1:
+        ranked.sort(key=_ranked)  # keys differ in (k, g): the same order as sorting the tuples
     out: list[Evidence] = []
     for *_, e in ranked:
-        if all(e.end <= o.start or o.end <= e.start for o in out):
+        for o in out:
+            if e.end > o.start and o.end > e.start:
+                break
+        else:
             out.append(e)
             if len(out) == limit:
                 break

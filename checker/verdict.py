@@ -155,7 +155,8 @@ def judge_items(
             grade = graded.get(rid)
             if grade is None:  # every checkpoint fact fires exactly one grade (compile.compile_grading)
                 raise RuntimeError(f"no grade fired for {rid}")
-            cp = CheckpointVerdict(rid, number, grade[0], grade[1], _evidence(seg, rid, grade[2], counted.get(rid)))
+            mine = counted.get(rid)
+            cp = CheckpointVerdict(rid, number, grade[0], grade[1], _evidence(seg, rid, grade[2], mine) if mine else ())
             verdicts.append(cp)
             # The best applicable status, the first checkpoint of it on a tie (as min() would).
             if cp.status is not na and (best is None or _RANK[cp.status] < _RANK[best.status]):
