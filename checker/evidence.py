@@ -168,6 +168,13 @@ def strongest(seg: Segmented, hits: Iterable[Hit]) -> list[Hit]:
 
 def pick(seg: Segmented, hits: Iterable[Hit], rule: str, limit: int = EVIDENCE_MAX) -> tuple[Evidence, ...]:
     """The quotes shown for a checkpoint: its strongest sentences, one quote each."""
+    if isinstance(hits, list) and len(hits) == 1:
+        # Three checkpoints in four show one hit: its sentence is the strongest unless a heading.
+        (h,) = hits
+        sents = seg.sentences
+        if limit < 1 or (0 <= h.sentence < len(sents) and sents[h.sentence].heading):
+            return ()
+        return (quote(seg.document, h, rule),)
     return tuple(quote(seg.document, h, rule) for h in strongest(seg, hits)[:limit])
 
 

@@ -136,14 +136,16 @@ def judge_items(
     if counted is None:
         counted = counted_hits(hits, plan)
     graded: dict[str, tuple[Status, str, str]] = {}
+    grades = _GRADES
     for f in firings:
-        g = _grade(f.outcome)
+        g = grades[f.outcome] if f.outcome in grades else _grade(f.outcome)
         if g is not None:
             if f.rule in graded:
                 raise RuntimeError(f"two grades fired for {f.rule}")
             graded[f.rule] = g
     tables = _tables(ruleset)
     na = Status.NOT_APPLICABLE
+    rank = _RANK
     out: list[ItemVerdict] = []
     for item_id, scored, checkpoints in tables.items:
         if not scored:
@@ -151,16 +153,18 @@ def judge_items(
             continue
         verdicts: list[CheckpointVerdict] = []
         best: CheckpointVerdict | None = None
+        best_rank = len(ORDER)
         for rid, number in checkpoints:
             grade = graded.get(rid)
             if grade is None:  # every checkpoint fact fires exactly one grade (compile.compile_grading)
                 raise RuntimeError(f"no grade fired for {rid}")
+            status = grade[0]
             mine = counted.get(rid)
-            cp = CheckpointVerdict(rid, number, grade[0], grade[1], _evidence(seg, rid, grade[2], mine) if mine else ())
+            cp = CheckpointVerdict(rid, number, status, grade[1], _evidence(seg, rid, grade[2], mine) if mine else ())
             verdicts.append(cp)
             # The best applicable status, the first checkpoint of it on a tie (as min() would).
-            if cp.status is not na and (best is None or _RANK[cp.status] < _RANK[best.status]):
-                best = cp
+            if status is not na and rank[status] < best_rank:
+                best, best_rank = cp, rank[status]
         cps = tuple(verdicts)
         if cps and best is None:
             out.append(ItemVerdict(item_id, Status.NOT_APPLICABLE, "reason.not_applicable",

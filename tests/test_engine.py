@@ -195,3 +195,36 @@ def test_shipped_rules_compile_without_duplicate_names(checker) -> None:
     defs = compile_rules(checker.ruleset.rules, checker.ruleset.grades)
     assert "_sink" in defs and "_eof" in defs
     _one_key_everywhere(defs)
+
+
+def test_engine_asserts_only_the_fields_rules_name(small_engine: Engine) -> None:
+    # A cp fact's `rules` and a hit's `sentence` are named by no rule: the engine never sees them,
+    # and the firings still say whose they are (read from the caller's facts).
+    facts = [hit(0, sentence=7), cp(hits=1, evidence=1, evidence_quantified=1, not_negated=1)]
+    for i, f in enumerate(facts):
+        f["id"] = i
+    batch = small_engine._batch(facts, "x")
+    assert "sentence" not in batch[0] and "rules" not in batch[1] and batch[1]["evidence"] == 1
+    assert batch[-1] == {"sid": "x", "id": 2, "kind": "eof"}
+    out = fired(small_engine, facts)
+    assert out[("P.x", "evidence")] == (0,)
+    assert any(r == "C27.01" and o.startswith("grade:met:") for r, o in out)
+
+
+def test_engine_error_in_an_action_is_raised_and_the_engine_goes_on(small_engine: Engine,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Engine dispatches durable's actions itself: an error while collecting a match is kept in the
+    # session state as durable keeps it, raised as EngineError, and the session is still deleted.
+    from checker import engine as engine_mod
+
+    good = fired(small_engine, [hit(0)])
+
+    def broken(message: Any) -> list[Any]:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(engine_mod, "_matched", broken)
+    with pytest.raises(engine_mod.EngineError, match="boom"):
+        fired(small_engine, [hit(0)])
+    monkeypatch.undo()
+    for _ in range(1100):  # no session left behind (durable holds at most 1,024)
+        assert fired(small_engine, [hit(0)]) == good
