@@ -5,6 +5,10 @@ silently drops actions otherwise: a host whose `_run` is a no-op (no polling thr
 session id and one `assert_facts` call per report ending with an `eof` fact, unique integer
 fact ids, a `_sink` and an `_eof` rule, and `delete_state` after every report. A ruleset is
 registered once per process per rule version (registrations are never freed).
+
+For speed (the engine runs for every report of an audit), a report's actions are run here
+rather than by durable's host, with the same calls into the C engine in the same order (see
+`Engine._dispatch`), and facts carry only the fields some rule names.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-import durable_rules_engine as _engine
+import durable_rules_engine as _native
 import orjson
 from durable import engine as _durable
 
@@ -175,7 +179,7 @@ class Engine:
                 return fired
             finally:
                 try:
-                    _engine.delete_state(self._handle, sid)
+                    _native.delete_state(self._handle, sid)
                 except Exception:
                     pass
 
@@ -191,17 +195,17 @@ class Engine:
         kept in the state as durable keeps it (and turned into EngineError by the caller).
         """
         handle = self._handle
-        result = _engine.assert_facts(handle, _encode(batch))
+        result = _native.assert_facts(handle, _encode(batch))
         if result[0] == 1:
             raise _durable.MessageNotHandledException(batch)
         if result[0] == 2:
             raise _durable.MessageObservedException(batch)
         state_handle = 0 if result[0] == 3 else result[1]
         fired: dict[str, set[int]] = {}
-        started = _engine.start_action_for_state(handle, state_handle)
+        started = _native.start_action_for_state(handle, state_handle)
         if not started:
             # No action ran (impossible with the `_eof` rule): what the session holds.
-            return fired, _loads(_engine.get_state(handle, sid))
+            return fired, _loads(_native.get_state(handle, sid))
         state = _loads(started[0])
         stored = _encode(state)  # the state as each action stores it back; changes only on an error
         message = _loads(started[1])
@@ -217,14 +221,14 @@ class Engine:
                     trace = traceback.format_tb(error.__traceback__)
                     state["exception"] = f"exception caught {error}, traceback {trace}"
                     stored = _encode(state)
-                _engine.update_state(handle, stored)
-                following = _engine.complete_and_start_action(handle, state_handle)
+                _native.update_state(handle, stored)
+                following = _native.complete_and_start_action(handle, state_handle)
                 if not following:
                     return fired, state
                 message = _loads(following)
             raise EngineError("too many actions for one report")
         except BaseException:
-            _engine.abandon_action(handle, state_handle)  # as durable's host does on an error
+            _native.abandon_action(handle, state_handle)  # as durable's host does on an error
             raise
 
     def _batch(self, facts: list[dict[str, Any]], sid: str) -> list[dict[str, Any]]:

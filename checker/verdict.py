@@ -55,8 +55,8 @@ _QUOTED_MANY = frozenset({"evidence", "planned"})  # grades whose verdict quotes
 def _evidence(seg: Segmented, rid: str, quote_kind: str, mine: list[Hit] | None) -> tuple[Evidence, ...]:
     """The quotes of a checkpoint: evidence.pick over the hits its grade shows; () without any.
 
-    Most checkpoints of a report have no hits, or none of the kind their grade quotes: pick
-    would rank nothing, so it is not called.
+    About half the checkpoints of a report have no hits, or none of the kind their grade
+    quotes: pick would rank nothing, so it is not called for them.
     """
     if not mine:
         return ()
