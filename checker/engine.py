@@ -278,8 +278,10 @@ def firings(fired: dict[str, set[int]], facts: list[dict[str, Any]]) -> list[Fir
     A shared rule's matches are split by the fact's `rule` (a cp fact's `rules`); a hit fact is
     reported by its hit id.
     """
-    by_rule: dict[tuple[str, str], set[int]] = {}
-    get = by_rule.get
+    # One (rule, outcome, hit) triple per match, sorted once: the firings come out in order, each
+    # with its hits sorted and deduplicated, without a set and a dict entry per checkpoint.
+    triples: list[tuple[str, str, float]] = []
+    append = triples.append
     for name, ids in fired.items():
         split = _split(name)
         if split is None:
@@ -290,35 +292,48 @@ def firings(fired: dict[str, set[int]], facts: list[dict[str, Any]]) -> list[Fir
                 f = facts[i]
                 h = f.get("hit", i)
                 for r in f.get("rules") or (f["rule"],):  # a cp fact may stand for several checkpoints
-                    key = (r, outcome)
-                    got = get(key)
-                    if got is None:
-                        by_rule[key] = {h}
-                    else:
-                        got.add(h)
-        else:
-            key = (rid, outcome)
-            got = get(key)
-            if got is None:
-                got = by_rule[key] = set()
-            got.update(facts[i].get("hit", i) for i in ids)
-    out = []
+                    append((r, outcome, h))
+        elif ids:
+            for i in ids:
+                append((rid, outcome, facts[i].get("hit", i)))
+        else:  # fired on facts no firing reports (meta, parts): a firing without hits
+            append((rid, outcome, _NO_HIT))
+    triples.sort()
     memo = _FIRINGS
     if len(memo) > _FIRINGS_MAX:
         memo.clear()
-    for key, ids in sorted(by_rule.items()):
-        hits = tuple(sorted(ids)) if len(ids) > 1 else tuple(ids)
-        got = memo.get((key, hits))
+    out: list[Firing] = []
+    n = len(triples)
+    k = 0
+    while k < n:
+        t = triples[k]
+        r, o, h = t
+        j = k + 1
+        if j < n and triples[j][0] == r and triples[j][1] == o:  # several hits (or repeats)
+            hs = [] if h == _NO_HIT else [h]
+            while j < n and triples[j][0] == r and triples[j][1] == o:
+                x = triples[j][2]
+                if x != _NO_HIT and (not hs or x != hs[-1]):
+                    hs.append(x)
+                j += 1
+            key: tuple[Any, ...] = (r, o, tuple(hs))
+        else:
+            key = t
+        got = memo.get(key)
         if got is None:
-            got = memo[(key, hits)] = Firing(key[0], key[1], hits)
+            hits = key[2] if j > k + 1 else (() if h == _NO_HIT else (h,))
+            got = memo[key] = Firing(r, o, hits)
         out.append(got)
+        k = j
     return out
 
 
+_NO_HIT = float("-inf")  # sorts before every id; marks a firing that reports no fact
 # Firings are frozen values and most recur from report to report (a checkpoint graded by the
 # same grade on the cp fact at the same position): each is built once and then looked up,
-# which takes a fifth of the time of building a frozen dataclass (~150 per report).
-_FIRINGS: dict[tuple[tuple[str, str], tuple[int, ...]], Firing] = {}
+# which takes a fifth of the time of building a frozen dataclass (~150 per report). Keys are
+# (rule, outcome, hit) for one hit, (rule, outcome, hits) for several.
+_FIRINGS: dict[tuple[Any, ...], Firing] = {}
 _FIRINGS_MAX = 8192  # entries (~2 MB); cleared when full
 
 
