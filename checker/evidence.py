@@ -122,7 +122,9 @@ def cut(text: str, s_start: int, s_end: int, t_start: int, t_end: int,
 def quote(doc: Document, hit: Hit, rule: str) -> Evidence:
     """The hit's sentence, cut at clause bounds to at most QUOTE_MAX characters of the report's text."""
     text = doc.text
-    a, b = _trim(text, hit.sentence_start, hit.sentence_end)
+    a, b = hit.sentence_start, hit.sentence_end
+    if a < b and (text[a] in LEAD_JUNK or text[b - 1].isspace()):  # else _trim would change nothing
+        a, b = _trim(text, a, b)
     if b - a > QUOTE_MAX:  # most sentences fit whole: `cut` would return the trimmed sentence
         a, b = cut(text, hit.sentence_start, hit.sentence_end, hit.start, hit.end)
     start, end, text = doc.quote(a, b)
