@@ -202,7 +202,11 @@ class Cache:
         pages were being written.
         """
         try:
-            blob = zlib.compress(orjson.dumps(entry, option=orjson.OPT_NON_STR_KEYS), 1)
+            data = orjson.dumps(entry)
+        except TypeError:  # a key that is not a string (orjson.JSONEncodeError): the slower option writes it
+            data = orjson.dumps(entry, option=orjson.OPT_NON_STR_KEYS)
+        try:
+            blob = zlib.compress(data, 1)
             self._db().execute("INSERT OR REPLACE INTO entries (key, entry) VALUES (?, ?)",
                                (self._key(digest, kind), blob))
         except (sqlite3.Error, OSError):
