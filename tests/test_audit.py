@@ -246,7 +246,7 @@ def test_agency_json_falls_back_to_the_standard_encoder_where_orjson_writes_othe
     ruleset = compiled().ruleset
     report = {"year": 2023, "source": "a.txt", "score": 61.5, "published": None, "on_time": None,
               "parts_missing": [], "parts": {}, "chapters": {1: 50.0, 2: None}, "items": [], "findings": []}
-    for tiny in (61.5, 1e-05):
-        data = {"agency": "某县", "level": "county", "reports": [{**report, "score": tiny}], "comparisons": []}
+    for changed in ({"score": 61.5}, {"score": 1e-05}, {"parts": {"plan": {"present": True, "how": 1e-05}}}):
+        data = {"agency": "某县", "level": "county", "reports": [{**report, **changed}], "comparisons": []}
         doc = json.loads(_agency_json(data, ruleset, "zh"))
         assert _agency_json(data, ruleset, "zh") == (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()

@@ -468,12 +468,24 @@ def agency_json(data: dict[str, Any], ruleset: RuleSet, lang: str) -> str:
 _SAME_FLOATS = (1e-4, 1e16)
 
 
-def _plain_floats(data: dict[str, Any]) -> bool:
-    """Whether every float the agency JSON holds is one orjson writes as json.dumps would."""
+def _plain_floats(doc: Any) -> bool:
+    """Whether every float in `doc` (plain data) is one orjson writes as json.dumps would.
+
+    Walks all of it, not only the scores: an entry from an older cache may hold a float
+    anywhere. One step per value, a few hundred per page.
+    """
     lo, hi = _SAME_FLOATS
-    values = [v for r in data["reports"] for v in (r["score"], *r["chapters"].values())]
-    values += [v for p in data["comparisons"] for v in (p["score_delta"], p["reuse"], *p["chapter_deltas"].values())]
-    return all(not isinstance(v, float) or v == 0 or lo <= abs(v) < hi for v in values)
+    stack = [doc]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, float):
+            if not (v == 0 or lo <= abs(v) < hi):
+                return False
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list | tuple):
+            stack.extend(v)
+    return True
 
 
 def _agency_json(data: dict[str, Any], ruleset: RuleSet, lang: str) -> bytes:
@@ -504,7 +516,7 @@ def _agency_json(data: dict[str, Any], ruleset: RuleSet, lang: str) -> bytes:
             for p in data["comparisons"]
         ],
     }
-    if _plain_floats(data):
+    if _plain_floats(doc):
         try:
             return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
         except TypeError:  # orjson.JSONEncodeError
