@@ -224,3 +224,29 @@ def test_progress_hears_the_total_once_and_every_file(inputs: Path, tmp_path: Pa
               progress=steps.append, on_start=totals.append)
     files = len([p for p in (inputs / "samples").iterdir() if p.suffix in (".txt", ".html")])
     assert totals == [files] and sum(steps) == files
+
+
+def test_the_sentence_noise_spaces_are_every_space_but_the_line_break() -> None:
+    """The reuse fingerprints drop exactly what `[^\\S\\n]` matched: every Unicode space but \\n."""
+    from checker.batch.record import SPACES_BUT_NEWLINE, fingerprints
+
+    spaces = {c for c in map(chr, range(0x110000)) if c.isspace()}
+    assert set(SPACES_BUT_NEWLINE) == spaces - {"\n"}
+    sentence = "本机关依法公开政府信息共计一百二十件"
+    spaced = "\u3000本机关，依法公开（政府信息）\u00a0共计一百二十件"
+    assert fingerprints(f"{sentence}。") == fingerprints(f"{spaced}！\n\n")
+    assert fingerprints(f"{sentence}\n{sentence[:6]}") != fingerprints(f"{sentence}{sentence[:6]}")
+
+
+def test_agency_json_falls_back_to_the_standard_encoder_where_orjson_writes_otherwise() -> None:
+    """orjson writes 1e-05 as 0.00001: such a page goes through json.dumps, byte for byte as before."""
+    from checker.compiled import compiled
+    from checker.render.audit import _agency_json
+
+    ruleset = compiled().ruleset
+    report = {"year": 2023, "source": "a.txt", "score": 61.5, "published": None, "on_time": None,
+              "parts_missing": [], "parts": {}, "chapters": {1: 50.0, 2: None}, "items": [], "findings": []}
+    for changed in ({"score": 61.5}, {"score": 1e-05}, {"parts": {"plan": {"present": True, "how": 1e-05}}}):
+        data = {"agency": "某县", "level": "county", "reports": [{**report, **changed}], "comparisons": []}
+        doc = json.loads(_agency_json(data, ruleset, "zh"))
+        assert _agency_json(data, ruleset, "zh") == (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()

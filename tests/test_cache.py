@@ -69,3 +69,20 @@ def test_tidy_leaves_one_file(tmp_path: Path) -> None:
     Cache(tmp_path, "s").tidy()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["entries.sqlite"]
     assert Cache(tmp_path, "s").get("d1", "txt") is not None
+
+
+def test_entries_written_after_opening_are_trusted_and_older_ones_checked(tmp_path: Path) -> None:
+    """`trust_new`: what this run's workers wrote skips `usable`; what was there before does not."""
+    seen: list[object] = []
+
+    def usable(entry: object) -> bool:
+        seen.append(entry)
+        return isinstance(entry, dict) and entry.get("source") != "bad.txt"
+
+    Cache(tmp_path, "s").put("old", "txt", {**ENTRY, "source": "bad.txt"})
+    cache = Cache(tmp_path, "s", usable, trust_new=True)
+    assert cache.put("new", "txt", {**ENTRY, "source": "bad.txt"})
+    assert cache.get("new", "txt") is not None and seen == []  # written by this run: taken as it is
+    assert cache.get("new", "txt", check=True) is None and cache.damaged == 1  # unless asked to check
+    assert cache.get("old", "txt") is None and cache.damaged == 2  # older: checked, dropped
+    assert Cache(tmp_path, "s").get("old", "txt") is None  # and deleted

