@@ -412,9 +412,13 @@ def _plan_agencies(rows: RowStore, pages: Path, folder: OutputFolder) -> None:
     """
     taken: set[str] = set()
     planned: list[str] = []
+    with os.scandir(pages) as entries:
+        # A folder with nothing in it (a first run) has no file to pass over: that saves three
+        # lstat calls per agency while the workers wait for their first page.
+        empty = next(entries, None) is None
 
     def free(stem: str) -> bool:
-        return all(folder.free(f"{pages.name}/{stem}.{ext}") for ext in PAGE_TYPES)
+        return empty or all(folder.free(f"{pages.name}/{stem}.{ext}") for ext in PAGE_TYPES)
 
     for name, level, members in rows.groups():
         stem = slug(name, taken, free)
@@ -436,9 +440,7 @@ def summary_data(rows: RowStore) -> out.Summary:
     """The summaries' input as plain data streamed from the row store (renderers know no SQLite)."""
 
     def ranked() -> Iterator[dict[str, Any]]:
-        for r in rows.ranked():
-            r["link"] = rows.link_of(r)
-            yield r
+        return rows.ranked(links=True)
 
     def agencies() -> Iterator[dict[str, Any]]:
         for a in rows.links():
@@ -447,7 +449,7 @@ def summary_data(rows: RowStore) -> out.Summary:
     timed, on_time = rows.on_time()
     counts = {"files": len(rows), "ok": rows.count(True), "errors": rows.count(False),
               "agencies": rows.link_count(), "timed": timed, "on_time": on_time}
-    return out.Summary(ranked, rows.errors, agencies, counts, rows.levels(), rows.years())
+    return out.Summary(ranked, rows.errors, agencies, counts, rows.levels(), rows.years(), rows.scores)
 
 
 def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions, extra: dict[str, Any] | None = None) -> None:
