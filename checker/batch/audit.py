@@ -169,7 +169,7 @@ class _Workers:
         left = expected  # about how many tasks are still to be sent: sizes the chunks
         in_flight: dict[Future[Any], list[tuple[Any, ...]]] = {}
         unsent: list[tuple[Any, ...]] = []  # taken from `tasks` when the pool refused them
-        broken = False
+        stalled = False  # top_up saw a failure: left to the loop below, once `meanwhile` has returned
         pool = self._start()
 
         def fill() -> None:
@@ -192,14 +192,18 @@ class _Workers:
                 del in_flight[fut]
 
         def top_up() -> None:
-            nonlocal broken
-            if broken:
+            nonlocal stalled
+            if stalled:
                 return
+            ready = [fut for fut in in_flight if fut.done()]
+            if any(fut.exception() is not None for fut in ready):  # a broken pool, a task that raised
+                stalled = True
+                return
+            collect(ready)
             try:
-                collect([fut for fut in in_flight if fut.done()])
                 fill()
             except BrokenProcessPool:
-                broken = True  # left to the loop below, once `meanwhile` has returned
+                stalled = True
 
         try:
             while True:
