@@ -183,7 +183,7 @@ def summary_xlsx(summary: Summary, ruleset: RuleSet, lang: str, path: Path) -> N
     for n, row in enumerate(table_rows(summary, ruleset, lang), 1):
         for c, v in enumerate(row):
             if v is None or v == "":
-                ws.write_blank(n, c, None)
+                continue  # xlsxwriter writes no blank cell without a format: the call did nothing
             elif isinstance(v, int | float) and not isinstance(v, bool):
                 ws.write_number(n, c, v, decimal if SCORE_COLUMNS[0] <= c <= SCORE_COLUMNS[1] else None)
             else:
