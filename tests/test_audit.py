@@ -233,7 +233,7 @@ def _double(x: int) -> int:
 def test_the_workers_get_more_work_while_the_summaries_are_written(tmp_path: Path) -> None:
     """`meanwhile` (the summaries) is handed a pump: work keeps going out until it returns.
 
-    Without it the workers had only the chunks sent before (here 96 of 200 tasks) and waited.
+    Without it the workers had only the chunks sent before (here 128 of 200 tasks) and waited.
     """
     import time
     from collections.abc import Callable
@@ -263,4 +263,4 @@ def test_chunks_shrink_to_single_tasks_at_the_end() -> None:
     from checker.batch.audit import CHUNK, chunk_size
 
     assert chunk_size(1000, 2) == CHUNK
-    assert [chunk_size(left, 2) for left in (200, 100, 40, 15, 1, 0)] == [12, 6, 2, 1, 1, 1]
+    assert [chunk_size(left, 2) for left in (200, 100, 40, 15, 1, 0)] == [16, 12, 5, 1, 1, 1]
