@@ -250,3 +250,43 @@ def test_agency_json_falls_back_to_the_standard_encoder_where_orjson_writes_othe
         data = {"agency": "某县", "level": "county", "reports": [{**report, **changed}], "comparisons": []}
         doc = json.loads(_agency_json(data, ruleset, "zh"))
         assert _agency_json(data, ruleset, "zh") == (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _double(x: int) -> int:
+    return 2 * x
+
+
+def test_the_workers_get_more_work_while_the_summaries_are_written(tmp_path: Path) -> None:
+    """`meanwhile` (the summaries) is handed a pump: work keeps going out until it returns.
+
+    Without it the workers had only the chunks sent before (here 128 of 200 tasks) and waited.
+    """
+    import time
+    from collections.abc import Callable
+
+    from checker.api import Overrides
+    from checker.batch.audit import _Workers
+    from checker.compiled import compiled
+
+    results: list[int] = []
+    done_by_then: list[int] = []
+
+    def meanwhile(pump: Callable[[], None]) -> None:
+        deadline = time.monotonic() + 60
+        while len(results) < 200 and time.monotonic() < deadline:
+            pump()
+            time.sleep(0.002)
+        done_by_then.append(len(results))
+
+    with _Workers(2, (compiled(()), "zh", Overrides(), str(tmp_path), "salt")) as workers:
+        workers.run(_double, ((i,) for i in range(200)), results.append, lambda task: None, expected=200,
+                    meanwhile=meanwhile)
+    assert done_by_then == [200]
+    assert sorted(results) == [2 * i for i in range(200)]
+
+
+def test_chunks_shrink_to_single_tasks_at_the_end() -> None:
+    from checker.batch.audit import CHUNK, chunk_size
+
+    assert chunk_size(1000, 2) == CHUNK
+    assert [chunk_size(left, 2) for left in (200, 100, 40, 15, 1, 0)] == [16, 12, 5, 1, 1, 1]

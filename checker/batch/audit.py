@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from checker.api import Overrides
 from checker.atomic import swapping
@@ -43,6 +43,7 @@ from checker.read import DEFAULT_MAX_BYTES
 from checker.render import audit as out
 from checker.ruleset.load import RuleSet
 
+T = TypeVar("T")
 SMALL = 2  # tasks a phase runs in this process rather than starting a pool for
 CHUNK = 16  # most tasks sent to a worker at once
 
@@ -83,6 +84,22 @@ def _settings(opts: AuditOptions) -> dict[str, Any]:
     o = opts.overrides
     return {"agency": o.agency, "level": o.level, "year": o.year, "published": o.published,
             "profile": o.profile, "max_bytes": opts.max_bytes, "time_limit": opts.time_limit}
+
+
+def chunk_size(left: int, jobs: int) -> int:
+    """Tasks to send a worker at once, with about `left` tasks still to send.
+
+    One round trip per task cost this process about a millisecond, as much as writing an
+    agency's pages, so tasks travel in chunks of up to CHUNK. Chunks shrink as the end nears,
+    down to single tasks: a full chunk sent last kept one worker busy for up to 16 reports
+    while the other had nothing left (0.1 s of a 1,000-report audit with one core idle). They
+    start shrinking when about four chunks per worker are left: sooner costs round trips.
+    """
+    return max(1, min(CHUNK, left // (jobs * 4)))
+
+
+def _idle() -> None:
+    """The `meanwhile` callback when no pool is running: nothing to hand on."""
 
 
 class _Workers:
@@ -130,13 +147,15 @@ class _Workers:
 
     def run(self, fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]], done: Callable[[Any], None],
             lost: Callable[[tuple[Any, ...]], None], *, expected: int,
-            meanwhile: Callable[[], None] | None = None) -> None:
+            meanwhile: Callable[[Callable[[], None]], None] | None = None) -> None:
         """Call `fn(*task)` for every task; `done` gets each result, `lost` each task given up on.
 
         `tasks` may be a generator: it is read as the workers need more, so neither the tasks
         nor their results pile up here. `expected` (about how many there are) sizes the chunks.
         `meanwhile` runs in this process while the workers are busy, exactly once unless the
-        run is interrupted.
+        run is interrupted. It is handed a function to call every so often (a few times per
+        millisecond of its work at least): that hands on finished chunks and sends new ones,
+        without waiting, so the workers are not left idle until `meanwhile` returns.
         """
         it = iter(tasks)
         if self.jobs == 1 or (self._pool is None and expected <= SMALL):
@@ -146,31 +165,57 @@ class _Workers:
             for task in it:
                 done(fn(*task))
             if meanwhile:
-                meanwhile()
+                meanwhile(_idle)
             return
-        # Tasks go to the workers in chunks: one round trip per task costs this process about a
-        # millisecond, as much as writing an agency's pages. A few chunks per worker are in
-        # flight at a time.
-        size = max(1, min(CHUNK, expected // (self.jobs * 8)))
+        left = expected  # about how many tasks are still to be sent: sizes the chunks
         in_flight: dict[Future[Any], list[tuple[Any, ...]]] = {}
+        unsent: list[tuple[Any, ...]] = []  # taken from `tasks` when the pool refused them
+        stalled = False  # top_up saw a failure: left to the loop below, once `meanwhile` has returned
         pool = self._start()
+
+        def fill() -> None:
+            nonlocal left
+            while len(in_flight) < self.jobs * 4:
+                chunk = list(itertools.islice(it, chunk_size(left, self.jobs)))
+                if not chunk:
+                    return
+                left -= len(chunk)
+                try:
+                    in_flight[pool.submit(worker.run_chunk, fn, chunk)] = chunk
+                except BrokenProcessPool:
+                    unsent.extend(chunk)
+                    raise
+
+        def collect(ready: Iterable[Future[Any]]) -> None:
+            for fut in ready:
+                for result in fut.result():
+                    done(result)
+                del in_flight[fut]
+
+        def top_up() -> None:
+            nonlocal stalled
+            if stalled:
+                return
+            ready = [fut for fut in in_flight if fut.done()]
+            if any(fut.exception() is not None for fut in ready):  # a broken pool, a task that raised
+                stalled = True
+                return
+            collect(ready)
+            try:
+                fill()
+            except BrokenProcessPool:
+                stalled = True
+
         try:
             while True:
-                while len(in_flight) < self.jobs * 4:
-                    chunk = list(itertools.islice(it, size))
-                    if not chunk:
-                        break
-                    in_flight[pool.submit(worker.run_chunk, fn, chunk)] = chunk
+                fill()
                 if meanwhile:
-                    meanwhile()
+                    meanwhile(top_up)
                     meanwhile = None
                 if not in_flight:
                     return
                 ready, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for fut in ready:
-                    for result in fut.result():
-                        done(result)
-                    del in_flight[fut]
+                collect(ready)
         except KeyboardInterrupt:
             # Ctrl-C: drop what has not started, let running files finish (they are bounded by
             # the time limit and write their cache entries atomically), write no outputs.
@@ -179,10 +224,10 @@ class _Workers:
             raise
         except BrokenProcessPool:
             self._drop_pool()
-            left = [task for chunk in in_flight.values() for task in chunk]
-            self._isolate(fn, itertools.chain(left, it), done, lost)
+            left_over = [task for chunk in in_flight.values() for task in chunk] + unsent
+            self._isolate(fn, itertools.chain(left_over, it), done, lost)
         if meanwhile:
-            meanwhile()
+            meanwhile(_idle)
 
     def _drop_pool(self) -> None:
         if self._pool is not None:
@@ -374,7 +419,7 @@ def _run_audit(opts: AuditOptions, folder: OutputFolder, progress: Callable[[int
         workers.run(worker.write_agency, _agency_tasks(rows, pages),
                     lambda r: None if r[2] else failed.append((r[0], r[1])),
                     lambda task: failed.append((task[0], task[1])),
-                    expected=rows.count(True), meanwhile=lambda: _write_summary(rows, ruleset, opts, extra))
+                    expected=rows.count(True), meanwhile=lambda pump: _write_summary(rows, ruleset, opts, extra, pump))
         cache.tidy()
         for name, level in failed:
             rows.drop_link(name, level)
@@ -412,9 +457,13 @@ def _plan_agencies(rows: RowStore, pages: Path, folder: OutputFolder) -> None:
     """
     taken: set[str] = set()
     planned: list[str] = []
+    with os.scandir(pages) as entries:
+        # A folder with nothing in it (a first run) has no file to pass over: that saves three
+        # lstat calls per agency while the workers wait for their first page.
+        empty = next(entries, None) is None
 
     def free(stem: str) -> bool:
-        return all(folder.free(f"{pages.name}/{stem}.{ext}") for ext in PAGE_TYPES)
+        return empty or all(folder.free(f"{pages.name}/{stem}.{ext}") for ext in PAGE_TYPES)
 
     for name, level, members in rows.groups():
         stem = slug(name, taken, free)
@@ -432,33 +481,51 @@ def _agency_tasks(rows: RowStore, folder: Path) -> Iterator[tuple[Any, ...]]:
             yield name, level, [(m["digest"], m["source"]) for m in members], str(folder), Path(link).stem
 
 
-def summary_data(rows: RowStore) -> out.Summary:
-    """The summaries' input as plain data streamed from the row store (renderers know no SQLite)."""
+PUMP_EVERY = 16  # rows the summaries write between two calls of `pump` (~5 ms of work)
+
+
+def _pumped(rows: Iterable[T], pump: Callable[[], None]) -> Iterator[T]:
+    """`rows`, calling `pump` every PUMP_EVERY of them."""
+    for i, row in enumerate(rows):
+        if i % PUMP_EVERY == 0:
+            pump()
+        yield row
+
+
+def summary_data(rows: RowStore, pump: Callable[[], None] = _idle) -> out.Summary:
+    """The summaries' input as plain data streamed from the row store (renderers know no SQLite).
+
+    `pump` is called every few rows read: while the summaries are written, it keeps the workers
+    supplied with agency pages to write (`_Workers.run`).
+    """
 
     def ranked() -> Iterator[dict[str, Any]]:
-        for r in rows.ranked():
-            r["link"] = rows.link_of(r)
-            yield r
+        return _pumped(rows.ranked(links=True), pump)
+
+    def errors() -> Iterator[dict[str, Any]]:
+        return _pumped(rows.errors(), pump)
 
     def agencies() -> Iterator[dict[str, Any]]:
-        for a in rows.links():
+        for a in _pumped(rows.links(), pump):
             yield {"name": a.name, "level": a.level, "year": a.year, "chapters": a.chapters}
 
     timed, on_time = rows.on_time()
     counts = {"files": len(rows), "ok": rows.count(True), "errors": rows.count(False),
               "agencies": rows.link_count(), "timed": timed, "on_time": on_time}
-    return out.Summary(ranked, rows.errors, agencies, counts, rows.levels(), rows.years())
+    return out.Summary(ranked, errors, agencies, counts, rows.levels(), rows.years(), rows.scores)
 
 
-def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions, extra: dict[str, Any] | None = None) -> None:
+def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions, extra: dict[str, Any] | None = None,
+                   pump: Callable[[], None] = _idle) -> None:
     """The four summaries, streamed into a temporary folder and moved into place together.
 
     One at a time, a full disk left the CSV from this run beside the JSON and HTML of the last
-    (310 rows against 300); now either all four are replaced or none is.
+    (310 rows against 300); now either all four are replaced or none is. `pump`: see
+    `summary_data`.
     """
     from xlsxwriter.exceptions import FileCreateError
 
-    data = summary_data(rows)
+    data = summary_data(rows, pump)
     with swapping(opts.outdir, SUMMARIES) as tmp:
         with (tmp / "summary.csv").open("w", encoding="utf-8", newline="") as fh:
             out.summary_csv(data, ruleset, opts.lang, fh)
