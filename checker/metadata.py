@@ -19,6 +19,7 @@ place carries stays None.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -72,8 +73,9 @@ _VERBS = ("坚持", "认真", "深入", "全面", "始终", "紧紧", "紧扣", 
           "（以下", "(以下", "，", ",", "全年", "共", "先后")
 # How a report speaks of itself, by level: 我镇, 本街道, 全县 ….
 # (The lookahead lets the engine skip to candidate characters: twice as fast on a long report.)
-_SELF = re.compile(r"(?=[我本全街])(?:[我本](街道|镇|乡|县|区|市|省|局|委|办|厅|部门)|全(街道|镇|乡|县|区|市|省)"
-                   r"|(街道)(?:党工委|办事处))")
+# No groups: `findall` gives the words themselves, counted in C (_self_level).
+_SELF = re.compile(r"(?=[我本全街])(?:[我本](?:街道|镇|乡|县|区|市|省|局|委|办|厅|部门)|全(?:街道|镇|乡|县|区|市|省)"
+                   r"|街道(?:党工委|办事处))")
 _GOV_SUBJECT = re.compile(r"(?:^|[，,。：:\n])\s*(省|市|州|县|区|旗|镇|乡|街道)(?:人民政府|政府|办事处)"
                           r"(?:坚持|认真|深入|全面|始终|高度|积极|不断|持续|紧紧|扎实|严格|以习)")
 _SELF_LEVEL = {"街道": "street", "镇": "township", "乡": "township", "县": "county", "区": "county",
@@ -430,13 +432,21 @@ def _below(level: str, other: str) -> bool:
     return level in _LEVEL_RANK and other in _LEVEL_RANK and _LEVEL_RANK[level] > _LEVEL_RANK[other]
 
 
+# What an opening clause may start with before its subject ("2022年，", "今年以来，").
+_CLAUSE_LEAD = re.compile(r"\s*(?:20\d\d\s*年度?(?:以来)?|今年以来|一年来|过去一年)?\s*[，,]?\s*")
+
+
 def _opening_agency(body: str) -> Named | None:
     """The subject of the opening sentences: "2022年，清河县人民政府坚持……" (a breadcrumb is none)."""
-    head = _BREADCRUMB.sub(" ", body[:600])[:400]
-    starts = [0] + [i + 1 for i, c in enumerate(head) if c in "，,。；;：:\n "]
-    for s in starts[:14]:
+    head = body[:600]
+    if any(c in head for c in NAV_SEPARATORS):  # (a breadcrumb has one; its search costs ~0.3 ms)
+        head = _BREADCRUMB.sub(" ", head)
+    head = head[:400]
+    # The first 14 clause starts (generated lazily: the rest of the 400 characters is not read).
+    starts = itertools.chain((0,), (i + 1 for i, c in enumerate(head) if c in "，,。；;：:\n "))
+    for s in itertools.islice(starts, 14):
         clause = head[s:]
-        clause = re.sub(r"^\s*(?:20\d\d\s*年度?(?:以来)?|今年以来|一年来|过去一年)?\s*[，,]?\s*", "", clause)
+        clause = clause[_CLAUSE_LEAD.match(clause).end():]  # type: ignore[union-attr]  # (matches empty)
         for end in range(2, min(26, len(clause)) + 1):
             if clause[end - 1] not in _NAME_LAST:
                 continue
@@ -629,16 +639,20 @@ def _self_level(text: str) -> tuple[str | None, str | None]:
         counts[lv] += 3
         district += 3 if m.group(1) == "区" else 0
         words.setdefault(lv, Counter())[m.group(0)[:-2]] += 1
-    for m in _SELF.finditer(text):
-        key = next(g for g in m.groups() if g)
+    # Each distinct word once, with how often it occurs (Counter keeps first-occurrence order,
+    # so ties between levels and words break as they would match by match): a report says 我县
+    # hundreds of times, and a Python step per occurrence cost ~0.2 ms.
+    for word, n in Counter(_SELF.findall(text)).items():
+        key = word[1:] if word[0] in "我本全" else "街道"  # (街道党工委, 街道办事处)
         lv = _SELF_LEVEL[key]
-        weight = 3 if m.group(0)[0] in "我本" else 1
-        if lv == "department" and m.group(0)[0] == "全":
+        weight = 3 if word[0] in "我本" else 1
+        if lv == "department" and word[0] == "全":
             continue
-        counts[lv] += weight
-        district += weight if key == "区" else 0
-        words.setdefault(lv, Counter())[m.group(0)] += 1
-    region = len(_BARE_REGION.findall(text))
+        counts[lv] += weight * n
+        district += weight * n if key == "区" else 0
+        words.setdefault(lv, Counter())[word] += n
+    # (A text without 自治区 is not searched: the look-behinds test every position, ~0.1 ms.)
+    region = len(_BARE_REGION.findall(text)) if "自治区" in text else 0
     if region >= 2 and 3 * region >= district:
         counts["county"] -= district
         counts["province"] += district + 3 * region
