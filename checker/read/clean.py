@@ -93,9 +93,14 @@ def scan_fields(text: str, fields: Fields) -> None:
         fields.offer("index_no", m.group(1), "page:索引号")
 
 
+_PIPES = re.compile(r"\s*\|+\s*")
+
+
 def _strip_pipes(line: str) -> str:
     # Table cells become separate phrases: "a | b" -> "a b"; runs of pipes vanish.
-    line = re.sub(r"\s*\|+\s*", " ", line)
+    # (Most lines have no pipe: they skip the substitution, ~1 µs a line.)
+    if "|" in line:
+        line = _PIPES.sub(" ", line)
     return line.strip()
 
 

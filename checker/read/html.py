@@ -235,7 +235,9 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 def _cjk(text: str | None) -> int:
     """Number of Chinese characters in `text` (runs, not characters, are matched: faster)."""
-    return sum(map(len, _CJK_RUN.findall(text))) if text else 0
+    if not text or text.isascii():  # (most tails are indentation: isascii is a flag lookup)
+        return 0
+    return sum(map(len, _CJK_RUN.findall(text)))
 
 
 def _article(root: etree._Element) -> etree._Element:
