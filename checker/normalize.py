@@ -199,8 +199,9 @@ INVISIBLE = re.compile(f"[{_INVISIBLE_BMP}{_INVISIBLE_ASTRAL}]+")
 # it stands in. Only a syllable with a tone mark counts, so (a), (A类) or (yes) stay.
 # (The parenthesis first, then the look back at the character before it: a scan for one
 # character class, four times faster than testing the look-behind at every position.)
+_TONE_MARKED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"  # a pinyin syllable's tone-marked vowel
 PINYIN = re.compile(
-    "[(（](?<=[\u4e00-\u9fff][(（])[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}[)）]"
+    f"[(（](?<=[\u4e00-\u9fff][(（])[a-zü]{{0,5}}[{_TONE_MARKED}][a-zü]{{0,5}}[)）]"
 )
 # Character classes NFKC is applied to. Each maps to exactly one character, so the stage
 # never changes the text's length (checked when the table is built).
@@ -401,7 +402,6 @@ def normalize_lines(text: str) -> tuple[str, list[Edit]]:
         return text, []
     raw = text.split("\n")
     lines = [ln.strip() for ln in raw]
-    starts = list(itertools.accumulate(map(len, raw[:-1]), lambda a, n: a + n + 1, initial=0))
     widths = list(map(_width, lines))
     drop = _page_numbers(lines)
     full = _full_lines(lines, widths, drop)
@@ -410,6 +410,9 @@ def normalize_lines(text: str) -> tuple[str, list[Edit]]:
         if heads:
             drop |= heads
             full = _full_lines(lines, widths, drop)
+    else:
+        return text, []  # nothing to drop and no full line: no deletion and no join below (most texts)
+    starts = list(itertools.accumulate(map(len, raw[:-1]), lambda a, n: a + n + 1, initial=0))
     # Chrome lines go with their line break (the one before, for the last line).
     dels: list[tuple[int, int, str]] = [
         (starts[j], starts[j] + len(raw[j]) + 1, "") if j + 1 < len(raw) else (max(starts[j] - 1, 0), len(text), "")
@@ -482,24 +485,25 @@ _HINT = re.compile(f"[{TRADITIONAL_HINTS}]")
 
 @lru_cache(maxsize=1)
 def _rare_bmp() -> re.Pattern[str]:
-    """One class of the BMP characters steps 1 and 2 act on (all but a pinyin annotation).
+    """One class of the BMP characters steps 1 and 2 act on, or that they need.
 
-    Compatibility forms, invisible characters, enumerators and the traditional hints: a
-    simplified report has none of them, and one scan for all replaces five (~0.15 ms a report).
+    Compatibility forms, invisible characters, enumerators, the traditional hints and the
+    tone-marked vowel every pinyin annotation has: a simplified report has none of them, and
+    one scan for all replaces six (~0.15 ms a report).
     """
     table, _ = _compat_table()
     compat = "".join(re.escape(chr(cp)) for cp in sorted(table) if cp < 0x10000)
-    return re.compile(f"[{_INVISIBLE_BMP}{compat}{ENUMERATOR.pattern[1:-1]}{TRADITIONAL_HINTS}]")
+    return re.compile(f"[{_INVISIBLE_BMP}{compat}{ENUMERATOR.pattern[1:-1]}{TRADITIONAL_HINTS}{_TONE_MARKED}]")
 
 
 def _unchanged_by_chars_and_script(text: str) -> bool:
     """True only when steps 1 and 2 would leave `text` as it is (see `normalize_text`).
 
-    No pinyin annotation, no character outside the BMP (astral invisibles and compatibility
-    ideographs are left to the full steps) and none of `_rare_bmp`'s: then there is nothing to
-    delete, map or spell out, and fewer than five traditional hints.
+    No character outside the BMP (astral invisibles and compatibility ideographs are left to the
+    full steps) and none of `_rare_bmp`'s: then there is nothing to delete, map or spell out, no
+    pinyin annotation (it has a tone-marked vowel) and fewer than five traditional hints.
     """
-    return PINYIN.search(text) is None and not _astral(text) and _rare_bmp().search(text) is None
+    return not _astral(text) and _rare_bmp().search(text) is None
 
 
 def is_traditional(text: str) -> bool:
