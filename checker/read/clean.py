@@ -19,8 +19,13 @@ DATE_LABELS = ("发布日期", "发布时间", "日期", "时间", "发文日期
 _BARE_DATE = re.compile(r"(?<![\d/-])(20\d\d)[-/](\d{1,2})[-/](\d{1,2})(?![\d/-])")
 # Labels stand before their value with a colon, a table pipe, a bracket ("[ 发布日期 ] 2024-…")
 # or nothing at all ("发布日期2024-01-27").
+# The label group is written to start with one character class, a look-behind then picking
+# the branch: the engine skips to candidates in C instead of trying eight branches at every
+# position. It matches as `(发布日期|发布时间|发文日期|生成日期|成文日期|更新时间|(?<![成发布文生])日期
+# |(?<![发布新])时间)` does, branch for branch in the same order.
 _DATE_FIELD = re.compile(
-    r"(发布日期|发布时间|发文日期|生成日期|成文日期|更新时间|(?<![成发布文生])日期|(?<![发布新])时间)"
+    r"([发生成更日时](?:(?<=发)(?:布日期|布时间|文日期)|(?<=生)成日期|(?<=成)文日期|(?<=更)新时间"
+    r"|(?<=日)(?<![成发布文生]日)期|(?<=时)(?<![发布新]时)间))"
     r"\s*[\]】]?\s*[:：|]?\s*\|?\s*" + _DATE
 )
 _PUBLISHER_FIELD = re.compile(
