@@ -371,9 +371,9 @@ def _full_lines(lines: list[str], widths: list[float], drop: set[int]) -> list[b
     # The wrap width: (nearly) the widest line; in a hard-wrapped text most lines reach it.
     ws = sorted(widths[i] for i in long)
     ref_w = ws[int(0.95 * (len(ws) - 1))]
-    ref_len = Counter(len(lines[i]) for i in long).most_common(1)[0][0]
     if ref_w > 120:
-        return none
+        return none  # (paragraphs on lines of their own, as a web page has them)
+    ref_len = Counter(len(lines[i]) for i in long).most_common(1)[0][0]
     flags = none.copy()
     for i in long:
         w = widths[i]
