@@ -425,3 +425,19 @@ def test_inserted_invisible_characters_are_removed_and_spans_quote_around_them(b
     s, e, quote = doc.quote(a, b)
     assert quote == text[s:e]
     assert normalize_chars(quote)[0] == base[a:b]
+
+
+# One scan decides that a simplified report needs no character or script step: it may only say
+# so when those steps would indeed change nothing.
+RARE = [*INVISIBLE, "\U000e0041", "\U000e0101", "\U0002f800", "\u2f06", "\uf900", "\uff12", "\uff41", "\u2474",
+        "\u3220", "\u2487", *TRADITIONAL_HINTS[:12], "宁遠(yuǎn)县", "(a)", "（一）"]
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.sampled_from(PLAIN), st.sampled_from(RARE)), max_size=40).map("".join))
+def test_the_one_scan_skips_only_steps_that_change_nothing(text: str) -> None:
+    if normalize_mod._unchanged_by_chars_and_script(text):
+        assert normalize_chars(text) == (text, None)
+        assert not normalize_mod.ENUMERATOR.search(text) and not is_traditional(text)
+    for ch in RARE[:-2]:  # each rare piece alone is noticed
+        assert not normalize_mod._unchanged_by_chars_and_script("一、法治" + ch + "建设")

@@ -19,8 +19,13 @@ DATE_LABELS = ("发布日期", "发布时间", "日期", "时间", "发文日期
 _BARE_DATE = re.compile(r"(?<![\d/-])(20\d\d)[-/](\d{1,2})[-/](\d{1,2})(?![\d/-])")
 # Labels stand before their value with a colon, a table pipe, a bracket ("[ 发布日期 ] 2024-…")
 # or nothing at all ("发布日期2024-01-27").
+# The label group is written to start with one character class, a look-behind then picking
+# the branch: the engine skips to candidates in C instead of trying eight branches at every
+# position. It matches as `(发布日期|发布时间|发文日期|生成日期|成文日期|更新时间|(?<![成发布文生])日期
+# |(?<![发布新])时间)` does, branch for branch in the same order.
 _DATE_FIELD = re.compile(
-    r"(发布日期|发布时间|发文日期|生成日期|成文日期|更新时间|(?<![成发布文生])日期|(?<![发布新])时间)"
+    r"([发生成更日时](?:(?<=发)(?:布日期|布时间|文日期)|(?<=生)成日期|(?<=成)文日期|(?<=更)新时间"
+    r"|(?<=日)(?<![成发布文生]日)期|(?<=时)(?<![发布新]时)间))"
     r"\s*[\]】]?\s*[:：|]?\s*\|?\s*" + _DATE
 )
 _PUBLISHER_FIELD = re.compile(
@@ -93,19 +98,24 @@ def scan_fields(text: str, fields: Fields) -> None:
         fields.offer("index_no", m.group(1), "page:索引号")
 
 
+_PIPES = re.compile(r"\s*\|+\s*")
+
+
 def _strip_pipes(line: str) -> str:
     # Table cells become separate phrases: "a | b" -> "a b"; runs of pipes vanish.
-    line = re.sub(r"\s*\|+\s*", " ", line)
+    # (Most lines have no pipe: they skip the substitution, ~1 µs a line.)
+    if "|" in line:
+        line = _PIPES.sub(" ", line)
     return line.strip()
 
 
 def _is_field_line(line: str) -> bool:
     """A short line made of page fields, e.g. '信息来源:衢山镇 发布日期:2024-03-25 浏览次数:'."""
-    if not _FIELD_LINE.search(line):
-        return False
+    # (The cheap tests first: a body line is long or has a full stop, and the label search
+    # would walk all of it.)
     if len(line) > 160 or "。" in line:
         return False
-    return True
+    return _FIELD_LINE.search(line) is not None
 
 
 # A site's breadcrumb ("首页 > 专题专栏 > ……年度报告公开 > 2025年", 当前位置): navigation, never a title.

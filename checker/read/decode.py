@@ -8,12 +8,11 @@ anything else; text it cannot make sense of is refused rather than turned into m
 from __future__ import annotations
 
 import codecs
-import re
 
 from checker.errors import InputError
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_ASCII = re.compile(r"[\x00-\x7f]")
+# High bytes of the UTF-16 code units U+4E00–U+9FFF are 0x4E–0x9F; every other byte is deleted.
+_NOT_CJK_HIGH = bytes(b for b in range(256) if not 0x4E <= b <= 0x9F)
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030"}
 
 
@@ -93,12 +92,23 @@ def _strict(data: bytes, enc: str, source: str) -> str:
         raise InputError("input.undecodable", path=source) from exc
 
 
+def count_cjk(text: str) -> int:
+    """Number of characters U+4E00–U+9FFF in `text` (CJK unified ideographs: Chinese text).
+
+    In UTF-16 every character of the BMP is one two-byte unit, and exactly those of
+    U+4E00–U+9FFF have a high byte 0x4E–0x9F (a surrogate's is 0xD8–0xDF): the count is the
+    number of such high bytes, found by three C passes (encode, every other byte, delete the
+    rest). ~5x faster than matching runs of the class with a regex, and no object per run.
+    """
+    return len(text.encode("utf-16-be", "surrogatepass")[0::2].translate(None, _NOT_CJK_HIGH))
+
+
 def _looks_chinese(text: str) -> bool:
     """GB18030 decodes most byte strings; accept it only if the result reads as Chinese."""
     sample = text[:20000]
     if not sample:
         return False
-    cjk = len(_CJK.findall(sample))
-    ascii_ = len(_ASCII.findall(sample))
+    cjk = count_cjk(sample)
+    ascii_ = len(sample.encode("ascii", "ignore"))  # the characters U+0000–U+007F, counted in C
     odd = len(sample) - cjk - ascii_
     return cjk > 0 and odd <= max(10, cjk // 5)
