@@ -398,8 +398,8 @@ def _reach(sub: sre_parse.SubPattern) -> int | None:
         if op in (sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.IN, sre_constants.ANY):
             r: int | None = 1
             w = 1
-        elif op is sre_constants.AT:  # \b and the like look at the current character
-            r, w = 1, 0
+        elif op is sre_constants.AT:  # \b, $ and the like look at the current character and the end
+            r, w = 2, 0
         elif op is sre_constants.SUBPATTERN:
             r, w = _reach(av[-1]), av[-1].getwidth()[1]
         elif op is sre_constants.BRANCH:
