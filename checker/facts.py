@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from re import _constants as sre_constants
@@ -224,6 +225,22 @@ def _best(clauses: list[Clause]) -> Clause | None:
     return max(clauses, key=lambda c: (min(len(x) for x in c), -len(c)))
 
 
+def _searched(prefilter: Prefilter) -> tuple[Clause, ...]:
+    """The clauses of a term's prefilter worth searching for, in the order to intersect them.
+
+    The exact search of each candidate sentence decides (`_occurrence`), so candidates may be
+    more than the sentences holding every clause: a clause with a literal of one character
+    (党, 审, 委/工委/组) is left out beside clauses of longer ones. Single characters stand in
+    most sentences and made most of the literal scan's matches (~1,700 per report with them,
+    ~1,100 without, for ~60 more candidates). Within a clause a literal holding another one
+    (工委 beside 委) adds no sentence. Single literals come first (no union
+    to make), longest first (the rarest), so that an empty intersection stops early.
+    """
+    long = [c for c in prefilter if min(map(len, c)) > 1]
+    kept = [tuple(lit for lit in c if not any(o != lit and o in lit for o in c)) for c in (long or prefilter)]
+    return tuple(sorted(kept, key=lambda c: (len(c) > 1, -min(map(len, c)))))
+
+
 def _alt(patterns: tuple[str, ...]) -> str | None:
     if not patterns:
         return None
@@ -249,15 +266,19 @@ class TermIndex:
         self.checkpoints = checkpoints
         self.headings: dict[str, str] = headings or {}
         self._heading_res: dict[str, re.Pattern[str]] = {}
-        self.literals: list[str] = sorted({
-            lit for mt in matchers if mt.prefilter for pf in mt.prefilter for clause in pf for lit in clause
-        })
+        # Per matcher: per term, the clauses searched for (None: no prefilter, scan instead).
+        searched = [None if mt.prefilter is None else tuple(_searched(pf) for pf in mt.prefilter) for mt in matchers]
+        self.literals: list[str] = sorted({lit for terms in searched if terms for t in terms for c in t for lit in c})
         ids = {lit: i for i, lit in enumerate(self.literals)}
-        # Per matcher: per term, per clause, the literal ids (None: no prefilter, scan instead).
+        # …as literal ids.
         self.clauses: list[tuple[tuple[tuple[int, ...], ...], ...] | None] = [
-            None if mt.prefilter is None
-            else tuple(tuple(tuple(ids[lit] for lit in clause) for clause in pf) for pf in mt.prefilter)
-            for mt in matchers
+            None if terms is None else tuple(tuple(tuple(ids[lit] for lit in c) for c in t) for t in terms)
+            for terms in searched
+        ]
+        # Per matcher, the literals of its terms' first clauses: a block holding none of them
+        # has no candidate for it, which one set test tells (half the rules, in a typical report).
+        self.leads: list[frozenset[int]] = [
+            frozenset() if cl is None else frozenset(lid for t in cl for lid in t[0]) for cl in self.clauses
         ]
         self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for i, lit in enumerate(self.literals):
@@ -281,22 +302,25 @@ class TermIndex:
             pat = self._heading_res[rule] = re.compile(src)
         return pat
 
-    def sentences_with(self, text: str, sentences: list[Sentence]) -> dict[int, set[int]]:
-        """For each literal id found, the indices of the sentences holding that literal whole."""
-        out: dict[int, set[int]] = {}
+    def sentences_with(self, text: str, sentences: tuple[Sentence, ...] | list[Sentence], first: int = 0,
+                       stop: int | None = None) -> dict[int, int]:
+        """For each literal id found in sentences[first:stop], the sentences holding it whole.
+
+        As a bit mask: bit k stands for sentence first + k (extract_hits asks for blocks of
+        BLOCK sentences, so the masks stay a few machine words long).
+        """
+        out: dict[int, int] = {}
         if not self.literals:
             return out
         it = self._automaton.iter
-        for k, s in enumerate(sentences):
+        bit = 1
+        for s in sentences[first:stop]:
             # Literal ids in this sentence, each once (a literal may occur several times). The
             # sentence is passed as a slice: iter(text, start, end) converts the whole text on
             # every call, which made this loop quadratic in the report's length.
             for lid in {lid for _, lid in it(text[s.start:s.end])}:
-                found = out.get(lid)
-                if found is None:
-                    out[lid] = {k}
-                else:
-                    found.add(k)
+                out[lid] = out.get(lid, 0) | bit
+            bit <<= 1
         return out
 
 
@@ -361,22 +385,87 @@ def _runs(piece: str) -> list[str]:
     return [han[i:i + NGRAM] for i in range(len(han) - NGRAM + 1)]
 
 
+def _reach(sub: sre_parse.SubPattern) -> int | None:
+    """How many characters from where it starts an attempt of the pattern may read (None: no bound).
+
+    An attempt starting at least that far before `endpos` reads only characters before it, so
+    it matches the same whatever `endpos` is (see _SentenceScan.planned_before). Lookaheads
+    count, lookbehinds read behind the start; an over-estimate is safe (it only widens what is
+    searched again), an unknown construct gives None.
+    """
+    seen = reach = 0  # most characters consumed before the current item; farthest read so far
+    for op, av in sub.data:
+        if op in (sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.IN, sre_constants.ANY):
+            r: int | None = 1
+            w = 1
+        elif op is sre_constants.AT:  # \b, $ and the like look at the current character and the end
+            r, w = 2, 0
+        elif op is sre_constants.SUBPATTERN:
+            r, w = _reach(av[-1]), av[-1].getwidth()[1]
+        elif op is sre_constants.BRANCH:
+            each = [_reach(b) for b in av[1]]
+            r = None if None in each else max(x for x in each if x is not None)
+            w = max(b.getwidth()[1] for b in av[1])
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            _, most, item = av
+            inner = _reach(item)
+            w = most * item.getwidth()[1] if most < sre_constants.MAXREPEAT else sre_constants.MAXREPEAT
+            r = None if inner is None or w >= sre_constants.MAXREPEAT else w + inner
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            direction, item = av
+            r, w = (_reach(item) if direction > 0 else 0), 0
+        else:
+            return None
+        if r is None or w >= sre_constants.MAXREPEAT:
+            return None
+        reach = max(reach, seen + r)
+        seen += w
+    return reach
+
+
+# PLAN is searched up to the term's end, and its lookaheads (拟(?![^，。；]{0,6}的), 争取(?=在…))
+# then see no further: a plan word just before the term may match where the whole sentence
+# would not. A PLAN attempt starting PLAN_REACH or more characters before the term's end reads
+# nothing at or past it, so it matches as it does in the whole sentence; only the last few
+# positions are searched again per term (_SentenceScan.planned_before).
+PLAN_REACH = _reach(sre_parse.parse(PLAN.pattern))
+# Every 20xx in a sentence, overlapping ones too: a future target's year is one of them.
+YEAR_DIGITS = re.compile(r"(?=(20\d\d))")
+
+
 class _SentenceScan:
     """What `flags` needs from a sentence regardless of the term: computed once per sentence.
 
     Several rules often hit the same sentence; its figures, its 在…发挥作用 spans and whether
-    it reports an act do not depend on which term is being judged.
+    it reports an act do not depend on which term is being judged, and neither do where its
+    negations, plan words and years stand: each term then asks with a bisection instead of a
+    regex search of its own (several per hit, ~150 hits per report).
     """
 
-    __slots__ = ("concrete", "cuts", "dated", "end", "figures", "restated", "roles", "start", "title")
+    __slots__ = ("concrete", "cuts", "dated", "end", "enum", "fig_ends", "fig_starts", "figures", "future",
+                 "negations", "plans", "restated", "roles", "start", "title")
 
     def __init__(self, text: str, s_start: int, s_end: int) -> None:
         self.start, self.end = s_start, s_end
         self.cuts = [m.start() for m in CLAUSE.finditer(text, s_start, s_end)]  # clause separators
-        self.figures = [(m.start(), m.end()) for m in FIGURE.finditer(text, s_start, s_end)]
-        sentence = text[s_start:s_end]
-        self.roles = [(s_start + m.start("span"), s_start + m.end("span")) for m in ROLE.finditer(sentence)]
-        self.concrete = CONCRETE.search(text, s_start, s_end) is not None
+        # Every FIGURE match starts with a digit: most sentences have none, and a digit is
+        # quicker to look for than a figure.
+        self.figures = [] if DIGIT.search(text, s_start, s_end) is None else [
+            (m.start(), m.end()) for m in FIGURE.finditer(text, s_start, s_end)]
+        # Both ascend (the matches do not overlap): `quantified` bisects them.
+        self.fig_starts = [a for a, _ in self.figures]
+        self.fig_ends = [b for _, b in self.figures]
+        # Every ROLE match holds 作用, every ENUM match starts with 等: most sentences need neither.
+        self.roles = [] if text.find("作用", s_start, s_end) < 0 else [
+            (s_start + m.start("span"), s_start + m.end("span")) for m in ROLE.finditer(text[s_start:s_end])]
+        self.enum = text.find("等", s_start, s_end) >= 0
+        self.concrete: bool | None = None  # CONCRETE in the sentence, when a slogan is in question
+        # NEGATION holds no clause separator and no lookaround, so a clause holds a match iff one
+        # of the sentence's matches starts in it.
+        self.negations = [] if NEGATION.search(text, s_start, s_end) is None else [
+            m.start() for m in NEGATION.finditer(text, s_start, s_end)]
+        self.plans: tuple[int, list[int], list[int]] | None = None  # planned_before's, on first use
+        self.future: tuple[int, int] | None = None  # (year, first later year's offset), likewise
         self.restated: bool | None = None  # restates_outline, computed when first asked
         self.dated: frozenset[tuple[int, int]] | None = None  # earlier_year's clauses, likewise
         # A part or section title ("（五）依法化解矛盾纠纷") names a topic; it reports no act.
@@ -389,6 +478,53 @@ class _SentenceScan:
         j = bisect_left(cuts, end)
         return (cuts[i - 1] + 1 if i else self.start), (cuts[j] if j < len(cuts) else self.end)
 
+    def planned_before(self, text: str, end: int) -> bool:
+        """Plan wording before `end` (下一步将…, 计划于…): `PLAN` searched from the sentence start to `end`.
+
+        The sentence's PLAN matches are found once. The matches starting PLAN_REACH before
+        `end` are the same as a search stopping at `end` finds; after the last of them the
+        search is resumed over the few positions left, where a plan word may start.
+        """
+        if PLAN_REACH is None:  # PLAN's reach unknown: search as the definition says
+            return any(_plan_counts(text, self, m) for m in PLAN.finditer(text, self.start, end))
+        plans = self.plans
+        if plans is None:
+            plans = self.plans = self._plans(text)
+        first, starts, ends = plans
+        last = end - PLAN_REACH  # the last start of an attempt that cannot read text[end]
+        if first <= last:
+            return True
+        k = bisect_right(starts, last)
+        resume = max(ends[k - 1] if k else self.start, last + 1)
+        return resume < end and any(_plan_counts(text, self, m) for m in PLAN.finditer(text, resume, end))
+
+    def _plans(self, text: str) -> tuple[int, list[int], list[int]]:
+        """(start of the first PLAN match that counts, else past the sentence; their starts; ends)."""
+        first = self.end + 1
+        starts: list[int] = []
+        ends: list[int] = []
+        for m in PLAN.finditer(text, self.start, self.end):
+            if first > self.end and _plan_counts(text, self, m):
+                first = m.start()
+            starts.append(m.start())
+            ends.append(m.end())
+        return first, starts, ends
+
+    def future_before(self, text: str, end: int, year: int) -> bool:
+        """_future_target(text, start, end, year), skipped when no year after `year` ends before `end`."""
+        fut = self.future
+        if fut is None or fut[0] != year:
+            later = [] if text.find("20", self.start, self.end) < 0 else [
+                m.start() for m in YEAR_DIGITS.finditer(text, self.start, self.end) if int(m.group(1)) > year]
+            fut = self.future = (year, later[0] if later else self.end)
+        if fut[1] + 4 > end:  # a target's year is four characters before `end` at the latest
+            return False
+        return _future_target(text, self.start, end, year)
+
+
+FLAG_NAMES = ("negated", "planned", "passing", "quantified", "slogan", "restates_outline", "earlier_year")
+Flags = tuple[bool, bool, bool, bool, bool, bool, bool]  # in FLAG_NAMES' order
+
 
 def flags(text: str, s_start: int, s_end: int, pos: int, end: int,
           scan: _SentenceScan | None = None, *, wording: OutlineWording | None = None,
@@ -400,18 +536,43 @@ def flags(text: str, s_start: int, s_end: int, pos: int, end: int,
     """
     if scan is None:
         scan = _SentenceScan(text, s_start, s_end)
-    c_start, c_end = scan.clause(pos, end)
-    negated = NEGATION.search(text, c_start, c_end) is not None
-    planned = _planned(text, scan, end)
+    return dict(zip(FLAG_NAMES, _flags(text, scan, pos, end, wording, year), strict=True))
+
+
+def _flags(text: str, scan: _SentenceScan, pos: int, end: int, wording: OutlineWording | None,
+           year: int | None) -> Flags:
+    """`flags` as a tuple (extract_hits builds no dict per occurrence)."""
+    cuts = scan.cuts
+    i = bisect_left(cuts, pos)
+    j = bisect_left(cuts, end, i)
+    c_start = cuts[i - 1] + 1 if i else scan.start
+    c_end = cuts[j] if j < len(cuts) else scan.end
+    negs = scan.negations
+    k = bisect_left(negs, c_start)
+    negated = k < len(negs) and negs[k] < c_end  # NEGATION.search(text, c_start, c_end)
+    planned = scan.planned_before(text, end)
     if not planned and year:
-        planned = _future_target(text, s_start, end, year)
-    passing = any(a <= pos and end <= b for a, b in scan.roles)
-    if not passing:
+        planned = scan.future_before(text, end, year)
+    passing = bool(scan.roles) and any(a <= pos and end <= b for a, b in scan.roles)
+    if not passing and scan.enum:
         e = ENUM.search(text, end, min(c_end, end + 24))
         if e and not CLAUSE.search(text, end, e.start()):
             passing = True
-    quantified = any(abs(a - pos) <= NEAR or abs(b - end) <= NEAR for a, b in scan.figures)
-    slogan = not quantified and (scan.title or not scan.concrete)
+    # A figure starting within NEAR of the term's start or ending within NEAR of its end.
+    quantified = False
+    fs = scan.fig_starts
+    if fs:
+        k = bisect_left(fs, pos - NEAR)
+        quantified = k < len(fs) and fs[k] <= pos + NEAR
+        if not quantified:
+            fe = scan.fig_ends
+            k = bisect_left(fe, end - NEAR)
+            quantified = k < len(fe) and fe[k] <= end + NEAR
+    slogan = False
+    if not quantified:
+        if scan.concrete is None:
+            scan.concrete = CONCRETE.search(text, scan.start, scan.end) is not None
+        slogan = scan.title or not scan.concrete
     restated = False
     # Only where it decides anything: a hit already negated, planned, passing, a slogan or
     # quantified is not evidence of restating or is evidence whatever its wording.
@@ -419,9 +580,14 @@ def flags(text: str, s_start: int, s_end: int, pos: int, end: int,
         if scan.restated is None:
             scan.restated = restates_outline(text, scan, wording)
         restated = scan.restated
-    earlier = earlier_year(text, scan, pos, end, year) if year else False
-    return {"negated": negated, "planned": planned, "passing": passing, "quantified": quantified,
-            "slogan": slogan, "restates_outline": restated, "earlier_year": earlier}
+    earlier = False
+    if year:  # earlier_year, with the clause already at hand
+        dated = scan.dated
+        if dated is None:
+            dated = scan.dated = _dated_clauses(text, scan, year)
+        if dated:
+            earlier = (c_start, c_end) in dated or scan.clause(scan.start, scan.start) in dated
+    return negated, planned, passing, quantified, slogan, restated, earlier
 
 
 def restates_outline(text: str, scan: _SentenceScan, wording: OutlineWording) -> bool:
@@ -462,10 +628,33 @@ def restates_outline(text: str, scan: _SentenceScan, wording: OutlineWording) ->
     # No item covers more than all of them together.
     if len(filler) + NGRAM * len(found) < need or len(filler.union(*(o for o, _ in found))) < need:
         return False
+    # An item shares at most NGRAM characters per run: those with too few runs to reach `need`
+    # with the filler are left out before their characters are gathered (runs are shared by
+    # tens of items; gathering them all cost ~80 µs a sentence).
+    runs: Counter[int] = Counter()
+    for _, items in found:
+        runs.update(items)
+    lack = need - len(filler)
+    hopeful = {it for it, n in runs.items() if NGRAM * n >= lack}
     per_item: dict[int, set[int]] = {}
     for offsets, items in found:
         for it in items:
-            per_item.setdefault(it, set()).update(offsets)
+            if it in hopeful:
+                per_item.setdefault(it, set()).update(offsets)
+    acts: list[tuple[int, int]] | None = None
+    for shared in per_item.values():
+        inside = shared | filler
+        if len(inside) < need:
+            continue
+        if acts is None:
+            acts = _acts(sentence)
+        if not any(k not in inside and "\u4e00" <= sentence[k] <= "\u9fff" for a, b in acts for k in range(a, b)):
+            return True
+    return False
+
+
+def _acts(sentence: str) -> list[tuple[int, int]]:
+    """Spans of the sentence's completed-action markers, act words and named documents' titles."""
     acts = [(m.start(), m.end()) for m in PAST.finditer(sentence)]
     for m in CONCRETE.finditer(sentence):
         if m.group(0) == "《":
@@ -473,13 +662,7 @@ def restates_outline(text: str, scan: _SentenceScan, wording: OutlineWording) ->
             acts.append((m.end(), close if close > 0 else len(sentence)))
         else:
             acts.append((m.start(), m.end()))
-    for shared in per_item.values():
-        inside = shared | filler
-        if len(inside) < need:
-            continue
-        if not any(k not in inside and "\u4e00" <= sentence[k] <= "\u9fff" for a, b in acts for k in range(a, b)):
-            return True
-    return False
+    return acts
 
 
 def earlier_year(text: str, scan: _SentenceScan, pos: int, end: int, year: int) -> bool:
@@ -501,7 +684,8 @@ def earlier_year(text: str, scan: _SentenceScan, pos: int, end: int, year: int) 
 def _dated_clauses(text: str, scan: _SentenceScan, year: int) -> frozenset[tuple[int, int]]:
     """The clauses of a sentence that date work to a year before `year` (see earlier_year)."""
     a, b = scan.start, scan.end
-    if YEAR_OF_ACT.search(text, a, b) is None:
+    # Every YEAR_OF_ACT match holds 年: a find spares most sentences the search.
+    if text.find("年", a, b) < 0 or YEAR_OF_ACT.search(text, a, b) is None:
         return frozenset()
     sentence = TITLED.sub(lambda m: " " * len(m.group(0)), text[a:b])
     if any(int(m.group(1)) >= year for m in ANY_YEAR.finditer(sentence)):
@@ -532,62 +716,71 @@ def _future_target(text: str, s_start: int, end: int, year: int) -> bool:
     return any(not any(a <= m.start() < b for a, b in titles) for m in targets)
 
 
-def _planned(text: str, scan: _SentenceScan, end: int) -> bool:
-    """Plan wording before the term's end, in its sentence (下一步将…, 计划于…)."""
-    for m in PLAN.finditer(text, scan.start, end):
-        if m.group(0).startswith("计划") and REALISED.search(text, scan.start, scan.end):
-            continue
-        if m.group(0).startswith("将"):
-            _, c_end = scan.clause(m.start(), m.end())
-            if DISPOSAL.search(text, m.end(), c_end):
-                continue
-        return True
-    return False
+def _plan_counts(text: str, scan: _SentenceScan, m: re.Match[str]) -> bool:
+    """Whether a PLAN match makes a plan: not a target reported with its result, not 将 as 把."""
+    if m.group(0).startswith("计划") and REALISED.search(text, scan.start, scan.end):
+        return False
+    if m.group(0).startswith("将"):
+        _, c_end = scan.clause(m.start(), m.end())
+        if DISPOSAL.search(text, m.end(), c_end):
+            return False
+    return True
 
 
-def _rank(f: dict[str, bool]) -> tuple[int, int]:
-    """Prefer the occurrence that is evidence, then the quantified one."""
-    bad = (f["negated"] or f["planned"] or f["passing"] or f["slogan"] or f["restates_outline"]
-           or f["earlier_year"])
-    return (0 if not bad else 1, 0 if f["quantified"] else 1)
+def _rank(f: Flags) -> int:
+    """Prefer the occurrence that is evidence, then the quantified one (lower is better)."""
+    negated, planned, passing, quantified, slogan, restated, earlier = f
+    bad = negated or planned or passing or slogan or restated or earlier
+    return (2 if bad else 0) + (0 if quantified else 1)
 
 
-def _candidates(mt: _Matcher, clauses: tuple[tuple[tuple[int, ...], ...], ...] | None, text: str,
-                starts: list[int], holding: dict[int, set[int]],
-                unions: dict[tuple[int, ...], set[int]]) -> set[int]:
-    """Indices of sentences that may hold a match of the rule's terms.
+# Sentences are handled in blocks of at most this many: a block's sentence sets are bit masks
+# (ints of BLOCK bits), whose unions and intersections cost a few machine words whatever the
+# report's length, so the time stays linear in it.
+BLOCK = 512
 
-    With a prefilter (most rules), the sentences holding a literal of every clause of some
-    term. Otherwise one pass of the pattern over the text; a match may run across a sentence
-    end or hide a shorter one inside it, so every sentence it touches is a candidate. The
-    exact per-sentence search in `_hit` decides either way. `unions` memoises, per report,
-    the sentences of a clause of several literals (rules share clauses).
+
+def _candidates(clauses: tuple[tuple[tuple[int, ...], ...], ...], holding: dict[int, int],
+                unions: dict[tuple[int, ...], int]) -> int:
+    """The block's sentences (a bit mask) that may hold a match of a rule's terms.
+
+    Those holding a literal of every clause of some term; the exact search in `_occurrence`
+    decides. `unions` memoises, per block, the sentences of a clause of several literals
+    (rules share clauses).
     """
-    out: set[int] = set()
-    if clauses is not None:
-        for term in clauses:
-            common: set[int] | None = None
-            for clause in term:
-                if len(clause) == 1:
-                    found = holding.get(clause[0], _NONE)
-                else:
-                    found = unions.get(clause)
-                    if found is None:
-                        found = unions[clause] = set().union(*[holding[i] for i in clause if i in holding])
-                common = found if common is None else common & found
-                if not common:
-                    break
-            if common:
-                out |= common
-        return out
-    for m in mt.terms.finditer(text):
-        first = max(0, bisect_right(starts, m.start()) - 1)
-        last = max(0, bisect_right(starts, max(m.start(), m.end() - 1)) - 1)
-        out.update(range(first, last + 2))
+    out = 0
+    for term in clauses:
+        common = -1
+        for clause in term:
+            if len(clause) == 1:
+                found = holding.get(clause[0], 0)
+            else:
+                found = unions.get(clause, -1)
+                if found < 0:
+                    found = 0
+                    for lid in clause:
+                        found |= holding.get(lid, 0)
+                    unions[clause] = found
+            common &= found
+            if not common:
+                break
+        else:
+            out |= common
     return out
 
 
-_NONE: frozenset[int] = frozenset()
+def _scanned(mt: _Matcher, text: str, starts: list[int], count: int) -> list[int]:
+    """Candidate sentences of a rule without a prefilter: one pass of its pattern over the text.
+
+    A match may run across a sentence end or hide a shorter one inside it, so every sentence
+    it touches is a candidate (ascending, below `count`).
+    """
+    out: set[int] = set()
+    for m in mt.terms.finditer(text):
+        first = max(0, bisect_right(starts, m.start()) - 1)
+        last = max(0, bisect_right(starts, max(m.start(), m.end() - 1)) - 1)
+        out.update(range(first, min(last + 2, count)))
+    return sorted(out)
 
 
 def _hit(mt: _Matcher, text: str, sent: Sentence,
@@ -600,31 +793,55 @@ def _hit(mt: _Matcher, text: str, sent: Sentence,
     `heading_context` says whether the sentence's section headings satisfy the rule's
     `match.headings` (tried only when the sentence itself lacks the context).
     """
-    s, e = sent.start, sent.end
+    got = _occurrence(mt, text, sent.start, sent.end, scans if scans is not None else {}, heading_context,
+                      wording, year)
+    return None if got is None else (got[0], got[1], dict(zip(FLAG_NAMES, got[2], strict=True)))
+
+
+def _stepped(terms: re.Pattern[str], text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The non-empty matches of `terms` in text[s:e], searching on from each match's end (past an empty one)."""
+    out: list[tuple[int, int]] = []
+    m = terms.search(text, s, e)
+    while m is not None:
+        a, b = m.span()
+        if b > a:
+            out.append((a, b))
+        m = terms.search(text, b if b > a else b + 1, e)
+    return out
+
+
+def _occurrence(mt: _Matcher, text: str, s: int, e: int, scans: dict[int, _SentenceScan],
+                heading_context: Callable[[], bool] | None, wording: OutlineWording | None,
+                year: int | None) -> tuple[int, int, Flags] | None:
+    """`_hit` with the flags as a tuple; `scans` holds the sentences' scans, keyed by start."""
     terms, context, exclude = mt.patterns()
-    first = terms.search(text, s, e)
-    if first is None:
+    # One finditer call instead of a search per occurrence: it steps as a search from each
+    # match's end would as long as no match is empty (where _stepped skips a position).
+    spans: list[tuple[int, int]] = []
+    for m in terms.finditer(text, s, e):
+        a, b = m.span()
+        if a == b:
+            spans = _stepped(terms, text, s, e)
+            break
+        spans.append((a, b))
+    if not spans:
         return None
     if exclude is not None and exclude.search(text, s, e):
         return None
     if context is not None and not context.search(text, s, e):
         if heading_context is None or not heading_context():
             return None
-    scan = scans.get(s) if scans is not None else None
+    scan = scans.get(s)
     if scan is None:
-        scan = _SentenceScan(text, s, e)
-        if scans is not None:
-            scans[s] = scan
-    best: tuple[tuple[int, int], int, int, dict[str, bool]] | None = None
-    m: re.Match[str] | None = first
-    while m is not None:
-        if m.end() > m.start():
-            f = flags(text, s, e, m.start(), m.end(), scan, wording=wording, year=year)
-            cand = (_rank(f), m.start(), m.end(), f)
-            if best is None or cand[0] < best[0]:
-                best = cand
-        m = terms.search(text, m.end() if m.end() > m.start() else m.end() + 1, e)
-    return None if best is None else (best[1], best[2], best[3])
+        scan = scans[s] = _SentenceScan(text, s, e)
+    best: tuple[int, int, int, Flags] | None = None
+    for a, b in spans:
+        f = _flags(text, scan, a, b, wording, year)
+        rank = _rank(f)
+        if best is None or rank < best[0]:
+            best = (rank, a, b, f)
+    assert best is not None
+    return best[1], best[2], best[3]
 
 
 def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None,
@@ -633,57 +850,77 @@ def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None,
 
     `only` restricts the search to one rule (its examples are tested one rule at a time);
     `year` is the report year (for earlier_year; None when unknown or doubtful, see
-    `year_borne_out`).
+    `year_borne_out`). Hits come in sentence order, then in the rules' order.
     """
     text = seg.document.text
     sentences = seg.sentences
+    count = len(sentences)
     starts = [s.start for s in sentences]
-    holding = index.sentences_with(text, sentences)
-    unions: dict[tuple[int, ...], set[int]] = {}
     scans: dict[int, _SentenceScan] = {}
     headings: SectionHeadings | None = None
-    found: list[tuple[int, int, _Matcher, tuple[int, int, dict[str, bool]]]] = []
-    for order, (mt, clauses) in enumerate(zip(index.matchers, index.clauses, strict=True)):
-        if only is not None and mt.rule != only:
-            continue
-        restating = index.wording if mt.rule in index.checkpoints else None
-        heading_re = index.heading_pattern(mt.rule)
-        for i in _candidates(mt, clauses, text, starts, holding, unions):
-            if i >= len(sentences):
+    checkpoints = index.checkpoints
+    rules = [(order, mt, clauses, leads)
+             for order, (mt, clauses, leads) in enumerate(zip(index.matchers, index.clauses, index.leads, strict=True))
+             if only is None or mt.rule == only]
+    scanned = {order: _scanned(mt, text, starts, count) for order, mt, clauses, _ in rules if clauses is None}
+    found: list[tuple[int, _Matcher, tuple[int, int, Flags]]] = []
+    for base in range(0, count, BLOCK):
+        top = min(base + BLOCK, count)
+        holding = index.sentences_with(text, sentences, base, top)
+        unions: dict[tuple[int, ...], int] = {}
+        # Per sentence of the block (offset from `base`), the rules that hit it, in order.
+        block: dict[int, list[tuple[_Matcher, tuple[int, int, Flags]]]] = {}
+        present = holding.keys()
+        for order, mt, clauses, leads in rules:
+            if clauses is not None:
+                mask = 0 if present.isdisjoint(leads) else _candidates(clauses, holding, unions)
+            else:
+                mine = scanned[order]
+                mask = sum(1 << (i - base) for i in mine[bisect_left(mine, base):bisect_left(mine, top)])
+            if not mask:
                 continue
-            ctx = None
-            if heading_re is not None:
-                if headings is None:
-                    headings = SectionHeadings(seg)
-                ctx = _heading_test(heading_re, headings, sentences[i])
-            sent = sentences[i]
-            # Restating the outline only matters in a part on work done.
-            wording = restating if PART_ROLE.get(sent.part, "done") == "done" else None
-            h = _hit(mt, text, sent, scans, heading_context=ctx, wording=wording, year=year)
-            if h is not None:
-                found.append((i, order, mt, h))
-    found.sort(key=lambda x: (x[0], x[1]))
+            restating = index.wording if mt.rule in checkpoints else None
+            heading_re = index.heading_pattern(mt.rule)
+            bits = bin(mask)  # "0b…", sentence `base` last: read right to left, ascending
+            p = len(bits)
+            while (p := bits.rfind("1", 2, p)) >= 0:
+                k = len(bits) - 1 - p
+                sent = sentences[base + k]
+                ctx = None
+                if heading_re is not None:
+                    if headings is None:
+                        headings = SectionHeadings(seg)
+                    ctx = _heading_test(heading_re, headings, sent)
+                # Restating the outline only matters in a part on work done.
+                wording = restating if PART_ROLE.get(sent.part, "done") == "done" else None
+                h = _occurrence(mt, text, sent.start, sent.end, scans, ctx, wording, year)
+                if h is not None:
+                    got = block.get(k)
+                    if got is None:
+                        block[k] = [(mt, h)]
+                    else:
+                        got.append((mt, h))
+        for k in sorted(block):
+            found.extend((base + k, mt, h) for mt, h in block[k])
     carried = planned_paragraphs(text, sentences) if found else set()
     hits: list[Hit] = []
-    for i, _, mt, (a, b, f) in found:
+    for i, mt, (a, b, f) in found:
         sent = sentences[i]
-        if i in carried:
-            f = {**f, "planned": True}
-        hits.append(
-            Hit(
-                id=len(hits),
-                rule=mt.rule,
-                part=sent.part,
-                part_role=PART_ROLE.get(sent.part, "done"),
-                sentence=sent.index,
-                start=a,
-                end=b,
-                sentence_start=sent.start,
-                sentence_end=sent.end,
-                **f,
-            )
-        )
+        negated, planned, passing, quantified, slogan, restated, earlier = f
+        hits.append(Hit(len(hits), mt.rule, sent.part, PART_ROLE.get(sent.part, "done"), sent.index, a, b,
+                        sent.start, sent.end, negated, planned or i in carried, passing, quantified,
+                        slogan, restated, earlier))
     return hits
+
+
+def _disjoint(sentences: tuple[Sentence, ...] | list[Sentence]) -> bool:
+    """Whether the sentences ascend without overlapping (as `segment` makes them)."""
+    prev = 0
+    for s in sentences:
+        if s.start < prev or s.end < s.start:
+            return False
+        prev = s.end
+    return True
 
 
 def year_borne_out(text: str, sentences: tuple[Sentence, ...] | list[Sentence], year: int) -> bool:
@@ -693,11 +930,22 @@ def year_borne_out(text: str, sentences: tuple[Sentence, ...] | list[Sentence], 
     year) would turn the year's own work into an earlier year's, so it must be borne out.
     """
     counts: dict[int, int] = {}
-    for s in sentences:
-        if PART_ROLE.get(s.part, "done") == "done":
-            for m in ANY_YEAR.finditer(text, s.start, s.end):
+    if _disjoint(sentences):
+        # One pass over the text instead of one per sentence. ANY_YEAR's matches cannot overlap
+        # and each one's extent is fixed by where it starts (digits, spaces, 年), so a sentence's
+        # own search finds exactly the text's matches that lie inside it.
+        starts = [s.start for s in sentences]
+        for m in ANY_YEAR.finditer(text):
+            k = bisect_right(starts, m.start()) - 1
+            if k >= 0 and m.end() <= sentences[k].end and PART_ROLE.get(sentences[k].part, "done") == "done":
                 y = int(m.group(1))
                 counts[y] = counts.get(y, 0) + 1
+    else:
+        for s in sentences:
+            if PART_ROLE.get(s.part, "done") == "done":
+                for m in ANY_YEAR.finditer(text, s.start, s.end):
+                    y = int(m.group(1))
+                    counts[y] = counts.get(y, 0) + 1
     mine = counts.get(year, 0)
     return all(n <= mine for y, n in counts.items() if y < year)
 

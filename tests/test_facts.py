@@ -237,3 +237,43 @@ def test_a_report_year_the_text_does_not_bear_out_dates_nothing() -> None:
     seg = _seg(text)
     assert year_borne_out(text, seg.sentences, 2023)
     assert not year_borne_out(text, seg.sentences, 2024)  # e.g. the publication year taken for it
+
+
+# ---- the per-sentence answers flags reads agree with the searches they stand for ----
+
+_EDGES = [
+    "对拟出台的规范性文件开展合法性审核19件。",
+    "拟于明年出台行政执法监督办法，争取在年内完成。",
+    "将法治建设纳入年度综合考核，全年计划开展培训5次，实际开展6次。",
+    "下一步将继续加强应诉工作，到2025年实现全覆盖，2024年底前完成清单调整。",
+    "行政问责机制尚未健全，缺乏专业队伍，有待完善。",
+]
+
+
+def _sentences_of_samples() -> list[tuple[str, int, int]]:
+    from conftest import SAMPLES
+
+    from checker.read import read_document
+
+    out = [(s, 0, len(s)) for s in _EDGES]
+    for path in sorted(SAMPLES.glob("*.txt"))[:4]:
+        seg = segment(read_document(path))
+        out += [(seg.document.text, s.start, s.end) for s in seg.sentences]
+    return out
+
+
+def test_scan_answers_match_the_searches() -> None:
+    """planned_before, future_before and the clause negations equal the searches up to each end."""
+    from checker.facts import NEGATION, PLAN, _future_target, _plan_counts
+
+    for text, a, b in _sentences_of_samples():
+        scan = _SentenceScan(text, a, b)
+        for end in range(a + 1, b + 1):
+            slow = any(_plan_counts(text, scan, m) for m in PLAN.finditer(text, a, end))
+            assert scan.planned_before(text, end) is slow, (text[a:b], end - a)
+            for year in (2022, 2023):
+                assert scan.future_before(text, end, year) is _future_target(text, a, end, year)
+        for pos in range(a, b):
+            c0, c1 = scan.clause(pos, pos + 1)
+            k = next((n for n in scan.negations if n >= c0), None)
+            assert (k is not None and k < c1) is (NEGATION.search(text, c0, c1) is not None)
