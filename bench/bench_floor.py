@@ -30,7 +30,8 @@ from checker.batch.agencies import history, to_data
 from checker.batch.cache import Cache
 from checker.batch.record import fingerprints, neutral_report
 from checker.compiled import compiled
-from checker.facts import counted_hits, extract_hits
+from checker.facts import counted_hits, extract_hits, year_borne_out
+from checker.lookalike import refuse_lookalike
 from checker.quality import measure as quality
 from checker.read import read_document
 from checker.read.decode import decode
@@ -88,10 +89,14 @@ def stages(files: list[Path], scratch: Path) -> dict[str, float]:
     checker.check_path(files[0])  # compiles the patterns the reports need, outside the clock
     spent.clear()
     for i, f in enumerate(files):
-        doc = timed("read (decode, HTML, clean)", read_document, f)
+        doc = timed("read (decode, HTML, clean, normalize)", read_document, f)
+        timed("look-alike refusal", refuse_lookalike, doc)
         seg = timed("segment", segment, doc)
         meta = timed("metadata", meta_mod.extract, doc)
-        hits = timed("term hits and flags", extract_hits, seg, checker._matchers)
+        year = meta.year.value if isinstance(meta.year.value, int) else None
+        if year is not None and not timed("term hits and flags", year_borne_out, doc.text, seg.sentences, year):
+            year = None
+        hits = timed("term hits and flags", extract_hits, seg, checker._matchers, year=year)
         q = timed("quality measures", quality, seg, meta, hits, checker._checkpoint_ids)
         level = meta.level.value if isinstance(meta.level.value, str) else None
         counted = timed("facts", counted_hits, hits, checker.plan)
@@ -104,9 +109,7 @@ def stages(files: list[Path], scratch: Path) -> dict[str, float]:
                  "sentences": timed("reuse fingerprints", fingerprints, doc.text)}
         timed("cache entry written", cache.put, str(i), "txt", entry)
         h = timed("agency pages", lambda e: to_data(history("x", None, [e])), cache.get(str(i), "txt"))
-        timed("agency pages", out.agency_html, h, ruleset, "zh")
-        timed("agency pages", out.agency_markdown, h, ruleset, "zh")
-        timed("agency pages", out.agency_json, h, ruleset, "zh")
+        timed("agency pages", out.agency_pages, h, ruleset, "zh")
     return {k: v / len(files) * 1000 for k, v in spent.items()}
 
 
