@@ -13,7 +13,6 @@ rather than by durable's host, with the same calls into the C engine in the same
 
 from __future__ import annotations
 
-import copy
 import itertools
 import json
 import re
@@ -172,9 +171,9 @@ class Engine:
         # JSON and parsed by the C engine, and of the matches it sends back to every action
         # (about a third of the bytes). Firings read those fields from the caller's facts.
         self._fields = frozenset(_named(definitions, {"kind"}))
-        defs = copy.deepcopy(definitions)  # registration deletes "run" from the dicts
-        for spec in defs.values():
-            spec["run"] = _not_dispatched
+        # Registration deletes "run" from each rule's dict and changes nothing deeper: a copy of
+        # the top-level dicts leaves the caller's intact (a deep copy took ~1 ms per process).
+        defs = {name: {**spec, "run": _not_dispatched} for name, spec in definitions.items()}
         self._host = _SyncHost()
         self._host.set_rulesets({RULESET: defs})
         self._handle = self._host.get_ruleset(RULESET)._handle
