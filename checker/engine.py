@@ -13,9 +13,9 @@ rather than by durable's host, with the same calls into the C engine in the same
 
 from __future__ import annotations
 
-import copy
 import itertools
 import json
+import re
 import threading
 import traceback
 from collections.abc import Callable
@@ -106,6 +106,31 @@ def _not_dispatched(c: Any) -> None:
 # call. Not orjson: it writes 1e-05 as 0.00001, and durable's C parser reads an exponent only
 # after a decimal point, so the two can differ in what the engine sees.
 _encode = json.JSONEncoder(ensure_ascii=False).encode
+# orjson output that may differ from json.dumps in a value (not only in spacing): a float below
+# 1e-4 (orjson writes 0.00001 where json writes 1e-05, and both use exponents further down),
+# a non-finite float (orjson writes null, json NaN/Infinity; a None is written null by both
+# and lands here too: it merely takes the slow way).
+_SMALL_FLOAT = re.compile(r"[0-9]e-")
+_ORJSON_OPTS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def _encode_batch(batch: list[dict[str, Any]]) -> str:
+    """A report's facts as JSON text whose values the C engine parses exactly as from `_encode`'s.
+
+    orjson encodes the batch about 7x faster than the stdlib (~0.08 ms a report saved). It
+    differs from json.dumps(ensure_ascii=False) in spacing, which the C parser ignores, and in
+    the cases `_SMALL_FLOAT` and "null" catch; what orjson refuses (integers beyond 64 bits,
+    lone surrogates) or would write where json raises (dates, dataclasses: passed through, so
+    refused) goes to the stdlib, which then writes or raises as before. Facts hold str, int,
+    float, bool, None and lists of them (checker/facts.py); string escapes agree.
+    """
+    try:
+        text = orjson.dumps(batch, option=_ORJSON_OPTS).decode()
+    except (orjson.JSONEncodeError, UnicodeDecodeError):
+        return _encode(batch)
+    if "null" in text or "0.0000" in text or ("e-" in text and _SMALL_FLOAT.search(text)):
+        return _encode(batch)
+    return text
 
 
 def _loads(text: str) -> Any:
@@ -146,9 +171,9 @@ class Engine:
         # JSON and parsed by the C engine, and of the matches it sends back to every action
         # (about a third of the bytes). Firings read those fields from the caller's facts.
         self._fields = frozenset(_named(definitions, {"kind"}))
-        defs = copy.deepcopy(definitions)  # registration deletes "run" from the dicts
-        for spec in defs.values():
-            spec["run"] = _not_dispatched
+        # Registration deletes "run" from each rule's dict and changes nothing deeper: a copy of
+        # the top-level dicts leaves the caller's intact (a deep copy took ~1 ms per process).
+        defs = {name: {**spec, "run": _not_dispatched} for name, spec in definitions.items()}
         self._host = _SyncHost()
         self._host.set_rulesets({RULESET: defs})
         self._handle = self._host.get_ruleset(RULESET)._handle
@@ -195,7 +220,7 @@ class Engine:
         kept in the state as durable keeps it (and turned into EngineError by the caller).
         """
         handle = self._handle
-        result = _native.assert_facts(handle, _encode(batch))
+        result = _native.assert_facts(handle, _encode_batch(batch))
         if result[0] == 1:
             raise _durable.MessageNotHandledException(batch)
         if result[0] == 2:

@@ -8,7 +8,7 @@ import pytest
 
 from checker.engine import Engine
 from checker.model import Severity
-from checker.ruleset.compile import compile_grading, compile_rule, compile_rules
+from checker.ruleset.compile import _negated_earlier, compile_grading, compile_rule, compile_rules
 from checker.ruleset.load import Rule, load_rules
 
 GRADES = load_rules().grades
@@ -70,7 +70,15 @@ def test_grades_compile_to_one_rule_each_with_the_earlier_ones_negated() -> None
     partial = out[names[3]]["all"][0]["m"]["$and"]
     assert {"$lt": {"evidence_quantified": 1}} in partial  # not met
     last = out[names[-1]]["all"][0]["m"]["$and"]
-    assert len(last) == 1 + len(GRADES) - 1  # kind, and every earlier grade negated
+    # kind, and every earlier grade negated but needs_figure: its tests include partial's, so
+    # "not partial" already gives "not needs_figure" (compile._negated_earlier)
+    assert len(last) == 1 + len(GRADES) - 2
+    assert {"$lt": {"evidence": 1}} in last  # not partial
+    assert [g.reason for g in _negated_earlier(GRADES, len(GRADES) - 1)] == [
+        g.reason for g in GRADES[:-1] if g.reason != "needs_figure"]
+    # a negation the grade's own tests make true is left out: needs_figure (evidence_quantified 0)
+    # cannot hold with met (evidence_quantified >= 1)
+    assert [g.reason for g in _negated_earlier(GRADES, 2)] == ["not_applicable"]
     _one_key_everywhere(out)
 
 

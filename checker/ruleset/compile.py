@@ -206,17 +206,84 @@ def _or(conds: list[Cond]) -> Cond:
     return conds[0] if len(conds) == 1 else {"$or": conds}
 
 
+_BOUNDS: dict[str, tuple[bool, bool]] = {  # operator -> (bounds from below, bound included)
+    "gte": (True, True), "gt": (True, False), "lte": (False, True), "lt": (False, False),
+}
+
+
+def _interval(test: Any) -> tuple[float, bool, float, bool] | None:
+    """(low, low included, high, high included) of the numbers a test admits; None if not numeric."""
+    if isinstance(test, dict):
+        ((op, value),) = test.items()
+    else:
+        op, value = "eq", test
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if op == "eq":
+        return (value, True, value, True)
+    if op not in _BOUNDS:
+        return None
+    below, included = _BOUNDS[op]
+    return (value, included, float("inf"), False) if below else (float("-inf"), False, value, included)
+
+
+def _disjoint(a: Any, b: Any) -> bool:
+    """Whether no value passes both tests of one field (False when unsure)."""
+    if not isinstance(a, dict) and not isinstance(b, dict):  # two equalities
+        return type(a) is type(b) and a != b
+    x, y = _interval(a), _interval(b)
+    if x is None or y is None:
+        return False
+    lo, lo_in = max((x[0], x[1]), (y[0], y[1]), key=lambda p: (p[0], not p[1]))
+    hi, hi_in = min((x[2], x[3]), (y[2], y[3]), key=lambda p: (p[0], p[1]))
+    return lo > hi or (lo == hi and not (lo_in and hi_in))
+
+
+def _excludes(g: Grade, e: Grade) -> bool:
+    """Whether no cp fact passes the tests of both grades (some field's tests are disjoint)."""
+    return any(f in e.when and _disjoint(t, e.when[f]) for f, t in g.when.items())
+
+
+def _implies(e: Grade, other: Grade) -> bool:
+    """Whether every fact passing `e`'s tests passes `other`'s: `other`'s tests are among `e`'s."""
+    return all(f in e.when and e.when[f] == t for f, t in other.when.items())
+
+
+def _negated_earlier(grades: tuple[Grade, ...], k: int) -> list[Grade]:
+    """The earlier grades whose negation grade k's rule must state; the others' is implied.
+
+    Grade k fires when its tests hold and no earlier grade's do. The negation of an earlier
+    grade e can be left out, with the same facts firing, when e excludes grade k (the two test
+    one field with disjoint tests: e cannot hold when k does), or when e implies another
+    earlier grade e2 that stays (e2's tests are among e's; for grades with the same tests the
+    first one stays), as "not e2" then gives "not e". Fewer, shorter conditions for the C
+    engine per cp fact (the last grade otherwise negates all thirteen before it).
+    """
+    g = grades[k]
+    left = [e for e in grades[:k] if not _excludes(g, e)]
+    kept = []
+    for i, e in enumerate(left):
+        # Implication by test subset is transitive, and ties go to the earliest grade, so each
+        # dropped grade implies a kept one.
+        if not any(
+            j != i and _implies(e, e2) and (not _implies(e2, e) or j < i) for j, e2 in enumerate(left)
+        ):
+            kept.append(e)
+    return kept
+
+
 def compile_grading(grades: tuple[Grade, ...]) -> dict[str, dict[str, Any]]:
     """One durable rule per grade over the cp facts.
 
     Grade k fires when its own tests hold and no earlier grade's do, so exactly one fires per
-    fact. `cap` gives one action per grade per report with all its facts.
+    fact (the negations stated are those `_negated_earlier` leaves). `cap` gives one action per
+    grade per report with all its facts.
     """
     out: dict[str, dict[str, Any]] = {}
     for k, g in enumerate(grades):
         conds: list[Cond] = [{"kind": "cp"}]
         conds += [_test(f, t) for f, t in g.when.items()]
-        conds += [_or([_negate(f, t) for f, t in e.when.items()]) for e in grades[:k]]
+        conds += [_or([_negate(f, t) for f, t in e.when.items()]) for e in _negated_earlier(grades, k)]
         out[f"{SHARED}#{GRADE}:{g.status}:{g.reason}:{g.quote}:{k}"] = {"all": [{"m": _and(conds)}], "cap": 10000}
     return out
 

@@ -107,10 +107,15 @@ class RuleSet:
     # The checkpoint grading (rules/grading.yaml, or a pack's `grades`), in order.
     grades: tuple[Grade, ...] = ()
     by_item: dict[int, tuple[Rule, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _by_id: dict[str, Rule] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def by_id(self) -> dict[str, Rule]:
-        """Rules keyed by id."""
-        return {r.id: r for r in self.rules}
+        """Rules keyed by id: one dict per rule set, shared by every caller (do not change it).
+
+        Scoring, gating, judging and rendering ask for it per report; building it on each call
+        cost ~0.05 ms a report.
+        """
+        return self._by_id
 
     def checkpoints(self, item: int | None = None) -> list[Rule]:
         """Scored checkpoint rules, optionally of one item."""
@@ -125,6 +130,7 @@ class RuleSet:
             if r.kind == "checkpoint" and r.item is not None:
                 groups.setdefault(r.item, []).append(r)
         object.__setattr__(self, "by_item", {k: tuple(v) for k, v in groups.items()})
+        object.__setattr__(self, "_by_id", {r.id: r for r in self.rules})
 
 
 @cache
