@@ -16,7 +16,7 @@ from lxml import etree
 
 from checker.errors import InputError
 from checker.model import Document
-from checker.read.clean import CONTROL, Fields, clean_text, is_title, iso_date, scan_fields
+from checker.read.clean import Fields, clean_text, is_title, iso_date, scan_fields, strip_control
 from checker.read.decode import count_cjk, decode
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -191,7 +191,7 @@ def _parse(raw: str, source: str) -> etree._Element:
         remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=False
     )
     raw = re.sub(r"^\s*<\?xml[^>]*>", "", raw)
-    raw = CONTROL.sub("", raw)  # libxml2 text nodes (and XML outputs) cannot hold them
+    raw = strip_control(raw)  # libxml2 text nodes (and XML outputs) cannot hold them
     try:
         root = etree.fromstring(raw, parser)
     except (etree.ParserError, ValueError) as exc:
