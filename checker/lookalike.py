@@ -53,7 +53,10 @@ SELF_NAMING = re.compile(r"(?:现公布|现予公布|现发布|现予发布|特�
 SELF_NAMING_SPAN = 600  # characters at the top of the text searched for such a clause
 OPENING = 3000  # characters at the top of the text searched for a kind's decisive phrases
 # A line break between two Han characters, neither a heading's start nor after a full stop.
-HARD_WRAP = re.compile(r"(?<=[\u4e00-\u9fff0-9，、（(《])\n"
+# (Written to start with the line break, the look-behind then testing the character before it:
+# the engine skips from one line break to the next in C instead of testing the look-behind at
+# every position, ~10x cheaper. Same matches as `(?<=[…])\n(?!…)(?=…)`.)
+HARD_WRAP = re.compile(r"\n(?<=[\u4e00-\u9fff0-9，、（(《]\n)"
                        r"(?![一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十])(?=[\u4e00-\u9fff0-9》）)])")
 
 

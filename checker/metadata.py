@@ -30,7 +30,7 @@ from pathlib import PurePath
 import yaml
 
 from checker.model import Document, Metadata, MetaValue
-from checker.outline import load_outline
+from checker.outline import load_levels
 from checker.read.clean import Fields, iso_date, scan_fields
 from checker.resources import outline_dir
 from checker.segment import heading_names
@@ -159,16 +159,16 @@ class _Grammar:
 
 @cache
 def _grammar() -> _Grammar:
-    o = load_outline()
+    suffixes, names = load_levels()
     pairs: list[tuple[str, str]] = []
     for lv in GOV_LEVELS:
-        for s in o.level_suffixes.get(lv, ()):
+        for s in suffixes.get(lv, ()):
             # 街道办事处/街道办 are stripped with the government suffixes before splitting.
             if not s.endswith(("办事处", "办")):
                 pairs.append((s, lv))
     pairs.sort(key=lambda p: -len(p[0]))
-    dept = tuple(sorted(o.level_suffixes.get("department", ()), key=len, reverse=True))
-    return _Grammar(tuple(pairs), dept, frozenset(o.level_names.get("province", ())))
+    dept = tuple(sorted(suffixes.get("department", ()), key=len, reverse=True))
+    return _Grammar(tuple(pairs), dept, frozenset(names.get("province", ())))
 
 
 def _unit_ends(name: str, pos: int) -> Iterator[int]:

@@ -110,13 +110,31 @@ def _parts(req: dict) -> dict[str, PartRequirement]:
 
 
 @cache
+def _requirements(folder: Path) -> dict:
+    """`report-requirements.yaml` parsed once per process (segmentation and metadata both read it)."""
+    return _load_yaml(folder / "report-requirements.yaml")
+
+
+@cache
 def load_parts(folder: Path | None = None) -> dict[str, PartRequirement]:
     """The report parts alone (`report-requirements.yaml`), for segmentation.
 
     A run whose rules come from the compiled cache never parses `outline.yaml`; reading the
     small requirements file keeps segmentation from adding that cost to every command.
     """
-    return _parts(_load_yaml((folder or outline_dir()) / "report-requirements.yaml"))
+    return _parts(_requirements(folder or outline_dir()))
+
+
+@cache
+def load_levels(folder: Path | None = None) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """The levels' name suffixes and names (as `Outline.level_suffixes`, `Outline.level_names`).
+
+    For metadata, which needs nothing else of the outline: parsing `outline.yaml` for them cost
+    every audit worker ~30 ms on its first report.
+    """
+    levels = _requirements(folder or outline_dir()).get("levels", [])
+    return ({lv["id"]: tuple(lv.get("suffixes") or ()) for lv in levels},
+            {lv["id"]: tuple(lv.get("names") or ()) for lv in levels})
 
 
 @cache

@@ -576,6 +576,11 @@ def _sentences(
     return out
 
 
+# Compiled once: `_run_in_heading` runs for every 一是 / 1. candidate (~15 a report), and
+# `re.search` with a pattern string looks its compiled pattern up in re's cache on each call.
+_FIGURE_OR_COMMA = re.compile(r"[\d，,]")
+
+
 def _run_in_heading(text: str, h: _Heading) -> bool:
     """Whether a 一是 / 1. marker opens a heading rather than a clause of running text.
 
@@ -584,4 +589,4 @@ def _run_in_heading(text: str, h: _Heading) -> bool:
     """
     if h.heading_end == len(text) or text.startswith("\n", h.heading_end):
         return True
-    return not re.search(r"[\d，,]", h.text)
+    return _FIGURE_OR_COMMA.search(h.text) is None

@@ -48,6 +48,20 @@ _FIELD_LINE = re.compile(
 
 # Control characters other than tab and line breaks: never text, and not allowed in XML.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Every byte but CONTROL's characters: deleting them from a text's ASCII bytes leaves its controls.
+_NOT_CONTROL = bytes(b for b in range(256) if not CONTROL.match(chr(b)))
+
+
+def strip_control(text: str) -> str:
+    """`text` without CONTROL's characters.
+
+    Almost no text holds one: two C passes (the ASCII characters, then those that are not
+    controls deleted) rule them out at a third of the cost of the regex's scan, whose
+    character-class test at every position cost ~50 µs on a saved page.
+    """
+    if not text.encode("ascii", "ignore").translate(None, _NOT_CONTROL):
+        return text
+    return CONTROL.sub("", text)
 
 
 @dataclass
@@ -141,7 +155,7 @@ _TRAILING_CHROME = re.compile(r"\s*【?\s*打印本页\s*】?\s*【?\s*关闭窗
 def clean_text(raw: str, fields: Fields) -> str:
     """Remove portal chrome from scraped text, recording page fields on the way."""
     raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
-    raw = CONTROL.sub("", raw.replace("\ufeff", "").replace("\u200b", ""))
+    raw = strip_control(raw.replace("\ufeff", "").replace("\u200b", ""))
     lines = [(raw_line, _strip_pipes(raw_line)) for raw_line in raw.split("\n")]
     # Navigation remnants ("部  门", "街  镇") are short lines before the title; without a
     # title in the text there is nothing to tell them from short headings, so keep them.
