@@ -524,7 +524,11 @@ class _SentenceScan:
             return True
         k = bisect_right(starts, last)
         resume = max(ends[k - 1] if k else self.start, last + 1)
-        return resume < end and any(_plan_counts(text, self, m) for m in PLAN.finditer(text, resume, end))
+        if resume < end:  # a loop, not any(generator): this runs for nearly every hit
+            for m in PLAN.finditer(text, resume, end):
+                if _plan_counts(text, self, m):
+                    return True
+        return False
 
     def _plans(self, text: str) -> tuple[int, list[int], list[int]]:
         """(start of the first PLAN match that counts, else past the sentence; their starts; ends)."""
