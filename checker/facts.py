@@ -479,10 +479,10 @@ class _SentenceScan:
         # Every FIGURE match starts with a digit: most sentences have none, and a digit is
         # quicker to look for than a figure.
         self.figures = [] if DIGIT.search(text, s_start, s_end) is None else [
-            (m.start(), m.end()) for m in FIGURE.finditer(text, s_start, s_end)]
+            m.span() for m in FIGURE.finditer(text, s_start, s_end)]
         # Both ascend (the matches do not overlap): `quantified` bisects them.
-        self.fig_starts = [a for a, _ in self.figures]
-        self.fig_ends = [b for _, b in self.figures]
+        self.fig_starts = [a for a, _ in self.figures] if self.figures else []
+        self.fig_ends = [b for _, b in self.figures] if self.figures else []
         # Every ROLE match holds 作用, every ENUM match starts with 等: most sentences need neither.
         self.roles = [] if text.find("作用", s_start, s_end) < 0 else [
             (s_start + m.start("span"), s_start + m.end("span")) for m in ROLE.finditer(text[s_start:s_end])]
