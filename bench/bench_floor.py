@@ -66,8 +66,7 @@ def literal_floor(files: list[Path]) -> float:
     found = 0
     for f in files:
         text, _ = decode(f.read_bytes(), str(f))
-        for _ in index._automaton.iter(text):
-            found += 1
+        found += len(index._automaton.find_matches_as_indexes(text, overlapping=True))
     return time.perf_counter() - t
 
 

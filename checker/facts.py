@@ -25,7 +25,7 @@ from re import _constants as sre_constants
 from re import _parser as sre_parse
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 
 from checker.model import PART_ROLE, Hit, Metadata, Segmented, Sentence
 from checker.outline import Outline, load_outline
@@ -78,6 +78,7 @@ TITLE_MAX = 40  # characters: a sentence opening with 一、/（一） and no lo
 NGRAM = 3  # characters: a run the sentence shares with the outline wording
 RESTATE_SHARE = 0.6  # share of a sentence's Han characters inside shared runs that makes it a restatement
 HAN = re.compile(r"[\u4e00-\u9fff]")
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 WORDING_CUT = re.compile(r"[，,。；;：:！？!?\s]+")  # shared runs never cross these
 # Words every outline task is phrased with (adverbs of resolve, the verbs of carrying out a
 # task, the nouns of "system"): wording, not an act of the report's own.
@@ -280,11 +281,19 @@ class TermIndex:
         self.leads: list[frozenset[int]] = [
             frozenset() if cl is None else frozenset(lid for t in cl for lid in t[0]) for cl in self.clauses
         ]
-        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for i, lit in enumerate(self.literals):
-            self._automaton.add_word(lit, i)
-        if self.literals:
-            self._automaton.make_automaton()
+        # Per matcher, what extract_hits reads for it: (order, matcher, clauses, leads, whether
+        # it is a checkpoint's, whether it has `match.headings`); built once, not per report.
+        self.rows = [(order, mt, cl, leads, mt.rule in checkpoints, mt.rule in self.headings)
+                     for order, (mt, cl, leads) in enumerate(zip(matchers, self.clauses, self.leads, strict=True))]
+        self._automaton = _automaton(self.literals)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The Rust automaton does not pickle; it is rebuilt from the literals (spawned workers).
+        return {k: v for k, v in self.__dict__.items() if k != "_automaton"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._automaton = _automaton(self.literals)
 
     def __iter__(self) -> Iterator[_Matcher]:
         return iter(self.matchers)
@@ -310,18 +319,37 @@ class TermIndex:
         BLOCK sentences, so the masks stay a few machine words long).
         """
         out: dict[int, int] = {}
-        if not self.literals:
+        chosen = sentences[first:stop]
+        if self._automaton is None or not chosen:
             return out
-        it = self._automaton.iter
-        bit = 1
-        for s in sentences[first:stop]:
-            # Literal ids in this sentence, each once (a literal may occur several times). The
-            # sentence is passed as a slice: iter(text, start, end) converts the whole text on
-            # every call, which made this loop quadratic in the report's length.
-            for lid in {lid for _, lid in it(text[s.start:s.end])}:
-                out[lid] = out.get(lid, 0) | bit
-            bit <<= 1
+        find = self._automaton.find_matches_as_indexes
+        if not _disjoint(chosen):  # each sentence on its own (segment never makes these)
+            bit = 1
+            for s in chosen:
+                for lid in {lid for lid, _, _ in find(text[s.start:s.end], overlapping=True)}:
+                    out[lid] = out.get(lid, 0) | bit
+                bit <<= 1
+            return out
+        # One scan of the text from the first sentence's start to the last one's end; a match
+        # belongs to the sentence it starts in if it ends there too (it may straddle two).
+        # The span is passed as a slice: the scan reads only the block's characters.
+        lo = chosen[0].start
+        starts = [s.start - lo for s in chosen]
+        ends = [s.end - lo for s in chosen]
+        for lid, a, b in find(text[lo:chosen[-1].end], overlapping=True):
+            k = bisect_right(starts, a) - 1
+            if b <= ends[k]:
+                out[lid] = out.get(lid, 0) | 1 << k
         return out
+
+
+def _automaton(literals: list[str]) -> ahocorasick_rs.AhoCorasick | None:
+    """An automaton finding every occurrence of every literal, overlapping ones included.
+
+    ahocorasick_rs (Rust) reports them for a whole block of sentences in one call; one Python
+    call per sentence (pyahocorasick, before) cost more than the scan itself.
+    """
+    return ahocorasick_rs.AhoCorasick(literals, matchkind=ahocorasick_rs.MatchKind.Standard) if literals else None
 
 
 def index_from(matchers: list[_Matcher], ruleset: RuleSet) -> TermIndex:
@@ -451,10 +479,10 @@ class _SentenceScan:
         # Every FIGURE match starts with a digit: most sentences have none, and a digit is
         # quicker to look for than a figure.
         self.figures = [] if DIGIT.search(text, s_start, s_end) is None else [
-            (m.start(), m.end()) for m in FIGURE.finditer(text, s_start, s_end)]
+            m.span() for m in FIGURE.finditer(text, s_start, s_end)]
         # Both ascend (the matches do not overlap): `quantified` bisects them.
-        self.fig_starts = [a for a, _ in self.figures]
-        self.fig_ends = [b for _, b in self.figures]
+        self.fig_starts = [a for a, _ in self.figures] if self.figures else []
+        self.fig_ends = [b for _, b in self.figures] if self.figures else []
         # Every ROLE match holds 作用, every ENUM match starts with 等: most sentences need neither.
         self.roles = [] if text.find("作用", s_start, s_end) < 0 else [
             (s_start + m.start("span"), s_start + m.end("span")) for m in ROLE.finditer(text[s_start:s_end])]
@@ -496,7 +524,11 @@ class _SentenceScan:
             return True
         k = bisect_right(starts, last)
         resume = max(ends[k - 1] if k else self.start, last + 1)
-        return resume < end and any(_plan_counts(text, self, m) for m in PLAN.finditer(text, resume, end))
+        if resume < end:  # a loop, not any(generator): this runs for nearly every hit
+            for m in PLAN.finditer(text, resume, end):
+                if _plan_counts(text, self, m):
+                    return True
+        return False
 
     def _plans(self, text: str) -> tuple[int, list[int], list[int]]:
         """(start of the first PLAN match that counts, else past the sentence; their starts; ends)."""
@@ -543,17 +575,24 @@ def _flags(text: str, scan: _SentenceScan, pos: int, end: int, wording: OutlineW
            year: int | None) -> Flags:
     """`flags` as a tuple (extract_hits builds no dict per occurrence)."""
     cuts = scan.cuts
-    i = bisect_left(cuts, pos)
-    j = bisect_left(cuts, end, i)
-    c_start = cuts[i - 1] + 1 if i else scan.start
-    c_end = cuts[j] if j < len(cuts) else scan.end
+    if cuts:
+        i = bisect_left(cuts, pos)
+        j = bisect_left(cuts, end, i)
+        c_start = cuts[i - 1] + 1 if i else scan.start
+        c_end = cuts[j] if j < len(cuts) else scan.end
+    else:
+        c_start, c_end = scan.start, scan.end
     negs = scan.negations
-    k = bisect_left(negs, c_start)
-    negated = k < len(negs) and negs[k] < c_end  # NEGATION.search(text, c_start, c_end)
+    negated = False
+    if negs:  # most sentences hold no negation
+        k = bisect_left(negs, c_start)
+        negated = k < len(negs) and negs[k] < c_end  # NEGATION.search(text, c_start, c_end)
     planned = scan.planned_before(text, end)
     if not planned and year:
         planned = scan.future_before(text, end, year)
-    passing = bool(scan.roles) and any(a <= pos and end <= b for a, b in scan.roles)
+    passing = False
+    if scan.roles:
+        passing = any(a <= pos and end <= b for a, b in scan.roles)
     if not passing and scan.enum:
         e = ENUM.search(text, end, min(c_end, end + 24))
         if e and not CLAUSE.search(text, end, e.start()):
@@ -613,9 +652,15 @@ def restates_outline(text: str, scan: _SentenceScan, wording: OutlineWording) ->
     index = wording.index
     for m in [*WORDING_CUT.finditer(sentence), None]:
         stop = m.start() if m else len(sentence)
-        offsets = [i for i in range(pos, stop) if "\u4e00" <= sentence[i] <= "\u9fff"]
+        # The piece's Han characters and where they stand, a run of them at a time (was a
+        # Python test per character).
+        offsets: list[int] = []
+        pieces: list[str] = []
+        for r in HAN_RUN.finditer(sentence, pos, stop):
+            offsets.extend(range(r.start(), r.end()))
+            pieces.append(r.group())
         total += len(offsets)
-        han = "".join(sentence[i] for i in offsets)
+        han = "".join(pieces)
         for k in range(len(han) - NGRAM + 1):
             items = index.get(han[k:k + NGRAM])
             if items:
@@ -814,7 +859,7 @@ def _occurrence(mt: _Matcher, text: str, s: int, e: int, scans: dict[int, _Sente
                 heading_context: Callable[[], bool] | None, wording: OutlineWording | None,
                 year: int | None) -> tuple[int, int, Flags] | None:
     """`_hit` with the flags as a tuple; `scans` holds the sentences' scans, keyed by start."""
-    terms, context, exclude = mt.patterns()
+    terms, context, exclude = mt._compiled or mt.patterns()
     # One finditer call instead of a search per occurrence: it steps as a search from each
     # match's end would as long as no match is empty (where _stepped skips a position).
     spans: list[tuple[int, int]] = []
@@ -834,6 +879,9 @@ def _occurrence(mt: _Matcher, text: str, s: int, e: int, scans: dict[int, _Sente
     scan = scans.get(s)
     if scan is None:
         scan = scans[s] = _SentenceScan(text, s, e)
+    if len(spans) == 1:  # the usual case: nothing to rank
+        a, b = spans[0]
+        return a, b, _flags(text, scan, a, b, wording, year)
     best: tuple[int, int, int, Flags] | None = None
     for a, b in spans:
         f = _flags(text, scan, a, b, wording, year)
@@ -858,11 +906,8 @@ def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None,
     starts = [s.start for s in sentences]
     scans: dict[int, _SentenceScan] = {}
     headings: SectionHeadings | None = None
-    checkpoints = index.checkpoints
-    rules = [(order, mt, clauses, leads)
-             for order, (mt, clauses, leads) in enumerate(zip(index.matchers, index.clauses, index.leads, strict=True))
-             if only is None or mt.rule == only]
-    scanned = {order: _scanned(mt, text, starts, count) for order, mt, clauses, _ in rules if clauses is None}
+    rules = index.rows if only is None else [row for row in index.rows if row[1].rule == only]
+    scanned = {order: _scanned(mt, text, starts, count) for order, mt, clauses, *_ in rules if clauses is None}
     found: list[tuple[int, _Matcher, tuple[int, int, Flags]]] = []
     for base in range(0, count, BLOCK):
         top = min(base + BLOCK, count)
@@ -871,28 +916,30 @@ def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None,
         # Per sentence of the block (offset from `base`), the rules that hit it, in order.
         block: dict[int, list[tuple[_Matcher, tuple[int, int, Flags]]]] = {}
         present = holding.keys()
-        for order, mt, clauses, leads in rules:
+        for order, mt, clauses, leads, checkpoint, headed in rules:
             if clauses is not None:
-                mask = 0 if present.isdisjoint(leads) else _candidates(clauses, holding, unions)
+                if present.isdisjoint(leads):
+                    continue
+                mask = _candidates(clauses, holding, unions)
             else:
                 mine = scanned[order]
                 mask = sum(1 << (i - base) for i in mine[bisect_left(mine, base):bisect_left(mine, top)])
             if not mask:
                 continue
-            restating = index.wording if mt.rule in checkpoints else None
-            heading_re = index.heading_pattern(mt.rule)
+            heading_re = index.heading_pattern(mt.rule) if headed else None
             bits = bin(mask)  # "0b…", sentence `base` last: read right to left, ascending
+            last = len(bits) - 1
             p = len(bits)
             while (p := bits.rfind("1", 2, p)) >= 0:
-                k = len(bits) - 1 - p
+                k = last - p
                 sent = sentences[base + k]
                 ctx = None
                 if heading_re is not None:
                     if headings is None:
                         headings = SectionHeadings(seg)
                     ctx = _heading_test(heading_re, headings, sent)
-                # Restating the outline only matters in a part on work done.
-                wording = restating if PART_ROLE.get(sent.part, "done") == "done" else None
+                # Restating the outline only matters for a checkpoint, in a part on work done.
+                wording = index.wording if checkpoint and PART_ROLE.get(sent.part, "done") == "done" else None
                 h = _occurrence(mt, text, sent.start, sent.end, scans, ctx, wording, year)
                 if h is not None:
                     got = block.get(k)
