@@ -78,10 +78,10 @@ def stages(files: list[Path], scratch: Path) -> dict[str, float]:
     cache = Cache(scratch / "cache", "bench")
     spent: dict[str, float] = defaultdict(float)
 
-    def timed(stage: str, fn: Callable[..., Any], *args: Any) -> Any:
+    def timed(stage: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         # CPU time of this process: on a shared machine wall time measures the neighbours too.
         t = time.process_time()
-        result = fn(*args)
+        result = fn(*args, **kwargs)
         spent[stage] += time.process_time() - t
         return result
 
