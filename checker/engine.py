@@ -18,7 +18,7 @@ import json
 import re
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import durable_rules_engine as _native
@@ -41,9 +41,13 @@ _NOT_KEY = ("id", "sentence", "hit")  # which hit it is: interchangeable hits di
 
 def distinct_hits(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`facts` with at most SAME_HITS hits that agree on every field but id and sentence."""
+    return [f for _, f in _kept(facts)]
+
+
+def _kept(facts: list[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(position, fact) of the facts `distinct_hits` keeps: the one definition of that cut."""
     seen: dict[tuple[tuple[str, Any], ...], int] = {}
-    out: list[dict[str, Any]] = []
-    for f in facts:
+    for i, f in enumerate(facts):
         if f.get("kind") == "hit":
             try:
                 key = tuple(sorted((k, v) for k, v in f.items() if k not in _NOT_KEY))
@@ -54,8 +58,7 @@ def distinct_hits(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 continue
             if key is not None:
                 seen[key] = n + 1
-        out.append(f)
-    return out
+        yield i, f
 _COLLECTED = ("hit", "cp")  # kinds of fact whose ids a firing reports
 # Actions of one report: one per `cap` rule, else one per matching combination (a bound only).
 _MAX_ACTIONS = 1_000_000
@@ -263,19 +266,8 @@ class Engine:
         every field of the caller's fact), and of each fact only the fields some rule names.
         """
         keep = self._fields
-        seen: dict[tuple[tuple[str, Any], ...], int] = {}
         batch: list[dict[str, Any]] = []
-        for i, f in enumerate(facts):
-            if f.get("kind") == "hit":
-                try:
-                    key = tuple(sorted((k, v) for k, v in f.items() if k not in _NOT_KEY))
-                    n = seen.get(key, 0)
-                except TypeError:  # an unhashable field value: keep the fact
-                    n, key = 0, None
-                if n >= SAME_HITS:
-                    continue
-                if key is not None:
-                    seen[key] = n + 1
+        for i, f in _kept(facts):
             fact = {k: v for k, v in f.items() if k in keep}
             fact["sid"] = sid
             fact["id"] = i
