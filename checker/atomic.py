@@ -82,11 +82,16 @@ def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> None:
                 os.close(fd)
             os.replace(tmp, os.path.join(base, name))
         except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            _discard(tmp)
             raise
+
+
+def _discard(tmp: str) -> None:
+    """Remove a temporary file a failed or interrupted write leaves, if it is still there."""
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
 
 
 def _new_tmp(base: str, prefix: str) -> tuple[int, str]:
@@ -116,10 +121,7 @@ def replacing(path: Path, mode: int | None = None) -> Iterator[Path]:
         yield Path(tmp)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
         raise
 
 

@@ -1148,11 +1148,7 @@ def counted_hits(hits: list[Hit], plan: CheckpointPlan) -> dict[str, list[Hit]]:
         if spec is None:
             continue
         if spec.where is None or matches(spec.where, hit_fact(h)):
-            mine = out.get(h.rule)
-            if mine is None:
-                out[h.rule] = [h]
-            else:
-                mine.append(h)
+            out.setdefault(h.rule, []).append(h)
     return out
 
 

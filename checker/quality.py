@@ -47,12 +47,7 @@ def _figures(seg: Segmented) -> dict[str, list[tuple[int, int, int]]]:
         if s.part != "preamble" and not s.heading:
             # Every FIGURE match starts with a digit, which is quicker to look for.
             n = 0 if DIGIT.search(text, s.start, s.end) is None else len(FIGURE.findall(text, s.start, s.end))
-            row = (s.start, s.end, n)
-            mine = out.get(s.part)
-            if mine is None:
-                out[s.part] = [row]
-            else:
-                mine.append(row)
+            out.setdefault(s.part, []).append((s.start, s.end, n))
     return out
 
 
