@@ -374,6 +374,9 @@ def _run_audit(opts: AuditOptions, folder: OutputFolder, progress: Callable[[int
     jobs = opts.jobs or os.cpu_count() or 1
     counts = {"cached": 0, "checked": 0}
     with _Workers(jobs, init_args) as workers, RowStore(cache.folder) as rows:
+        # Each checked row is put into the summaries' words as it comes in, while the workers
+        # check the rest: writing the summaries at the end only puts the pieces together.
+        rows.prepare = lambda row: out.row_pieces(row, ruleset, opts.lang)
 
         pages: dict[str, str] = {}  # attachment checked instead of its notice page -> the page
 
@@ -527,10 +530,14 @@ def summary_data(rows: RowStore, pump: Callable[[], None] = _idle) -> out.Summar
         for a in _pumped(rows.links(), pump):
             yield {"name": a.name, "level": a.level, "year": a.year, "chapters": a.chapters}
 
+    def prepared(kind: int) -> Iterator[tuple[int, str | None, Any]]:
+        return _pumped(rows.prepared(kind), pump)
+
     timed, on_time = rows.on_time()
     counts = {"files": len(rows), "ok": rows.count(True), "errors": rows.count(False),
               "agencies": rows.link_count(), "timed": timed, "on_time": on_time}
-    return out.Summary(ranked, errors, agencies, counts, rows.levels(), rows.years(), rows.scores)
+    return out.Summary(ranked, errors, agencies, counts, rows.levels(), rows.years(), rows.scores,
+                       prepared if rows.all_prepared() else None)
 
 
 def _write_summary(rows: RowStore, ruleset: RuleSet, opts: AuditOptions, extra: dict[str, Any] | None = None,

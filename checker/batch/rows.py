@@ -14,7 +14,7 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import orjson
 
 from checker.batch.agencies import AgencyLink
 
+PIECES = ("csv", "json", "html", "cells")  # columns of the pieces `prepare` makes, in its order
 STRAY_ROWS = re.compile(r"^\.rows-(\d+)-[a-z0-9_]{8}\.sqlite$")  # .rows-PID-XXXXXXXX.sqlite
 
 
@@ -48,7 +49,8 @@ class RowStore:
         self._db.executescript("""
             CREATE TABLE rows (id INTEGER PRIMARY KEY, ok INTEGER NOT NULL, score REAL, agency TEXT,
                                level TEXT, year INTEGER, on_time INTEGER, grp TEXT, lkey TEXT,
-                               source TEXT NOT NULL, row BLOB NOT NULL);
+                               source TEXT NOT NULL, row BLOB NOT NULL,
+                               csv TEXT, json TEXT, html BLOB, cells BLOB);
             CREATE TABLE links (grp TEXT NOT NULL, lkey TEXT NOT NULL, link BLOB NOT NULL, page TEXT NOT NULL,
                                 PRIMARY KEY (grp, lkey));
         """)
@@ -56,6 +58,9 @@ class RowStore:
         # writes, the file is removed at the end, and a statement no longer opens and closes a
         # transaction of its own (file locks each time: about half the cost of keeping a row).
         self._db.execute("BEGIN")
+        # Made from each checked row as it is kept (the summaries' pieces, `render.audit.row_pieces`),
+        # stored beside it and handed back by `prepared`; None: nothing is made.
+        self.prepare: Callable[[dict[str, Any]], Any] | None = None
 
     def close(self) -> None:
         """Close and remove the file."""
@@ -69,15 +74,22 @@ class RowStore:
         self.close()
 
     def add(self, row: dict[str, Any]) -> None:
-        """Keep one summary row."""
+        """Keep one summary row (and, with `prepare`, what it makes of a checked one)."""
         ok = bool(row["ok"])
         grp = group_of(row) if ok else None
+        blob = orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS)
+        # Made from the row as it is read back (`_loads`), so the summaries see the same values
+        # whether they read a row or its pieces. One column per summary: each reads its own.
+        pieces: list[Any] = [None] * 4
+        if ok and self.prepare is not None:
+            csv, json, html, cells = self.prepare(_loads(blob))
+            pieces = [csv, json, orjson.dumps(html), orjson.dumps(cells)]
         self._db.execute(
-            "INSERT INTO rows (ok, score, agency, level, year, on_time, grp, lkey, source, row)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO rows (ok, score, agency, level, year, on_time, grp, lkey, source, row,"
+            " csv, json, html, cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (ok, row.get("score"), row.get("agency"), row.get("level"), row.get("year"),
              None if row.get("on_time") is None else bool(row["on_time"]), grp, row.get("level") or "",
-             row["source"], orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS)))
+             row["source"], blob, *pieces))
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM rows").fetchone()[0])
@@ -103,10 +115,7 @@ class RowStore:
 
     def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> Iterator[dict[str, Any]]:
         for (blob,) in self._db.execute(sql, args):
-            row = orjson.loads(blob)
-            if "chapters" in row:
-                row["chapters"] = {int(k): v for k, v in row["chapters"].items()}
-            yield row
+            yield _loads(blob)
 
     def ranked(self, links: bool = False) -> Iterator[dict[str, Any]]:
         """Checked rows by score, best first, each with its rank (ties share a rank).
@@ -130,6 +139,26 @@ class RowStore:
             if links:
                 row["link"] = page
             yield row
+
+    def prepared(self, kind: int) -> Iterator[tuple[int, str | None, Any]]:
+        """(rank, link, piece `kind`) of the checked rows, in the order and with the ranks of `ranked`.
+
+        `kind`: which of the pieces `prepare` made (`render.audit.CSV`, JSON, HTML or XLSX),
+        read alone. Only when every checked row has them (`all_prepared`).
+        """
+        column = PIECES[kind]
+        decode = column in ("html", "cells")
+        prev, rank = None, 0
+        sql = (f"SELECT score, page, {column} FROM rows LEFT JOIN links USING (grp, lkey) WHERE ok = 1"
+               " ORDER BY score DESC, coalesce(agency, ''), coalesce(year, 0), id")
+        for i, (score, page, piece) in enumerate(self._db.execute(sql), 1):
+            if score != prev:
+                rank, prev = i, score
+            yield rank, page, orjson.loads(piece) if decode else piece
+
+    def all_prepared(self) -> bool:
+        """Whether every checked row has its pieces (`prepare` was set before any was kept)."""
+        return self._db.execute("SELECT 1 FROM rows WHERE ok = 1 AND csv IS NULL LIMIT 1").fetchone() is None
 
     def errors(self) -> Iterator[dict[str, Any]]:
         """Rows of the files that could not be checked, in the order they were found."""
@@ -205,3 +234,11 @@ class RowStore:
     def link_count(self) -> int:
         """Agencies with a page."""
         return int(self._db.execute("SELECT count(*) FROM links").fetchone()[0])
+
+
+def _loads(blob: bytes) -> dict[str, Any]:
+    """A row as it was kept: orjson's round trip, chapter numbers back to ints."""
+    row: dict[str, Any] = orjson.loads(blob)
+    if "chapters" in row:
+        row["chapters"] = {int(k): v for k, v in row["chapters"].items()}
+    return row

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +25,7 @@ from types import SimpleNamespace
 from typing import Any, TextIO
 
 import orjson
+from markupsafe import Markup
 
 from checker import __version__
 from checker.i18n import MESSAGES, rule_message, t
@@ -74,6 +76,9 @@ class Summary:
     levels: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     score_list: Callable[[], Iterable[float]] | None = None
+    # prepared(kind): (rank, link, piece `kind` of `row_pieces`) of the checked rows, best first,
+    # when the audit made the pieces as the rows came in; None: they are made from `ranked`.
+    prepared: Callable[[int], Iterable[tuple[int, str | None, Any]]] | None = None
 
     def scores(self) -> Iterable[float]:
         """Scores of the checked reports, best first."""
@@ -152,15 +157,67 @@ def _rule_title(ruleset: RuleSet, rule: str, lang: str) -> str:
 
 def table_rows(summary: Summary, ruleset: RuleSet, lang: str) -> Iterable[list[Any]]:
     """Summary rows as plain cells: checked reports by rank, then the files that failed."""
-    for r in summary.ranked():
-        yield [r["rank"], r["agency"] or t("report.unknown", lang), _level(lang, r["level"]), r["year"],
-               r["published"], _on_time(lang, r["on_time"])[0], f"{r['parts_present']}/{r['parts_required']}",
-               _one_decimal(r["score"]), *[_one_decimal(r["chapters"].get(i)) for i in range(1, 11)],
-               r.get("missing_items"), r["missing_required"], _gaps(ruleset, r["top_gaps"], lang), "",
-               source_label(r, lang)]
+    for rank, _, cells in _prepared(summary, ruleset, lang, XLSX):
+        yield [rank, *cells]
+    yield from _error_cells(summary, lang)
+
+
+def _error_cells(summary: Summary, lang: str) -> Iterator[list[Any]]:
     for r in summary.errors():
         msg = t(r["error"]["key"], lang, **r["error"]["args"])
         yield ["", "", "", "", "", "", "", "", *[""] * 10, "", "", "", msg, source_label(r, lang)]
+
+
+def _cells(r: dict[str, Any], ruleset: RuleSet, lang: str) -> list[Any]:
+    """A checked row's table cells after its rank (the rank is known only once all are in)."""
+    return [r["agency"] or t("report.unknown", lang), _level(lang, r["level"]), r["year"],
+            r["published"], _on_time(lang, r["on_time"])[0], f"{r['parts_present']}/{r['parts_required']}",
+            _one_decimal(r["score"]), *[_one_decimal(r["chapters"].get(i)) for i in range(1, 11)],
+            r.get("missing_items"), r["missing_required"], _gaps(ruleset, r["top_gaps"], lang), "",
+            source_label(r, lang)]
+
+
+# What `row_pieces` holds, by position (and which of them `Summary.prepared` is asked for).
+CSV, JSON, HTML, XLSX = range(4)
+_CSV_BUFFER = io.StringIO()
+_CSV_LINE = csv.writer(_CSV_BUFFER)
+
+
+def _csv_line(cells: list[Any]) -> str:
+    """`cells` as csv.writer writes them (formula-like text quoted), line end included."""
+    _CSV_BUFFER.seek(0)
+    _CSV_BUFFER.truncate()
+    _CSV_LINE.writerow([safe_cell("" if v is None else v) for v in cells])
+    return _CSV_BUFFER.getvalue()
+
+
+def row_pieces(r: dict[str, Any], ruleset: RuleSet, lang: str) -> list[Any]:
+    """A checked summary row as each summary writes it, all but its rank and its agency's link.
+
+    The audit makes them as each report comes in, while the workers are still checking, so
+    that writing the summaries at the end only puts pieces together (`_prepared`). By
+    position (CSV, JSON, HTML, XLSX): the CSV line after the rank; the JSON line without the
+    rank (written last); the HTML row as [before the rank, after it up to the agency, the
+    agency, the rest]; the table cells after the rank. `r` is a row as the row store gives it
+    back (orjson's round trip: every value as the summaries always saw it).
+    """
+    cells = _cells(r, ruleset, lang)
+    row = {k: v for k, v in r.items() if k not in ("digest", "link", "rank")}
+    if "top_gaps" in row:
+        row["top_gaps"] = [_gaps(ruleset, (i,), lang) for i in row["top_gaps"]]
+    return [_csv_line(cells[:]), json.dumps(row, ensure_ascii=False), _html_row(r, ruleset, lang), cells]
+
+
+def _prepared(summary: Summary, ruleset: RuleSet, lang: str, kind: int) -> Iterator[tuple[int, str | None, Any]]:
+    """(rank, link, piece `kind` of `row_pieces`) of every checked row, best first.
+
+    Made now unless the audit made them as the rows came in.
+    """
+    if summary.prepared is not None:
+        yield from summary.prepared(kind)
+        return
+    for r in summary.ranked():
+        yield r["rank"], r.get("link"), row_pieces(r, ruleset, lang)[kind]
 
 
 def source_label(r: dict[str, Any], lang: str) -> str:
@@ -174,7 +231,9 @@ def summary_csv(summary: Summary, ruleset: RuleSet, lang: str, fh: TextIO) -> No
     fh.write("\ufeff")
     w = csv.writer(fh)
     w.writerow(headers(lang))
-    for row in table_rows(summary, ruleset, lang):
+    for rank, _, line in _prepared(summary, ruleset, lang, CSV):
+        fh.write(f"{rank},{line}")  # a rank is a plain number: never quoted
+    for row in _error_cells(summary, lang):
         w.writerow([safe_cell("" if v is None else v) for v in row])
 
 
@@ -224,7 +283,15 @@ def summary_json(summary: Summary, ruleset: RuleSet, lang: str, fh: TextIO,
     tool = {"name": "fzzf-checker", "version": __version__, "rules_version": ruleset.version}
     fh.write('{"tool": ' + json.dumps(tool, ensure_ascii=False) + ',\n"rows": [\n')
     first = True
-    for r in itertools.chain(summary.ranked(), summary.errors()):
+    if summary.prepared is not None:
+        for rank, _, line in summary.prepared(JSON):
+            # The rank last: where the row store puts it, reading a row back (`RowStore.ranked`).
+            fh.write(("" if first else ",\n") + line[:-1] + f', "rank": {rank}}}')
+            first = False
+        rows: Iterable[dict[str, Any]] = summary.errors()
+    else:
+        rows = itertools.chain(summary.ranked(), summary.errors())
+    for r in rows:
         row = {k: v for k, v in r.items() if k not in ("digest", "link")}
         if "top_gaps" in row:
             row["top_gaps"] = [_gaps(ruleset, (i,), lang) for i in row["top_gaps"]]
@@ -251,41 +318,96 @@ def _histogram(scores: Iterable[float]) -> dict[str, Any]:
     return {"width": width, "height": height, "bars": bars}
 
 
+def _h(value: Any) -> str:
+    """`value` as the templates write `{{ value }}`: markupsafe's escape, as plain text.
+
+    The summary's rows are put together here rather than in the template: Jinja2 called
+    escape once per value, some 40 times a row (a fifth of a millisecond a row).
+    """
+    if type(value) is not str:
+        if type(value) is float or type(value) is int:
+            return str(value)  # digits, a sign, a point, an exponent: nothing to escape
+        value = str(value)
+    text: str = value
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&#34;")
+    if "'" in text:
+        text = text.replace("'", "&#39;")
+    return text
+
+
+def _html_row(r: dict[str, Any], ruleset: RuleSet, lang: str) -> list[str]:
+    """The summary page's table row, as [before the rank, after it up to the agency, the agency, the rest].
+
+    Exactly what the row loop of summary.html.j2 wrote before it became this function
+    (tests/test_audit_render.py renders both and compares).
+    """
+    label, cls, sort = _on_time(lang, r["on_time"])
+    agency = _h(r["agency"] or t("report.unknown", lang))
+    level_label = _h(_level(lang, r["level"]))
+    year, published = r["year"], r["published"]
+    score = r["score"]
+    chapters = r["chapters"]
+    cells = []
+    for i in range(1, 11):
+        v = chapters.get(i)
+        if v is None:
+            cells.append('<td class="num" data-v="-1" style="background:#f4f4f4">—</td>')
+        else:
+            cells.append(f'<td class="num" data-v="{_h(v)}" style="background:{colour(v)}">'
+                         f'{_h(round(float(v), 1))}</td>')
+    source = _h(source_label(r, lang))
+    gaps = _h(_gaps(ruleset, r["top_gaps"], lang))
+    missing = _h(r.get("missing_items"))
+    head = f'<tr data-level="{_h(r["level"] or UNKNOWN)}" data-year="{_h(year or UNKNOWN)}">\n<td class="num" data-v="'
+    mid = f'</td>\n<td class="agency{"" if r["agency"] is not None else " muted"}" data-v="{agency}">'
+    rest = (
+        f'</td>\n<td class="nw" data-v="{level_label}">{level_label}</td>\n'
+        f'<td class="num" data-v="{_h(year or "")}">{_h(year or "—")}</td>\n'
+        f'<td class="nw" data-v="{_h(published or "")}">{_h(published or "—")}</td>\n'
+        f'<td data-v="{sort}" class="nw {cls}">{_h(label)}</td>\n'
+        f'<td class="num" data-v="{_h(r["parts_present"])}">{_h(r["parts_present"])}/{_h(r["parts_required"])}</td>\n'
+        f'<td class="num" data-v="{_h(_one_decimal(score))}" style="background:{colour(score)}">'
+        f'{_h(_one_decimal(score))}</td>\n'
+        + "".join(cells) + "\n"
+        f'<td class="num" data-v="{missing}">{missing}<div class="sub">'
+        f'{_h(t("audit.missing_cps", lang, n=r["missing_required"]))}</div></td>\n'
+        f'<td class="gaps" data-v="{gaps}">{gaps}</td>\n'
+        f'<td class="file meta" data-v="{source}" title="{source}">{_h(Path(r["source"]).name)}</td>\n</tr>'
+    )
+    return [head, mid, agency, rest]
+
+
+def _html_rows(summary: Summary, ruleset: RuleSet, lang: str) -> Iterator[Markup]:
+    """The summary table's rows, put together from their pieces with rank and link.
+
+    Markup: the template writes each as it is (its values are escaped already).
+    """
+    for rank, link, (head, mid, agency, rest) in _prepared(summary, ruleset, lang, HTML):
+        cell = f'<a href="{_h(link)}">{agency}</a>' if link else agency
+        yield Markup(f'{head}{_h(rank)}">{_h(rank)}{mid}{cell}{rest}')
+
+
+def _heat_rows(summary: Summary, lang: str) -> Iterator[Markup]:
+    """The heat map's rows (an agency's latest chapter scores), as the template wrote them."""
+    for a in summary.agencies():
+        year = a["year"] or "—"
+        label = f"{a['name']}（{year}）" if lang == "zh" else f"{a['name']} ({year})"
+        chapters = a["chapters"]
+        cells = "".join(f'<td class="num" style="background:{colour(v)}">{"—" if v is None else _h(v)}</td>'
+                        for v in (chapters.get(i) for i in range(1, 11)))
+        yield Markup(f"<tr><td>{_h(label)}</td>{cells}</tr>")
+
+
 def summary_html(summary: Summary, ruleset: RuleSet, lang: str, fh: TextIO) -> None:
     """The self-contained summary page, streamed: one table row is built at a time."""
     chapters = [{"id": c.id, "title": c.title.get(lang) or c.title["zh"]} for c in ruleset.outline.chapters]
-
-    # Rows and cells reach the template as namespaces, not dicts: Jinja2 reads `r.x` as an
-    # attribute first, and on a dict every such read raised and caught an AttributeError before
-    # falling back to the key (~40 per row). Same names, same values, same page.
-    def view() -> Iterator[SimpleNamespace]:
-        for r in summary.ranked():
-            label, cls, sort = _on_time(lang, r["on_time"])
-            yield SimpleNamespace(**{
-                **r,
-                "source": source_label(r, lang),
-                "agency": r["agency"] or t("report.unknown", lang),
-                "identified": r["agency"] is not None,
-                "level_label": _level(lang, r["level"]),
-                "level_value": r["level"] or UNKNOWN, "year_value": r["year"] or UNKNOWN,
-                "on_time_label": label, "on_time_class": cls, "on_time_sort": sort,
-                "score": _one_decimal(r["score"]), "score_bg": colour(r["score"]),
-                "chapter_cells": [SimpleNamespace(label="—" if v is None else _one_decimal(v),
-                                                  sort=-1 if v is None else v, bg=colour(v))
-                                  for v in (r["chapters"].get(i) for i in range(1, 11))],
-                "missing_items": r.get("missing_items"),
-                "missing_cps": t("audit.missing_cps", lang, n=r["missing_required"]),
-                "gaps": _gaps(ruleset, r["top_gaps"], lang),
-                "file_name": Path(r["source"]).name,
-                "link": r.get("link"),
-            })
-
-    def heat() -> Iterator[SimpleNamespace]:
-        for a in summary.agencies():
-            year = a["year"] or "—"
-            yield SimpleNamespace(label=f"{a['name']}（{year}）" if lang == "zh" else f"{a['name']} ({year})",
-                                  cells=[SimpleNamespace(label="—" if v is None else v, bg=colour(v))
-                                         for v in (a["chapters"].get(i) for i in range(1, 11))])
 
     def errors() -> Iterator[SimpleNamespace]:
         for r in summary.errors():
@@ -308,7 +430,8 @@ def summary_html(summary: Summary, ruleset: RuleSet, lang: str, fh: TextIO) -> N
     types = ["num", "text", "text", "num", "text", "num", "num", "num", *["num"] * 10, "num", "text", "text"]
     stream = template("summary.html.j2").generate(
         lang=lang, css=css(), t=_labels(lang), generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-        counts=counts, chart=_histogram(summary.scores()), rows=view(), errors=errors(), heat=heat(),
+        counts=counts, chart=_histogram(summary.scores()), rows=_html_rows(summary, ruleset, lang), errors=errors(),
+        heat=_heat_rows(summary, lang),
         chapters=chapters, headers=[{"label": h, "type": ty} for h, ty in zip(hs, types, strict=True)],
         levels=[{"id": lv, "label": _level(lang, lv)} for lv in summary.levels],
         years=summary.years, unknown=UNKNOWN,
