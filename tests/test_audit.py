@@ -290,3 +290,37 @@ def test_chunks_shrink_to_single_tasks_at_the_end() -> None:
 
     assert chunk_size(1000, 2) == CHUNK
     assert [chunk_size(left, 2) for left in (200, 100, 40, 15, 1, 0)] == [16, 12, 5, 1, 1, 1]
+
+
+def test_ctrl_c_while_the_pool_runs_is_raised_outside_concurrent_futures(tmp_path: Path) -> None:
+    """A Ctrl-C arriving at any moment is noted and raised from the audit's own loop.
+
+    Raised inside concurrent.futures (while `wait` held a future's lock), it once left the pool's
+    thread blocked for ever: the audit did not exit. Here the signal comes as results are heard;
+    the run stops with KeyboardInterrupt, the pool shuts down, and the handler is back.
+    """
+    import signal
+
+    from checker.api import Overrides
+    from checker.batch.audit import _HeldSignals, _Workers
+    from checker.compiled import compiled
+
+    before = signal.getsignal(signal.SIGINT)
+    with _HeldSignals() as held:
+        os.kill(os.getpid(), signal.SIGINT)  # noted, not raised
+        with pytest.raises(KeyboardInterrupt):
+            held.check()
+        held.check()  # raised once
+    assert signal.getsignal(signal.SIGINT) is before
+
+    results: list[int] = []
+
+    def done(result: int) -> None:
+        results.append(result)
+        if len(results) == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt), _Workers(2, (compiled(()), "zh", Overrides(), str(tmp_path), "salt")) as w:
+        w.run(_double, ((i,) for i in range(2000)), done, lambda task: None, expected=2000)
+    assert 3 <= len(results) < 2000
+    assert signal.getsignal(signal.SIGINT) is before

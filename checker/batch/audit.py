@@ -16,6 +16,7 @@ import itertools
 import multiprocessing as mp
 import os
 import re
+import signal
 import sqlite3
 import sys
 import threading
@@ -103,6 +104,51 @@ def _idle() -> None:
     """The `meanwhile` callback when no pool is running: nothing to hand on."""
 
 
+TICK = 0.1  # seconds the pool loop waits for results before it looks for a held Ctrl-C
+
+
+class _HeldSignals:
+    """Ctrl-C and SIGTERM noted while this process talks to its pool, raised where that is safe.
+
+    A KeyboardInterrupt raised inside concurrent.futures can leave one of its locks taken:
+    `wait` takes every future's lock in a Python loop and releases none if interrupted there,
+    and the pool's own thread then blocks on that lock for ever, so `shutdown` never returns
+    and the audit never exits (seen once in CI: no exit 120 s after Ctrl-C). Inside the block
+    the signal only sets a note; `check` raises it (KeyboardInterrupt, or whatever the
+    handler in place raises, such as the CLI's Terminated) from the audit's own code, and one
+    noted but not yet raised when the block ends is raised then. Signals that are ignored or
+    left to the system, and any outside the main thread, are not touched.
+    """
+
+    def __init__(self) -> None:
+        self._previous: dict[int, Callable[..., Any]] = {}
+        self._noted: list[tuple[int, Any]] = []
+
+    def __enter__(self) -> _HeldSignals:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                handler = signal.getsignal(sig)
+                if callable(handler):
+                    self._previous[sig] = handler
+                    signal.signal(sig, self._note)
+        return self
+
+    def _note(self, signum: int, frame: Any) -> None:
+        self._noted.append((signum, frame))
+
+    def check(self) -> None:
+        """Raise a signal noted since the block began, as its own handler would have."""
+        if self._noted:
+            signum, frame = self._noted[0]
+            self._noted.clear()
+            self._previous[signum](signum, frame)
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self.check()
+
+
 class _Workers:
     """A process pool created on first need and reused for both phases (files, then agencies).
 
@@ -173,6 +219,7 @@ class _Workers:
         unsent: list[tuple[Any, ...]] = []  # taken from `tasks` when the pool refused them
         stalled = False  # top_up saw a failure: left to the loop below, once `meanwhile` has returned
         pool = self._start()
+        held = _HeldSignals()
 
         def fill() -> None:
             nonlocal left
@@ -195,6 +242,7 @@ class _Workers:
 
         def top_up() -> None:
             nonlocal stalled
+            held.check()
             if stalled:
                 return
             ready = [fut for fut in in_flight if fut.done()]
@@ -208,15 +256,17 @@ class _Workers:
                 stalled = True
 
         try:
-            while True:
-                fill()
-                if meanwhile:
-                    meanwhile(top_up)
-                    meanwhile = None
-                if not in_flight:
-                    return
-                ready, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                collect(ready)
+            with held:
+                while True:
+                    fill()
+                    if meanwhile:
+                        meanwhile(top_up)
+                        meanwhile = None
+                    if not in_flight:
+                        return
+                    ready, _ = wait(in_flight, timeout=TICK, return_when=FIRST_COMPLETED)
+                    held.check()
+                    collect(ready)
         except KeyboardInterrupt:
             # Ctrl-C: drop what has not started, let running files finish (they are bounded by
             # the time limit and write their cache entries atomically), write no outputs.
