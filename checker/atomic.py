@@ -66,13 +66,16 @@ def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> None:
     The same temporary name (`.NAME.PID.XXXXXXXX.tmp`, created exclusively, with the mode
     `open()` gives) and the same rename, without mkstemp's name machinery, the chmod and
     pathlib for every file: the audit writes three pages per agency, and `write_bytes` cost
-    a fifth of a millisecond of CPU each, this a fifteenth.
+    a fifth of a millisecond of CPU each, this a fifteenth. The folder is made if missing.
     """
-    folder.mkdir(parents=True, exist_ok=True)
     base = os.fspath(folder)
     pid = os.getpid()
     for name, data in files:
-        fd, tmp = _new_tmp(base, f".{name}.{pid}.")
+        try:
+            fd, tmp = _new_tmp(base, f".{name}.{pid}.")
+        except FileNotFoundError:  # the folder is missing: made here, not checked for every call
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = _new_tmp(base, f".{name}.{pid}.")
         try:
             try:
                 view = memoryview(data)

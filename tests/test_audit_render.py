@@ -146,3 +146,56 @@ def test_prepared_pieces_give_the_summaries_the_rows_give(tmp_path: Path) -> Non
         a, b = summary_data(plain), summary_data(prepared)
         assert a.prepared is None and b.prepared is not None
         assert _write_all(a, ruleset, tmp_path / "x") == _write_all(b, ruleset, tmp_path / "y")
+
+
+def _random_agency(rng: random.Random, ruleset: Any) -> dict[str, Any]:
+    """An agency's plain data (`agencies.to_data`) with every value drawn at random."""
+    items = sorted(ruleset.outline.items)
+    rules = [r.id for r in ruleset.rules]
+    statuses = ["missing", "planned", "met", "partial"]
+
+    def report() -> dict[str, Any]:
+        return {
+            "year": rng.choice([None, 2021, 2022, 2023, 2024]), "source": "d/" + _text(rng) + ".txt",
+            "score": _number(rng), "published": rng.choice([None, "2024-03-01", _text(rng)]),
+            "on_time": rng.choice([None, True, False]),
+            "parts_missing": rng.sample(rules, rng.randint(0, 2)),
+            "chapters": {i: rng.choice([None, _number(rng)]) for i in range(1, 11) if rng.random() < 0.9},
+            "items": [{"id": i, "status": rng.choice(statuses), "reason": rng.choice(["reason.met", "x&y"])}
+                      for i in rng.sample(items, rng.randint(0, 8))],
+            "findings": [{"rule": rng.choice([*rules[:5], "nope"]), "args": {"n": _text(rng)}}
+                         for _ in range(rng.randint(0, 3))],
+            "parts": {rng.choice(["study", "measures", "next_year", _text(rng)]): {
+                "present": rng.random() < 0.7, "how": rng.choice([None, "heading", "section"]),
+                "heading": rng.choice([None, _text(rng)])} for _ in range(rng.randint(0, 4))},
+        }
+
+    def promise() -> dict[str, Any]:
+        return {"rule": rng.choice([*rules[:10], "gone"]), "item": rng.choice(items), "quote": _text(rng),
+                "status": rng.choice(statuses)}
+
+    reports = [report() for _ in range(rng.choice([1, 1, 2, 3, 5]))]
+    comparisons = [{
+        "year": rng.choice([None, 2024]), "previous": rng.choice([None, 2023]), "score_delta": _number(rng) - 50,
+        "chapter_deltas": {1: 0.5}, "recurring_gaps": [{"id": i, "status": "missing", "previous_status": "planned"}
+                                                       for i in rng.sample(items, rng.randint(0, 3))],
+        "promises_kept": [promise() for _ in range(rng.randint(0, 3))],
+        "promises_not_kept": [promise() for _ in range(rng.randint(0, 3))],
+        "reuse": rng.random(), "reused": rng.random() < 0.5,
+    } for _ in range(len(reports) - 1)]
+    return {"agency": _text(rng), "level": rng.choice([None, "county", _text(rng)]), "reports": reports,
+            "comparisons": comparisons}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_python_agency_page_is_the_template_page(lang: str) -> None:
+    from checker.render.templates import css, template
+
+    ruleset = compiled([]).ruleset
+    rng = random.Random(f"agency-{lang}")
+    for _ in range(300):
+        data = _random_agency(rng, ruleset)
+        view = out._agency_view(data, ruleset, lang)
+        old = template("agency.html.j2").render(lang=lang, css=css(), t=out._labels(lang), a=view,
+                                                chart=out._trend(data), chapters=out._chapters(ruleset, lang))
+        assert out._agency_html(data, view, ruleset, lang) == old
