@@ -290,6 +290,7 @@ def test_chunks_shrink_to_single_tasks_at_the_end() -> None:
 
     assert chunk_size(1000, 2) == CHUNK
     assert [chunk_size(left, 2) for left in (200, 100, 40, 15, 1, 0)] == [16, 12, 5, 1, 1, 1]
+    assert [chunk_size(1000, 2, sent) for sent in range(11)] == [1, 1, 2, 2, 4, 4, 8, 8, 16, 16, 16]
 
 
 def test_ctrl_c_while_the_pool_runs_is_raised_outside_concurrent_futures(tmp_path: Path) -> None:

@@ -88,16 +88,20 @@ def _settings(opts: AuditOptions) -> dict[str, Any]:
             "profile": o.profile, "max_bytes": opts.max_bytes, "time_limit": opts.time_limit}
 
 
-def chunk_size(left: int, jobs: int) -> int:
-    """Tasks to send a worker at once, with about `left` tasks still to send.
+def chunk_size(left: int, jobs: int, sent: int | None = None) -> int:
+    """Tasks to send a worker at once, with about `left` tasks still to send (`sent` chunks sent so far).
 
     One round trip per task cost this process about a millisecond, as much as writing an
     agency's pages, so tasks travel in chunks of up to CHUNK. Chunks shrink as the end nears,
     down to single tasks: a full chunk sent last kept one worker busy for up to 16 reports
     while the other had nothing left (0.1 s of a 1,000-report audit with one core idle). They
     start shrinking when about four chunks per worker are left: sooner costs round trips.
+    The first chunks grow from single tasks (1, 2, 4, ... per worker): a worker hands back a
+    whole chunk at once, so the first result (the progress bar's first step) waited for 16
+    reports; this costs about eight more round trips.
     """
-    return max(1, min(CHUNK, left // (jobs * 4)))
+    ramp = CHUNK if sent is None else 1 << min(sent // jobs, 8)
+    return max(1, min(CHUNK, ramp, left // (jobs * 4)))
 
 
 def _idle() -> None:
@@ -215,6 +219,7 @@ class _Workers:
                 meanwhile(_idle)
             return
         left = expected  # about how many tasks are still to be sent: sizes the chunks
+        sent = 0  # chunks sent
         in_flight: dict[Future[Any], list[tuple[Any, ...]]] = {}
         unsent: list[tuple[Any, ...]] = []  # taken from `tasks` when the pool refused them
         stalled = False  # top_up saw a failure: left to the loop below, once `meanwhile` has returned
@@ -222,12 +227,13 @@ class _Workers:
         held = _HeldSignals()
 
         def fill() -> None:
-            nonlocal left
+            nonlocal left, sent
             while len(in_flight) < self.jobs * 4:
-                chunk = list(itertools.islice(it, chunk_size(left, self.jobs)))
+                chunk = list(itertools.islice(it, chunk_size(left, self.jobs, sent)))
                 if not chunk:
                     return
                 left -= len(chunk)
+                sent += 1
                 try:
                     in_flight[pool.submit(worker.run_chunk, fn, chunk)] = chunk
                 except BrokenProcessPool:
