@@ -11,9 +11,11 @@ Expected failures print one line in the user's language; there is never a traceb
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import errno
+import gc
 import os
 import signal
 import sys
@@ -291,6 +293,12 @@ def audit(paths: tuple[str, ...], outdir: Path, jobs: int, levels: tuple[str, ..
         click.echo(t("audit.filtered", lang, n=result.filtered), err=True)
     click.echo(t("audit.done", lang, files=result.files + result.filtered, checked=result.checked,
                  cached=result.cached, errors=result.errors, out=str(outdir)))
+    # As the interpreter exits, the collector's last pass walks every object the run loaded
+    # (modules, rules, compiled patterns): three quarters of the exit's time, a tenth of a
+    # second or more. Objects frozen as the exit begins are skipped by it (and still freed as
+    # the process ends); a caller that goes on (tests run the command in process) is not touched.
+    atexit.unregister(gc.freeze)  # once, however many audits ran
+    atexit.register(gc.freeze)
     sys.exit(1 if result.errors else EXIT_OK)
 
 
