@@ -19,7 +19,10 @@ from checker.model import Hit, Metadata, Segmented
 
 CAUSE = re.compile(r"原因|主要是|由于|导致|致使|究其|根源|源于|受[^，。；]{0,10}影响|归因|造成")
 DEADLINE = re.compile(r"年底前|年内|上半年|下半年|\d{1,2}\s*月(底|前|份)?|第[一二三四]季度|前完成|全覆盖|达到|实现")
-YEAR = re.compile(r"(?<![\d\-—–至到])(20\d\d)\s*年(?!\s*[-—–至到])")
+# The look-behind stands after the 20 it is about (as metadata._YEAR): a pattern that opens
+# with the literal 20 is searched for it in C, one that opens with a look-behind tries a match
+# at every position (ten times the instructions). It tests the same character, the one before 20.
+YEAR = re.compile(r"(20(?<![\d\-—–至到]20)\d\d)\s*年(?!\s*[-—–至到])")
 TITLE_SUBJECT = re.compile(r"法治政府建设|依法行政|法治建设")
 
 # Every key a `quality` fact carries (rules may test these; see docs/rules.md).

@@ -66,14 +66,20 @@ def _evidence(seg: Segmented, rid: str, quote_kind: str, mine: list[Hit] | None)
     return evidence.pick(seg, shown, rid, EVIDENCE_MAX if quote_kind in _QUOTED_MANY else 1)
 
 
-_GRADES: dict[str, tuple[Status, str, str] | None] = {}
+_GRADES: dict[str, tuple[Status, str, str, int] | None] = {}
 
 
-def _grade(outcome: str) -> tuple[Status, str, str] | None:
-    """(status, reason key, quote) of a firing's outcome, None for other outcomes; memoised."""
+def _grade(outcome: str) -> tuple[Status, str, str, int] | None:
+    """(status, reason key, quote, rank in ORDER) of a firing's outcome, None for other outcomes; memoised."""
     if outcome not in _GRADES:
         g = grade_outcome(outcome)
-        _GRADES[outcome] = None if g is None else (Status(g[0]), f"reason.{g[1]}", g[2])
+        if g is None:
+            _GRADES[outcome] = None
+        else:
+            status = Status(g[0])
+            # Not applicable ranks after every status in ORDER: never an item's best.
+            rank = len(ORDER) if status is Status.NOT_APPLICABLE else _RANK[status]
+            _GRADES[outcome] = (status, f"reason.{g[1]}", g[2], rank)
     return _GRADES[outcome]
 
 
@@ -94,10 +100,11 @@ class _Tables:
     informational: dict[int, ItemVerdict]
     by_id: dict[str, Rule]  # ruleset.by_id()
     structure: dict[str, Rule]  # part id -> the structure rule asking for it (`part.X`)
-    # Verdicts without quotes, by (rule id, item, grade): frozen values that recur in every
-    # report (half the checkpoints of a report quote nothing), built once instead of ~80 frozen
-    # dataclasses per report (~0.08 ms).
-    bare: dict[tuple[str, int, tuple[Status, str, str]], CheckpointVerdict] = field(default_factory=dict)
+    # Verdicts without quotes, by (rule id, outcome that fired): frozen values that recur in
+    # every report (half the checkpoints of a report quote nothing, and none when the caller
+    # wants no quotes), built once instead of ~80-150 frozen dataclasses per report. The key
+    # holds two strings, whose hashes Python keeps: no tuple of enum members to hash.
+    bare: dict[tuple[str, str], CheckpointVerdict] = field(default_factory=dict)
 
 
 _BARE_MAX = 100_000  # entries: checkpoints x grades is a few thousand; a bound all the same
@@ -133,29 +140,34 @@ def judge_items(
     firings: list[Firing],
     plan: CheckpointPlan,
     counted: dict[str, list[Hit]] | None = None,
+    *,
+    quotes: bool = True,
 ) -> tuple[ItemVerdict, ...]:
     """One verdict per outline item 1–35, in order, from the grades that fired.
 
     `plan` is the checkpoint plan the facts were made with (which hits count for which
     checkpoint; `counted`, when given, is `counted_hits(hits, plan)` already made). An item
-    whose checkpoints all are not applicable is not applicable.
+    whose checkpoints all are not applicable is not applicable. With `quotes=False` the
+    verdicts carry no evidence (statuses and reasons are the same): the audit keeps none, and
+    picking and cutting quotes is most of the cost of judging.
     """
-    if counted is None:
-        counted = counted_hits(hits, plan)
-    graded: dict[str, tuple[Status, str, str]] = {}
+    graded: dict[str, str] = {}  # checkpoint -> the outcome of the grade that fired for it
     grades = _GRADES
     for f in firings:
-        g = grades[f.outcome] if f.outcome in grades else _grade(f.outcome)
-        if g is not None:
+        o = f.outcome
+        if (grades[o] if o in grades else _grade(o)) is not None:
             if f.rule in graded:
                 raise RuntimeError(f"two grades fired for {f.rule}")
-            graded[f.rule] = g
+            graded[f.rule] = o
+    if not quotes:
+        counted = {}
+    elif counted is None:
+        counted = counted_hits(hits, plan)
     tables = _tables(ruleset)
     bare = tables.bare
     if len(bare) > _BARE_MAX:
         bare.clear()
-    na = Status.NOT_APPLICABLE
-    rank = _RANK
+    none = len(ORDER)
     out: list[ItemVerdict] = []
     for item_id, scored, checkpoints in tables.items:
         if not scored:
@@ -163,25 +175,28 @@ def judge_items(
             continue
         verdicts: list[CheckpointVerdict] = []
         best: CheckpointVerdict | None = None
-        best_rank = len(ORDER)
+        best_rank = none
+        quoted = False
         for rid, number in checkpoints:
-            grade = graded.get(rid)
-            if grade is None:  # every checkpoint fact fires exactly one grade (compile.compile_grading)
+            o = graded.get(rid)
+            if o is None:  # every checkpoint fact fires exactly one grade (compile.compile_grading)
                 raise RuntimeError(f"no grade fired for {rid}")
-            status = grade[0]
+            status, reason, quote_kind, rank = grades[o]  # type: ignore[misc]
             mine = counted.get(rid)
-            quotes = _evidence(seg, rid, grade[2], mine) if mine else ()
-            if quotes:
-                cp = CheckpointVerdict(rid, number, status, grade[1], quotes)
+            ev = _evidence(seg, rid, quote_kind, mine) if mine else ()
+            if ev:
+                cp = CheckpointVerdict(rid, number, status, reason, ev)
+                quoted = True
             else:
-                key = (rid, number, grade)
+                key = (rid, o)
                 cp = bare.get(key)  # type: ignore[assignment]
                 if cp is None:
-                    cp = bare[key] = CheckpointVerdict(rid, number, status, grade[1])
+                    cp = bare[key] = CheckpointVerdict(rid, number, status, reason)
             verdicts.append(cp)
-            # The best applicable status, the first checkpoint of it on a tie (as min() would).
-            if status is not na and rank[status] < best_rank:
-                best, best_rank = cp, rank[status]
+            # The best applicable status, the first checkpoint of it on a tie (as min() would);
+            # not applicable ranks as `none`, so it is never the best.
+            if rank < best_rank:
+                best, best_rank = cp, rank
         cps = tuple(verdicts)
         if cps and best is None:
             out.append(ItemVerdict(item_id, Status.NOT_APPLICABLE, "reason.not_applicable",
@@ -190,9 +205,12 @@ def judge_items(
         if best is None:
             out.append(ItemVerdict(item_id, Status.MISSING, "reason.missing"))
             continue
-        groups = [c.evidence for c in cps if c.status is best.status]
-        quotes = evidence.merge(groups) if any(groups) else ()
-        out.append(ItemVerdict(item_id, best.status, best.reason, quotes, cps))
+        if quoted:
+            groups = [c.evidence for c in cps if c.status is best.status]
+            item_quotes = evidence.merge(groups) if any(groups) else ()
+        else:
+            item_quotes = ()
+        out.append(ItemVerdict(item_id, best.status, best.reason, item_quotes, cps))
     return tuple(out)
 
 

@@ -18,7 +18,10 @@ from checker.batch.agencies import on_time, parts_missing, year_report
 from checker.model import ReportResult
 from checker.ruleset.load import RuleSet
 
-_SPLIT = re.compile(r"[。！？；!?;\n]+")
+# [X][X]* rather than [X]+ (the same runs): a pattern that opens with a bare class lets the
+# regex engine scan for that class in C instead of trying a match at every position (about
+# half the instructions of the split, and of the noise deletion below).
+_SPLIT = re.compile(r"[。！？；!?;\n][。！？；!?;\n]*")
 # Every character str.isspace() (and so the regex class \s) takes for a space, but the line
 # break: Unicode's White_Space property plus the four ASCII separators \x1c-\x1f.
 # tests/test_audit.py checks the list against str.isspace over all of Unicode.
@@ -29,7 +32,8 @@ _PUNCT = "，,、：:“”\"'（）()《》【】\\-—"
 # Spaces and punctuation that do not make two sentences different (line breaks are kept:
 # they split sentences). One positive character class: the negated `[^\S\n…]` it replaces
 # matched the same characters at twice the cost (0.2 ms a report).
-_NOISE_KEEP_LINES = re.compile(f"[{re.escape(SPACES_BUT_NEWLINE)}{_PUNCT}]+")
+_NOISE_CLASS = f"[{re.escape(SPACES_BUT_NEWLINE)}{_PUNCT}]"
+_NOISE_KEEP_LINES = re.compile(f"{_NOISE_CLASS}{_NOISE_CLASS}*")  # [X][X]*: see _SPLIT
 MIN_SENTENCE = 12  # characters: shorter pieces (headings, set phrases) say nothing about reuse
 
 
