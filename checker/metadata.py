@@ -22,10 +22,11 @@ import datetime as dt
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import PurePath
+from typing import Any
 
 import yaml
 
@@ -146,6 +147,17 @@ _SITE_WORDS = re.compile(r"网站|门户|专题|专栏|栏目|频道|公开目�
 _LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "township": 3, "street": 3}
 _CHROME_TAIL = re.compile(r"(?:[\s|【】]|打印本页|关闭窗口|分享(?:文章)?到[:：]?|返回顶部|打印|关闭)+$")
 _CHROME_LAST = "|【】页口到:：部印闭"  # the last characters of _CHROME_TAIL's words, besides spaces
+
+
+# Patterns of find_title, _agency_in_title and _valid_years, compiled once: they run several
+# times a report, and `re.search(pattern_string, …)` looks the compiled pattern up on each call.
+_TITLE_END = re.compile(r"报告|情况|总结")
+_NAME_ABOVE = re.compile(r"(?:^|\n)\s*([\u4e00-\u9fff]{2,30}(?:人民政府|政府|办事处|局|委员会|办公室|厅))\s*$")
+_ABOUT_OR_YEAR = re.compile(r"关于|20\d\d\s*年")
+_TITLE_YEAR = re.compile(r"20\d\d\s*年度?|[（(【\[]\s*\d{4}\s*年?\s*[）)】\]]")
+_TITLE_PIECE_SEP = re.compile(r"[^\u4e00-\u9fff]+|关于|推进|全面|加强|年度|本级")
+_RANGE_AFTER = re.compile(r"\s*[-－—–~～至到]")
+_YEAR_CLAUSE = re.compile(r"\s*(?:度|以来)?\s*[，,]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,7 +378,7 @@ def find_title(text: str) -> tuple[str, int, int] | None:
         if head.count("。", 0, start) >= 2:
             break  # the body has begun: a title stands before it
         end = None
-        for e in re.finditer(r"报告|情况|总结", head[m.end():m.end() + 40]):
+        for e in _TITLE_END.finditer(head[m.end():m.end() + 40]):
             pos = m.end() + e.end()
             between = head[m.end():m.end() + e.start()]
             if any(c in _SEP or c.isspace() for c in between):
@@ -390,9 +402,8 @@ def find_title(text: str) -> tuple[str, int, int] | None:
                 continue
             title, end = head[start:nl].strip() + cont.group(1), cont.end()
         # The name on a line of its own above "关于……的报告" (a PDF's or a letter's heading).
-        above = re.search(r"(?:^|\n)\s*([\u4e00-\u9fff]{2,30}(?:人民政府|政府|办事处|局|委员会|办公室|厅))\s*$",
-                          head[:start])
-        if above and re.match(r"关于|20\d\d\s*年", title) and parse_name(above.group(1)):
+        above = _NAME_ABOVE.search(head[:start])
+        if above and _ABOUT_OR_YEAR.match(title) and parse_name(above.group(1)):
             # ("××县人民政府" / "关于……的报告" or "2022年度法治政府建设情况报告")
             title, start = above.group(1) + title, above.start(1)
         if len(title) >= 8:
@@ -413,12 +424,12 @@ def _agency_in_title(title: str, text: str = "") -> Named | None:
     """
     m = _KEY.search(title)
     prefix = title[: m.start()] if m else title
-    prefix = re.sub(r"20\d\d\s*年度?|[（(【\[]\s*\d{4}\s*年?\s*[）)】\]]", " ", prefix)
+    prefix = _TITLE_YEAR.sub(" ", prefix)
     # A joint report written without a space: 中共汉中市委汉中市人民政府 → 中共汉中市委 汉中市人民政府.
     if prefix.startswith("中共"):  # (the substitution is anchored there)
         prefix = re.sub(r"^(中共[\u4e00-\u9fff]+?委(?:员会)?)(?=[\u4e00-\u9fff]{2,20}?(?:人民政府|政府))", r"\1 ",
                         prefix)
-    pieces = [p for p in re.split(r"[^\u4e00-\u9fff]+|关于|推进|全面|加强|年度|本级", prefix) if p]
+    pieces = [p for p in _TITLE_PIECE_SEP.split(prefix) if p]
     found = [(p, n) for p in pieces if (n := _best_tail(p, text))]
     if not found:
         return None
@@ -699,7 +710,7 @@ def _valid_years(text: str) -> Iterator[tuple[int, int, int]]:
         if depth:
             continue
         after = text[m.end():m.end() + 3]
-        if re.match(r"\s*[-－—–~～至到]", after):
+        if _RANGE_AFTER.match(after):
             continue  # 2022—2024年: a range's first year
         yield int(m.group(1)), m.start(), m.end()
 
@@ -713,7 +724,7 @@ def _year_near(text: str) -> int | None:
 def _first_year_clause(head: str) -> int | None:
     """A clause near the top that starts with the year ("……。2019 年以来，我镇……")."""
     for y, _, end in _valid_years(head):
-        if re.match(r"\s*(?:度|以来)?\s*[，,]", head[end:end + 6]):
+        if _YEAR_CLAUSE.match(head[end:end + 6]):
             return y
     return None
 
@@ -829,6 +840,65 @@ def _not_before(date: str | None, year: int | None) -> str | None:
     return date
 
 
+
+class _Once:
+    """A value computed on its first call and kept (for `extract`'s places read only when needed)."""
+
+    __slots__ = ("_fn", "_value")
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self._fn: Callable[[], Any] | None = fn
+        self._value: Any = None
+
+    def __call__(self) -> Any:
+        if self._fn is not None:
+            self._value, self._fn = self._fn(), None
+        return self._value
+
+
+def _agency_candidates(text: str, body: str, titles: list[str], fields: Fields, stem: str,
+                       sig_name: Named | None, addressee_level: str | None, self_level: _Once,
+                       opening_agency: _Once) -> Iterator[tuple[Named | None, str]]:
+    """The places that may name the agency, most trusted first (read one at a time, see `extract`).
+
+    The last resorts come only after every other place named nothing (the caller stops at the
+    first name).
+    """
+    for t in titles:
+        named = _agency_in_title(t, text)
+        if named and _SITE_WORDS.search(t) and (opening := opening_agency()) and _below(opening[1], named[1]):
+            named = None  # a site's or column's name ("××县人民政府门户网站 专题专栏"): not the reporter
+        yield named, "title"
+    yield sig_name, "text:signature"
+    yield opening_agency(), "text:opening"
+    yield _intro_agency(body), "text:现将"
+    if fields.values.get("publisher"):
+        yield _from_publisher(fields.values["publisher"], self_level()[0]), fields.sources["publisher"]
+    yield (_agency_in_title(stem) if stem else None), "file name"
+    # Last resorts once the level is known: a province named by its short name in the title
+    # and opening (湖北, 内蒙古), else the name of that level the body uses most.
+    known_level = self_level()[0] or addressee_level
+    if known_level == "province":
+        yield _province_named([*titles, body[:3000]]), "text:name in body"
+    yield _named_in_body(body, known_level), "text:name in body"
+
+
+_OPENING_YEAR = re.compile(r"\s*(?:[^\n。]{0,30}?[，,]\s*)?(20\d\d)\s*年(?:度|以来)?\s*(?:[，,]|来)")
+
+
+def _year_candidates(body: str, titles: list[str], title: str | None, stem: str) -> Iterator[tuple[int | None, str]]:
+    """The places that may name the report's year, most trusted first (read one at a time)."""
+    for t in titles:
+        yield _year_near(t), "title" if t == title else "text:title"
+    intro = _REPORT_INTRO.search(body[:3000])
+    yield (_year_near(intro.group(0)) if intro else None), "text:现将"
+    opening = _OPENING_YEAR.match(body[:200])
+    yield (int(opening.group(1)) if opening else None), "text:opening"
+    yield _heading_year(body), "text:heading"
+    yield _first_year_clause(body[:400]), "text:opening"
+    yield (_year_near(stem) if stem else None), "file name"
+
+
 def extract(
     doc: Document,
     *,
@@ -871,36 +941,22 @@ def extract(
     body = text[body_start:]
     addressee_level, skip = _addressee(body)
     body = body[skip:]
-    self_lv, self_word = _self_level(text[:60000])
     sig_name, sig_date = _signature(text)
     stem = PurePath(doc.source).stem if use_file_name else ""
+    # The places below are read lazily, in order of trust, and only until one of them names the
+    # agency (or the year): a report whose title names both never reads its opening sentences,
+    # the way it speaks of itself or its headings (about a third of this stage's time).
+    self_level = _Once(lambda: _self_level(text[:60000]))
+    opening_agency = _Once(lambda: _opening_agency(body))
 
     # --- agency: the most trusted place that names the body ----------------------------------
-    candidates: list[tuple[Named | None, str]] = []
-    opening_name = _opening_agency(body)
-    for t in titles:
-        named = _agency_in_title(t, text)
-        if named and opening_name and _SITE_WORDS.search(t) and _below(opening_name[1], named[1]):
-            named = None  # a site's or column's name ("××县人民政府门户网站 专题专栏"): not the reporter
-        candidates.append((named, "title"))
-    candidates += [(sig_name, "text:signature"), (opening_name, "text:opening"),
-                   (_intro_agency(body), "text:现将")]
-    for key in ("publisher",):
-        if fields.values.get(key):
-            candidates.append((_from_publisher(fields.values[key], self_lv), fields.sources[key]))
-    candidates.append((_agency_in_title(stem) if stem else None, "file name"))
-    if not any(n for n, _ in candidates):
-        # Last resorts once the level is known: a province named by its short name in the title
-        # and opening (湖北, 内蒙古), else the name of that level the body uses most.
-        known_level = self_lv or addressee_level
-        if known_level == "province":
-            candidates.append((_province_named([*titles, body[:3000]]), "text:name in body"))
-        candidates.append((_named_in_body(body, known_level), "text:name in body"))
     named_level = None
     if agency:
         agency_mv = MetaValue(agency, override_source)
         named_level = level_of(own_name(agency) or agency)
     else:
+        candidates = _agency_candidates(text, body, titles, fields, stem, sig_name, addressee_level,
+                                        self_level, opening_agency)
         best = next(((n, s) for n, s in candidates if n), None)
         agency_mv = MetaValue(best[0][0], best[1]) if best else MetaValue(None)
         named_level = best[0][1] if best else None
@@ -910,8 +966,8 @@ def extract(
         level_mv = MetaValue(level, override_source)
     elif named_level:
         level_mv = MetaValue(named_level, "agency name")
-    elif self_lv:
-        level_mv = MetaValue(self_lv, f"text:{self_word}")
+    elif (self_lv_word := self_level())[0]:
+        level_mv = MetaValue(self_lv_word[0], f"text:{self_lv_word[1]}")
     elif addressee_level:
         level_mv = MetaValue(addressee_level, "text:addressee")
     elif len(_PARTY_GROUP.findall(text[:60000])) >= 2:
@@ -922,19 +978,10 @@ def extract(
         level_mv = MetaValue(None)
 
     # --- year: title, "现将…年度", the opening, headings; never cited titles or numbers ---------
-    intro = _REPORT_INTRO.search(body[:3000])
-    opening = re.match(r"\s*(?:[^\n。]{0,30}?[，,]\s*)?(20\d\d)\s*年(?:度|以来)?\s*(?:[，,]|来)", body[:200])
-    years: list[tuple[int | None, str]] = [(_year_near(t), "title" if t == title else "text:title") for t in titles]
-    years += [
-        (_year_near(intro.group(0)) if intro else None, "text:现将"),
-        (int(opening.group(1)) if opening else None, "text:opening"),
-        (_heading_year(body), "text:heading"),
-        (_first_year_clause(body[:400]), "text:opening"),
-        (_year_near(stem) if stem else None, "file name"),
-    ]
     if year is not None:
         year_mv = MetaValue(year, override_source)
     else:
+        years = _year_candidates(body, titles, title, stem)
         year_mv = next((MetaValue(y, s) for y, s in years if y), MetaValue(None))
     known_year = year_mv.value if isinstance(year_mv.value, int) else None
 

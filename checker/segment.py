@@ -61,8 +61,7 @@ _MARKERS: dict[str, tuple[str, int, int]] = {
     "l3": (rf"(?P<n>{_NUM})是[，,:：\s]?|(?P<d>\d{{1,2}})\s*[.．、](?:(?!\d)|(?=20\d\d\s*年))\s*"
            r"|[（(](?P<p>\d{1,2})[）)]\s*", 3, 50),
 }
-_PARTNO, _L1, _L2, _L3 = (re.compile(_SEP + f"(?=(?P<mk>{marker}))") for marker, _, _ in _MARKERS.values())
-# All four in one pass (~3x fewer scans of the text): the kinds cannot match at the same place
+# All four kinds in one pass (~3x fewer scans of the text): the kinds cannot match at the same place
 # (their markers differ in the first character, or, for 一、 and 一是, in the one after the
 # numeral), so the alternation finds exactly the union of what each pattern finds. The group
 # named after the kind holds the marker; its number groups are prefixed with the kind.
@@ -261,13 +260,18 @@ def _find_all(text: str) -> dict[str, list[_Heading]]:
     """Numbered heading candidates by marker kind (see `_MARKERS`), in text order."""
     found: dict[str, list[_Heading]] = {kind: [] for kind in _MARKERS}
     padded = "\n" + text  # offsets in `padded` are one more than in `text`
+    # (Per candidate, ~40 a report: the number group is found by a plain loop, not a generator,
+    # and `_line_start` is called only where a `#` or a space stands before the marker.)
     for m in _ANY_MARKER.finditer(padded):
         kind = m.lastgroup  # the marker's group closes last
         if kind is None:  # (cannot happen: one kind's group always matched)
             continue
         groups = m.groups()
-        raw = next((groups[i] for i in _NUMBER_GROUPS[kind] if groups[i]), None)
-        if raw is None:
+        for i in _NUMBER_GROUPS[kind]:
+            raw = groups[i]
+            if raw:
+                break
+        else:
             continue
         number = cn_number(raw)
         if number is None:
@@ -278,7 +282,9 @@ def _find_all(text: str) -> dict[str, list[_Heading]]:
         heading = text[mk_end:end].strip().rstrip("：:")
         if len(heading) < 2:
             continue
-        found[kind].append(_Heading(level, number, m.group(kind).strip(), heading, _line_start(text, start), end))
+        if start and text[start - 1] in "# \t":
+            start = _line_start(text, start)
+        found[kind].append(_Heading(level, number, m.group(kind).strip(), heading, start, end))
     return found
 
 
@@ -565,7 +571,7 @@ def _sentences(
         if n < 2:
             continue  # (blank, or a single character)
         start = a + len(seg) - len(rest)
-        i = bisect_right(inner_starts, start) - 1
+        i = bisect_right(inner_starts, start) - 1 if inner_starts else -1  # (most reports embed no part)
         if i >= 0 and start < inner_ends[i]:
             pid = inner_ids[i]
         else:

