@@ -76,6 +76,7 @@ TITLE_MAX = 40  # characters: a sentence opening with 一、/（一） and no lo
 
 # ---- restates_outline: the outline's own task wording, repeated without an act behind it ----
 NGRAM = 3  # characters: a run the sentence shares with the outline wording
+RUN_BITS = (1 << NGRAM) - 1  # a shared run's characters, as bits (restates_outline)
 RESTATE_SHARE = 0.6  # share of a sentence's Han characters inside shared runs that makes it a restatement
 HAN = re.compile(r"[\u4e00-\u9fff]")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -467,43 +468,79 @@ class _SentenceScan:
     Several rules often hit the same sentence; its figures, its 在…发挥作用 spans and whether
     it reports an act do not depend on which term is being judged, and neither do where its
     negations, plan words and years stand: each term then asks with a bisection instead of a
-    regex search of its own (several per hit, ~150 hits per report).
+    regex search of its own (several per hit, ~150 hits per report). What only some hits need
+    (the clause cuts, whether it is a slogan, where its plan words stand) is found on first
+    use: most sentences hold no negation, plan word or 等, and need no clause cuts at all.
     """
 
-    __slots__ = ("concrete", "cuts", "dated", "end", "enum", "fig_ends", "fig_starts", "figures", "future",
-                 "negations", "plans", "restated", "roles", "start", "title")
+    __slots__ = ("_cuts", "dated", "end", "enum", "fig_ends", "fig_starts", "future", "negations", "planless",
+                 "plans", "restated", "roles", "slogan", "start", "text")
 
     def __init__(self, text: str, s_start: int, s_end: int) -> None:
+        self.text = text
         self.start, self.end = s_start, s_end
-        self.cuts = [m.start() for m in CLAUSE.finditer(text, s_start, s_end)]  # clause separators
+        self._cuts: list[int] | None = None  # clause separators, on first use (`cuts`)
         # Every FIGURE match starts with a digit: most sentences have none, and a digit is
-        # quicker to look for than a figure.
-        self.figures = [] if DIGIT.search(text, s_start, s_end) is None else [
-            m.span() for m in FIGURE.finditer(text, s_start, s_end)]
-        # Both ascend (the matches do not overlap): `quantified` bisects them.
-        self.fig_starts = [a for a, _ in self.figures] if self.figures else []
-        self.fig_ends = [b for _, b in self.figures] if self.figures else []
+        # quicker to look for than a figure. Both lists ascend (the matches do not overlap):
+        # `quantified` bisects them.
+        fig_starts: list[int] = []
+        fig_ends: list[int] = []
+        if DIGIT.search(text, s_start, s_end) is not None:
+            for m in FIGURE.finditer(text, s_start, s_end):
+                a, b = m.span()
+                fig_starts.append(a)
+                fig_ends.append(b)
+        self.fig_starts = fig_starts
+        self.fig_ends = fig_ends
         # Every ROLE match holds 作用, every ENUM match starts with 等: most sentences need neither.
         self.roles = [] if text.find("作用", s_start, s_end) < 0 else [
             (s_start + m.start("span"), s_start + m.end("span")) for m in ROLE.finditer(text[s_start:s_end])]
         self.enum = text.find("等", s_start, s_end) >= 0
-        self.concrete: bool | None = None  # CONCRETE in the sentence, when a slogan is in question
         # NEGATION holds no clause separator and no lookaround, so a clause holds a match iff one
         # of the sentence's matches starts in it.
         self.negations = [] if NEGATION.search(text, s_start, s_end) is None else [
             m.start() for m in NEGATION.finditer(text, s_start, s_end)]
+        # No PLAN match in the sentence and no 拟: then no search stopping earlier finds one
+        # either (拟's are PLAN's only negative lookaheads; a shorter text makes every other
+        # alternative fail where it failed), so planned_before is False for every term without
+        # searching the positions just before it (a finditer per hit, before).
+        self.planless = PLAN.search(text, s_start, s_end) is None and text.find("拟", s_start, s_end) < 0
         self.plans: tuple[int, list[int], list[int]] | None = None  # planned_before's, on first use
         self.future: tuple[int, int] | None = None  # (year, first later year's offset), likewise
+        self.slogan: bool | None = None  # a title or no CONCRETE act, when a slogan is in question
         self.restated: bool | None = None  # restates_outline, computed when first asked
         self.dated: frozenset[tuple[int, int]] | None = None  # earlier_year's clauses, likewise
-        # A part or section title ("（五）依法化解矛盾纠纷") names a topic; it reports no act.
-        self.title = s_end - s_start <= TITLE_MAX and TOP_HEADING.match(text, s_start) is not None
+
+    @property
+    def cuts(self) -> list[int]:
+        """Offsets of the sentence's clause separators (，：), ascending; found on first use."""
+        cuts = self._cuts
+        if cuts is None:
+            cuts = self._cuts = [m.start() for m in CLAUSE.finditer(self.text, self.start, self.end)]
+        return cuts
+
+    @property
+    def figures(self) -> list[tuple[int, int]]:
+        """The sentence's FIGURE matches' spans."""
+        return list(zip(self.fig_starts, self.fig_ends, strict=True))
+
+    @property
+    def title(self) -> bool:
+        """A part or section title ("（五）依法化解矛盾纠纷"): it names a topic, it reports no act."""
+        return self.end - self.start <= TITLE_MAX and TOP_HEADING.match(self.text, self.start) is not None
+
+    def is_slogan(self) -> bool:
+        """A title, or no act (CONCRETE) in the sentence: found when first asked."""
+        slogan = self.slogan
+        if slogan is None:
+            slogan = self.slogan = self.title or CONCRETE.search(self.text, self.start, self.end) is None
+        return slogan
 
     def clause(self, pos: int, end: int) -> tuple[int, int]:
         """Bounds of the clause (between ，：) holding text[pos:end], within the sentence."""
         cuts = self.cuts
         i = bisect_left(cuts, pos)
-        j = bisect_left(cuts, end)
+        j = bisect_left(cuts, end, i)
         return (cuts[i - 1] + 1 if i else self.start), (cuts[j] if j < len(cuts) else self.end)
 
     def planned_before(self, text: str, end: int) -> bool:
@@ -513,6 +550,8 @@ class _SentenceScan:
         `end` are the same as a search stopping at `end` finds; after the last of them the
         search is resumed over the few positions left, where a plan word may start.
         """
+        if self.planless:
+            return False
         if PLAN_REACH is None:  # PLAN's reach unknown: search as the definition says
             return any(_plan_counts(text, self, m) for m in PLAN.finditer(text, self.start, end))
         plans = self.plans
@@ -573,27 +612,29 @@ def flags(text: str, s_start: int, s_end: int, pos: int, end: int,
 
 def _flags(text: str, scan: _SentenceScan, pos: int, end: int, wording: OutlineWording | None,
            year: int | None) -> Flags:
-    """`flags` as a tuple (extract_hits builds no dict per occurrence)."""
-    cuts = scan.cuts
-    if cuts:
-        i = bisect_left(cuts, pos)
-        j = bisect_left(cuts, end, i)
-        c_start = cuts[i - 1] + 1 if i else scan.start
-        c_end = cuts[j] if j < len(cuts) else scan.end
-    else:
-        c_start, c_end = scan.start, scan.end
+    """`flags` as a tuple (extract_hits builds no dict per occurrence).
+
+    Each flag asks the scan only where the sentence may raise it (a negation, a plan word, 等,
+    a figure, an earlier year in it): the term's clause is found only when one of them needs it.
+    """
+    c_start = c_end = -1  # the term's clause, found when first needed
     negs = scan.negations
     negated = False
     if negs:  # most sentences hold no negation
+        c_start, c_end = scan.clause(pos, end)
         k = bisect_left(negs, c_start)
         negated = k < len(negs) and negs[k] < c_end  # NEGATION.search(text, c_start, c_end)
-    planned = scan.planned_before(text, end)
+    planned = not scan.planless and scan.planned_before(text, end)
     if not planned and year:
-        planned = scan.future_before(text, end, year)
+        fut = scan.future
+        if fut is None or fut[0] != year or fut[1] + 4 <= end:  # else no later year ends before `end`
+            planned = scan.future_before(text, end, year)
     passing = False
     if scan.roles:
         passing = any(a <= pos and end <= b for a, b in scan.roles)
     if not passing and scan.enum:
+        if c_start < 0:
+            c_start, c_end = scan.clause(pos, end)
         e = ENUM.search(text, end, min(c_end, end + 24))
         if e and not CLAUSE.search(text, end, e.start()):
             passing = True
@@ -609,22 +650,24 @@ def _flags(text: str, scan: _SentenceScan, pos: int, end: int, wording: OutlineW
             quantified = k < len(fe) and fe[k] <= end + NEAR
     slogan = False
     if not quantified:
-        if scan.concrete is None:
-            scan.concrete = CONCRETE.search(text, scan.start, scan.end) is not None
-        slogan = scan.title or not scan.concrete
+        slogan = scan.slogan
+        if slogan is None:
+            slogan = scan.is_slogan()
     restated = False
     # Only where it decides anything: a hit already negated, planned, passing, a slogan or
     # quantified is not evidence of restating or is evidence whatever its wording.
     if wording is not None and not (negated or planned or passing or slogan or quantified):
-        if scan.restated is None:
-            scan.restated = restates_outline(text, scan, wording)
         restated = scan.restated
+        if restated is None:
+            restated = scan.restated = restates_outline(text, scan, wording)
     earlier = False
-    if year:  # earlier_year, with the clause already at hand
+    if year:  # earlier_year: a clause of the term's or the opening one dated to an earlier year
         dated = scan.dated
         if dated is None:
             dated = scan.dated = _dated_clauses(text, scan, year)
         if dated:
+            if c_start < 0:
+                c_start, c_end = scan.clause(pos, end)
             earlier = (c_start, c_end) in dated or scan.clause(scan.start, scan.start) in dated
     return negated, planned, passing, quantified, slogan, restated, earlier
 
@@ -638,64 +681,101 @@ def restates_outline(text: str, scan: _SentenceScan, wording: OutlineWording) ->
     "全面推行行政执法三项制度，全年公示执法信息1200条" reuses the outline and still reports work.
     Any item counts, not only the hit rule's: a sentence copied from another item's task is a
     slogan for every rule it mentions.
+
+    The sentence's Han characters are numbered in order; a set of them is an int whose bit k
+    stands for the k-th, so a shared run is RUN_BITS shifted and unions and sizes are int
+    operations (sets of character offsets, before, cost about half the time of this test).
     """
-    if scan.figures:
+    if scan.fig_starts:
         return False
     sentence = text[scan.start:scan.end]
     lead = LEAD_YEAR.match(sentence)
     if DIGIT.search(sentence, lead.end() if lead else 0):
         return False
-    # Where each shared run stands, and which items share it (one pass over the sentence).
-    found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []  # (offsets, items)
+    # The sentence's runs of Han characters: where each starts and ends, and how many Han
+    # characters stand before it (the number of its first one).
+    starts: list[int] = []
+    ends: list[int] = []
+    before: list[int] = []
     total = 0
-    pos = 0
+    for r in HAN_RUN.finditer(sentence):
+        a, b = r.span()
+        starts.append(a)
+        ends.append(b)
+        before.append(total)
+        total += b - a
+    if total < NGRAM:
+        return False
+    # Each shared run's characters and the items that share it (one pass over the sentence).
+    # A piece between two WORDING_CUT marks holds whole Han runs (the marks are not Han), and
+    # its Han characters, joined, are numbered on from its first run's first one.
+    found: list[tuple[int, tuple[int, ...]]] = []  # (characters, items)
+    every = 0  # the characters of all of them
     index = wording.index
+    i = 0
+    count = len(starts)
     for m in [*WORDING_CUT.finditer(sentence), None]:
         stop = m.start() if m else len(sentence)
-        # The piece's Han characters and where they stand, a run of them at a time (was a
-        # Python test per character).
-        offsets: list[int] = []
-        pieces: list[str] = []
-        for r in HAN_RUN.finditer(sentence, pos, stop):
-            offsets.extend(range(r.start(), r.end()))
-            pieces.append(r.group())
-        total += len(offsets)
-        han = "".join(pieces)
+        j = i
+        while j < count and starts[j] < stop:
+            j += 1
+        if j == i:
+            continue
+        han = sentence[starts[i]:ends[i]] if j == i + 1 else "".join(
+            [sentence[starts[k]:ends[k]] for k in range(i, j)])
+        first = before[i]
         for k in range(len(han) - NGRAM + 1):
             items = index.get(han[k:k + NGRAM])
             if items:
-                found.append((tuple(offsets[k:k + NGRAM]), items))
-        pos = m.end() if m else pos
-    if total < NGRAM or not found:
+                bits = RUN_BITS << (first + k)
+                found.append((bits, items))
+                every |= bits
+        i = j
+    if not found:
         return False
     need = RESTATE_SHARE * total
-    filler = {i for m in FILLER.finditer(sentence) for i in range(m.start(), m.end())}
+    # FILLER's words are Han only: each match lies in one Han run.
+    filler = 0
+    for m in FILLER.finditer(sentence):
+        a, b = m.span()
+        k = bisect_right(starts, a) - 1
+        filler |= ((1 << (b - a)) - 1) << (before[k] + a - starts[k])
+    n_filler = filler.bit_count()
     # No item covers more than all of them together.
-    if len(filler) + NGRAM * len(found) < need or len(filler.union(*(o for o, _ in found))) < need:
+    if n_filler + NGRAM * len(found) < need or (filler | every).bit_count() < need:
         return False
     # An item shares at most NGRAM characters per run: those with too few runs to reach `need`
     # with the filler are left out before their characters are gathered (runs are shared by
-    # tens of items; gathering them all cost ~80 µs a sentence).
+    # tens of items).
     runs: Counter[int] = Counter()
     for _, items in found:
         runs.update(items)
-    lack = need - len(filler)
+    lack = need - n_filler
     hopeful = {it for it, n in runs.items() if NGRAM * n >= lack}
-    per_item: dict[int, set[int]] = {}
-    for offsets, items in found:
+    per_item: dict[int, int] = {}
+    for bits, items in found:
         for it in items:
             if it in hopeful:
-                per_item.setdefault(it, set()).update(offsets)
-    acts: list[tuple[int, int]] | None = None
+                per_item[it] = per_item.get(it, 0) | bits
+    acts = -1  # the Han characters of the sentence's acts (_acts), when first needed
     for shared in per_item.values():
         inside = shared | filler
-        if len(inside) < need:
+        if inside.bit_count() < need:
             continue
-        if acts is None:
-            acts = _acts(sentence)
-        if not any(k not in inside and "\u4e00" <= sentence[k] <= "\u9fff" for a, b in acts for k in range(a, b)):
+        if acts < 0:
+            acts = 0
+            for a, b in _acts(sentence):
+                ha = _han_before(starts, ends, before, a)
+                acts |= ((1 << (_han_before(starts, ends, before, b) - ha)) - 1) << ha
+        if not acts & ~inside:  # every Han character of every act is inside
             return True
     return False
+
+
+def _han_before(starts: list[int], ends: list[int], before: list[int], x: int) -> int:
+    """How many Han characters stand before offset `x`, given the sentence's Han runs."""
+    k = bisect_right(starts, x) - 1
+    return 0 if k < 0 else before[k] + min(x, ends[k]) - starts[k]
 
 
 def _acts(sentence: str) -> list[tuple[int, int]]:
@@ -888,6 +968,8 @@ def _occurrence(mt: _Matcher, text: str, s: int, e: int, scans: dict[int, _Sente
         rank = _rank(f)
         if best is None or rank < best[0]:
             best = (rank, a, b, f)
+            if not rank:  # the best rank there is: no later occurrence replaces it
+                break
     assert best is not None
     return best[1], best[2], best[3]
 
@@ -1016,9 +1098,19 @@ class SectionHeadings:
         self.sections = sorted(secs)
         self.heads = [(s.start, s.end) for s in seg.sentences if s.heading]
         self.head_starts = [a for a, _ in self.heads]
+        # Per sentence, its headings: several rules with `match.headings` often ask about the
+        # same sentence. One report's sentences at most, dropped with the report.
+        self._of: dict[tuple[int, int, str | None], tuple[str, ...]] = {}
 
     def of(self, sent: Sentence) -> tuple[str, ...]:
         """Heading texts enclosing `sent`, outermost first (the sentence's own part only)."""
+        key = (sent.start, sent.end, sent.section)
+        got = self._of.get(key)
+        if got is None:
+            got = self._of[key] = self._find(sent)
+        return got
+
+    def _find(self, sent: Sentence) -> tuple[str, ...]:
         out: list[str] = []
         k = bisect_right(self.top_starts, sent.start) - 1
         floor = self.tops[k].start if k >= 0 else 0
