@@ -146,7 +146,7 @@ def write_agency(name: str, level: str | None, members: list[tuple[str, str]], f
     pages still fail on one, every entry is read again and checked, so a bad one is left out
     as it always was instead of stopping the audit.
     """
-    from checker.render import audit as out  # jinja2 and the templates: only where pages are written
+    from checker.render import audit as out  # the renderers: only where pages are written
 
     checker: Checker = _STATE["checker"]
     lang = _STATE["lang"]
