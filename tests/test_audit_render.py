@@ -199,35 +199,3 @@ def test_python_agency_page_is_the_template_page(lang: str) -> None:
         old = template("agency.html.j2").render(lang=lang, css=css(), t=out._labels(lang), a=view,
                                                 chart=out._trend(data), chapters=out._chapters(ruleset, lang))
         assert out._agency_html(data, view, ruleset, lang) == old
-
-
-SHEET_TEXT = [*NASTY, " lead", "trail ", "_x0041_", "<r>x</r>", "a\tb", "\u3000x", "x" * 17000, "=1+2", "-3", "@x"]
-
-
-def _sheet(tmp_path: Path, name: str, rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[str, bytes]:
-    import zipfile
-
-    ruleset = compiled([]).ruleset
-    summary = out.Summary(lambda: rows, lambda: errors, lambda: [], {})
-    out.summary_xlsx(summary, ruleset, "zh", tmp_path / name)
-    with zipfile.ZipFile(tmp_path / name) as z:
-        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}  # core.xml: the time made
-
-
-def test_prepared_sheet_rows_are_what_xlsxwriter_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    ruleset = compiled([]).ruleset
-    rng = random.Random("sheet")
-    rows = []
-    for i in range(400):
-        row = _random_row(rng, sorted(ruleset.outline.items))
-        row["rank"] = i // 3 + 1
-        if rng.random() < 0.3:
-            row["agency"] = rng.choice(SHEET_TEXT)
-        if rng.random() < 0.3:
-            row["source"] = rng.choice(SHEET_TEXT) or "x"
-        rows.append(row)
-    errors = [{"ok": False, "source": "bad.txt", "error": {"key": "input.empty", "args": {"path": "x"}}}]
-    assert sum(out._sheet_cells(out._cells(r, ruleset, "zh"))[0] is None for r in rows) > 20  # both ways taken
-    fast = _sheet(tmp_path, "fast.xlsx", rows, errors)
-    monkeypatch.setattr(out._SheetRows, "of", classmethod(lambda cls, ws, decimal: None))
-    assert fast == _sheet(tmp_path, "slow.xlsx", rows, errors)

@@ -17,7 +17,6 @@ import datetime as dt
 import io
 import itertools
 import json
-import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -169,7 +168,7 @@ def _rule_title(ruleset: RuleSet, rule: str, lang: str) -> str:
 
 def table_rows(summary: Summary, ruleset: RuleSet, lang: str) -> Iterable[list[Any]]:
     """Summary rows as plain cells: checked reports by rank, then the files that failed."""
-    for rank, _, (cells, *_) in _prepared(summary, ruleset, lang, XLSX):
+    for rank, _, cells in _prepared(summary, ruleset, lang, XLSX):
         yield [rank, *cells]
     yield from _error_cells(summary, lang)
 
@@ -210,16 +209,14 @@ def row_pieces(r: dict[str, Any], ruleset: RuleSet, lang: str) -> list[Any]:
     that writing the summaries at the end only puts pieces together (`_prepared`). By
     position (CSV, JSON, HTML, XLSX): the CSV line after the rank; the JSON line without the
     rank (written last); the HTML row as [before the rank, after it up to the agency, the
-    agency, the rest]; the table cells after the rank, with their worksheet XML and last
-    column (`_sheet_cells`). `r` is a row as the row store gives it
+    agency, the rest]; the table cells after the rank. `r` is a row as the row store gives it
     back (orjson's round trip: every value as the summaries always saw it).
     """
     cells = _cells(r, ruleset, lang)
     row = {k: v for k, v in r.items() if k not in ("digest", "link", "rank")}
     if "top_gaps" in row:
         row["top_gaps"] = [_gaps(ruleset, (i,), lang) for i in row["top_gaps"]]
-    return [_csv_line(cells), json.dumps(row, ensure_ascii=False), _html_row(r, ruleset, lang),
-            [cells, *_sheet_cells(cells)]]
+    return [_csv_line(cells[:]), json.dumps(row, ensure_ascii=False), _html_row(r, ruleset, lang), cells]
 
 
 def _prepared(summary: Summary, ruleset: RuleSet, lang: str, kind: int) -> Iterator[tuple[int, str | None, Any]]:
@@ -251,91 +248,6 @@ def summary_csv(summary: Summary, ruleset: RuleSet, lang: str, fh: TextIO) -> No
         w.writerow([safe_cell("" if v is None else v) for v in row])
 
 
-def _write_cells(ws: Any, n: int, row: list[Any], decimal: Any) -> None:
-    """One table row through xlsxwriter's own calls."""
-    for c, v in enumerate(row):
-        if v is None or v == "":
-            continue  # xlsxwriter writes no blank cell without a format: the call did nothing
-        elif isinstance(v, int | float) and not isinstance(v, bool):
-            ws.write_number(n, c, v, decimal if SCORE_COLUMNS[0] <= c <= SCORE_COLUMNS[1] else None)
-        else:
-            ws.write_string(n, c, str(safe_cell(v)))
-
-
-_COLUMN = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-ROW, XF = "\x00", "\x01"  # in `_sheet_cells`' XML: the row number and the decimal format's index, put in later
-
-
-def _sheet_cells(cells: list[Any]) -> tuple[str | None, int]:
-    """The worksheet XML xlsxwriter writes for `cells` (columns B on), and the last column written.
-
-    Its row number and format index are left as ROW and XF, known only when the rows are
-    ranked and the workbook made. None when a cell is not plain (a number that is not finite, a
-    text that xlsxwriter would change: control or space characters at its ends, `_xHHHH_`,
-    `<r>…</r>`, or one too long): such a row goes through xlsxwriter's calls (`_write_cells`).
-    Written this way, a row costs a few microseconds instead of xlsxwriter's tenth of a
-    millisecond (tests/test_audit_render.py compares the sheets both ways).
-    """
-    out = []
-    last = 0
-    if len(cells) >= len(_COLUMN):
-        return None, 0
-    for c, v in enumerate(cells, 1):
-        if v is None or v == "":
-            continue
-        fmt = f' s="{XF}"' if SCORE_COLUMNS[0] <= c <= SCORE_COLUMNS[1] else ""
-        if isinstance(v, int | float) and not isinstance(v, bool):
-            if not math.isfinite(v):
-                return None, 0
-            out.append(f'<c r="{_COLUMN[c]}{ROW}"{fmt}><v>{v:.16G}</v></c>')
-        else:
-            text = str(safe_cell(v))
-            if (len(text) > 16383 or not text.isprintable() or text[0] == " " or text[-1] == " " or "_x" in text
-                    or text.startswith("<r>")):
-                return None, 0
-            if "&" in text or "<" in text or ">" in text:
-                text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            out.append(f'<c r="{_COLUMN[c]}{ROW}"{fmt} t="inlineStr"><is><t>{text}</t></is></c>')
-        last = c
-    return "".join(out), last
-
-
-class _SheetRows:
-    """Rows written into a constant-memory worksheet as `_sheet_cells` made them.
-
-    Uses what xlsxwriter's own cell calls use inside (the row file, the dimensions, the row
-    last written): `of` gives None when the worksheet lacks any of it, and the rows then go
-    through the calls. A row written here is what those calls write (xlsxwriter 3.3).
-    """
-
-    def __init__(self, ws: Any, decimal: Any) -> None:
-        self.ws = ws
-        self.decimal = decimal
-        self.xf = ""
-
-    @classmethod
-    def of(cls, ws: Any, decimal: Any) -> _SheetRows | None:
-        needed = ("_check_dimensions", "_write_single_row", "previous_row", "fh", "table")
-        if (not getattr(ws, "constant_memory", False) or not all(hasattr(ws, a) for a in needed)
-                or not hasattr(decimal, "_get_xf_index")):
-            return None
-        return cls(ws, decimal)
-
-    def write(self, n: int, rank: int, xml: str, last: int) -> None:
-        """Row `n` (0-based): the rank in column A, then the prepared cells."""
-        ws = self.ws
-        ws._check_dimensions(n, 0)
-        ws._check_dimensions(n, last)
-        if n > ws.previous_row:
-            ws._write_single_row(n)  # the rows before, as a cell call would (the header)
-        if not self.xf:
-            # Asked only now, as a cell call asks when its row is written: formats are numbered
-            # in the order first used (the header's first).
-            self.xf = str(self.decimal._get_xf_index())
-        r = str(n + 1)
-        ws.fh.write(f'<row r="{r}"><c r="A{r}"><v>{rank:.16G}</v></c>{xml.replace(ROW, r).replace(XF, self.xf)}</row>')
-
-
 def summary_xlsx(summary: Summary, ruleset: RuleSet, lang: str, path: Path) -> None:
     """XLSX: frozen header, filters on every column, a colour scale on the scores.
 
@@ -354,16 +266,15 @@ def summary_xlsx(summary: Summary, ruleset: RuleSet, lang: str, path: Path) -> N
         ws.set_column(c, c, wdt, decimal if SCORE_COLUMNS[0] <= c <= SCORE_COLUMNS[1] else None)
     ws.freeze_panes(1, 0)
     ws.write_row(0, 0, hs, head)
-    fast = _SheetRows.of(ws, decimal)
     n = 0
-    for n, (rank, _, (cells, xml, last)) in enumerate(_prepared(summary, ruleset, lang, XLSX), 1):
-        if fast is None or xml is None or type(rank) is not int:
-            _write_cells(ws, n, [rank, *cells], decimal)
-        else:
-            fast.write(n, rank, xml, last)
-    for row in _error_cells(summary, lang):
-        n += 1
-        _write_cells(ws, n, row, decimal)
+    for n, row in enumerate(table_rows(summary, ruleset, lang), 1):
+        for c, v in enumerate(row):
+            if v is None or v == "":
+                continue  # xlsxwriter writes no blank cell without a format: the call did nothing
+            elif isinstance(v, int | float) and not isinstance(v, bool):
+                ws.write_number(n, c, v, decimal if SCORE_COLUMNS[0] <= c <= SCORE_COLUMNS[1] else None)
+            else:
+                ws.write_string(n, c, str(safe_cell(v)))
     ws.autofilter(0, 0, max(n, 1), len(hs) - 1)
     ws.conditional_format(1, SCORE_COLUMNS[0], max(n, 1), SCORE_COLUMNS[1], {
         "type": "3_color_scale", "min_type": "num", "min_value": 0, "mid_type": "num", "mid_value": 60,
