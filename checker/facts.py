@@ -270,7 +270,12 @@ class TermIndex:
         self._heading_res: dict[str, re.Pattern[str]] = {}
         # Per matcher: per term, the clauses searched for (None: no prefilter, scan instead).
         searched = [None if mt.prefilter is None else tuple(_searched(pf) for pf in mt.prefilter) for mt in matchers]
-        self.literals: list[str] = sorted({lit for terms in searched if terms for t in terms for c in t for lit in c})
+        # The literals leading some term (in its first clause) get the first ids: `candidates`
+        # then walks only ids below self.leading, not every literal the block holds.
+        leading = {lit for terms in searched if terms for t in terms for lit in t[0]}
+        self.literals: list[str] = sorted(leading) + sorted(
+            {lit for terms in searched if terms for t in terms for c in t for lit in c} - leading)
+        self.leading = len(leading)
         ids = {lit: i for i, lit in enumerate(self.literals)}
         # …as literal ids.
         self.clauses: list[tuple[tuple[tuple[int, ...], ...], ...] | None] = [
@@ -309,6 +314,7 @@ class TermIndex:
         # checkpoint's, whether it has `match.headings`); built once, not per report.
         self.rows = [(order, mt, cl, mt.rule in checkpoints, mt.rule in self.headings)
                      for order, (mt, cl) in enumerate(zip(matchers, self.clauses, strict=True))]
+        self.bare = [row for row in self.rows if row[2] is None]  # without a prefilter: scanned for
         self._automaton = _automaton(self.literals)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -372,7 +378,7 @@ class TermIndex:
         known = [-1] * len(unions)  # per shared clause: its sentences once ORed (-1: not yet)
         out = [0] * len(self.matchers)
         led = self.led
-        for lid in compress(range(nlit), holding):  # the literals present, in C
+        for lid in compress(range(self.leading), holding):  # the leading literals present, in C
             first = holding[lid]
             for order, rest in led[lid]:
                 common = first
@@ -930,11 +936,12 @@ def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None,
     text = seg.document.text
     sentences = seg.sentences
     count = len(sentences)
-    starts = [s.start for s in sentences]
     scans: dict[int, _SentenceScan] = {}
     headings: SectionHeadings | None = None
     rules = index.rows if only is None else [row for row in index.rows if row[1].rule == only]
-    scanned = {order: _scanned(mt, text, starts, count) for order, mt, clauses, *_ in rules if clauses is None}
+    bare = index.bare if only is None else [row for row in rules if row[2] is None]
+    starts = [s.start for s in sentences] if bare else []
+    scanned = {order: _scanned(mt, text, starts, count) for order, mt, *_ in bare}
     found: list[tuple[int, _Matcher, tuple[int, int, Flags]]] = []
     for base in range(0, count, BLOCK):
         top = min(base + BLOCK, count)
