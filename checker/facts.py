@@ -21,6 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import compress
 from re import _constants as sre_constants
 from re import _parser as sre_parse
 from typing import Any
@@ -270,22 +271,51 @@ class TermIndex:
         self._heading_res: dict[str, re.Pattern[str]] = {}
         # Per matcher: per term, the clauses searched for (None: no prefilter, scan instead).
         searched = [None if mt.prefilter is None else tuple(_searched(pf) for pf in mt.prefilter) for mt in matchers]
-        self.literals: list[str] = sorted({lit for terms in searched if terms for t in terms for c in t for lit in c})
+        # The literals leading some term (in its first clause) get the first ids: `candidates`
+        # then walks only ids below self.leading, not every literal the block holds.
+        leading = {lit for terms in searched if terms for t in terms for lit in t[0]}
+        self.literals: list[str] = sorted(leading) + sorted(
+            {lit for terms in searched if terms for t in terms for c in t for lit in c} - leading)
+        self.leading = len(leading)
         ids = {lit: i for i, lit in enumerate(self.literals)}
         # …as literal ids.
         self.clauses: list[tuple[tuple[tuple[int, ...], ...], ...] | None] = [
             None if terms is None else tuple(tuple(tuple(ids[lit] for lit in c) for c in t) for t in terms)
             for terms in searched
         ]
-        # Per matcher, the literals of its terms' first clauses: a block holding none of them
-        # has no candidate for it, which one set test tells (half the rules, in a typical report).
-        self.leads: list[frozenset[int]] = [
-            frozenset() if cl is None else frozenset(lid for t in cl for lid in t[0]) for cl in self.clauses
-        ]
-        # Per matcher, what extract_hits reads for it: (order, matcher, clauses, leads, whether
-        # it is a checkpoint's, whether it has `match.headings`); built once, not per report.
-        self.rows = [(order, mt, cl, leads, mt.rule in checkpoints, mt.rule in self.headings)
-                     for order, (mt, cl, leads) in enumerate(zip(matchers, self.clauses, self.leads, strict=True))]
+        # The same clauses for `candidates`, indexed by the literals that lead the terms. A
+        # term's first clause (a literal, or a union of several) is a union, and AND distributes
+        # over it: its sentences are the OR, over the clause's literals, of (that literal's
+        # sentences AND the other clauses'). So per literal id: (matcher, the term's other
+        # clauses) for each term it leads, and a block visits only the terms whose leading
+        # literals it holds. An other clause is kept as a slot: a literal as its id, several
+        # literals as an id past the literals' (len(literals) + k for self.unions[k]), ORed once
+        # per block however many terms share it.
+        nlit = len(self.literals)
+        union_of: dict[tuple[int, ...], int] = {}
+        self.unions: list[tuple[int, ...]] = []
+
+        def slot(clause: tuple[int, ...]) -> int:
+            if len(clause) == 1:
+                return clause[0]
+            at = union_of.get(clause)
+            if at is None:
+                at = union_of[clause] = nlit + len(self.unions)
+                self.unions.append(clause)
+            return at
+
+        led: list[list[tuple[int, tuple[int, ...]]]] = [[] for _ in self.literals]
+        for order, terms in enumerate(self.clauses):
+            for term in terms or ():
+                rest = tuple(slot(c) for c in term[1:])
+                for lid in term[0]:
+                    led[lid].append((order, rest))
+        self.led: list[tuple[tuple[int, tuple[int, ...]], ...]] = [tuple(x) for x in led]
+        # Per matcher, what extract_hits reads for it: (order, matcher, clauses, whether it is a
+        # checkpoint's, whether it has `match.headings`); built once, not per report.
+        self.rows = [(order, mt, cl, mt.rule in checkpoints, mt.rule in self.headings)
+                     for order, (mt, cl) in enumerate(zip(matchers, self.clauses, strict=True))]
+        self.bare = [row for row in self.rows if row[2] is None]  # without a prefilter: scanned for
         self._automaton = _automaton(self.literals)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -313,34 +343,61 @@ class TermIndex:
         return pat
 
     def sentences_with(self, text: str, sentences: tuple[Sentence, ...] | list[Sentence], first: int = 0,
-                       stop: int | None = None) -> dict[int, int]:
-        """For each literal id found in sentences[first:stop], the sentences holding it whole.
+                       stop: int | None = None) -> list[int]:
+        """Per literal id, the sentences of sentences[first:stop] holding it whole (0: none).
 
         As a bit mask: bit k stands for sentence first + k (extract_hits asks for blocks of
         BLOCK sentences, so the masks stay a few machine words long).
         """
-        out: dict[int, int] = {}
-        chosen = sentences[first:stop]
-        if self._automaton is None or not chosen:
+        out = [0] * len(self.literals)
+        if self._automaton is None:
             return out
         find = self._automaton.find_matches_as_indexes
-        if not _disjoint(chosen):  # each sentence on its own (segment never makes these)
-            bit = 1
-            for s in chosen:
-                for lid in {lid for lid, _, _ in find(text[s.start:s.end], overlapping=True)}:
-                    out[lid] = out.get(lid, 0) | bit
-                bit <<= 1
-            return out
-        # One scan of the text from the first sentence's start to the last one's end; a match
-        # belongs to the sentence it starts in if it ends there too (it may straddle two).
-        # The span is passed as a slice: the scan reads only the block's characters.
-        lo = chosen[0].start
-        starts = [s.start - lo for s in chosen]
-        ends = [s.end - lo for s in chosen]
-        for lid, a, b in find(text[lo:chosen[-1].end], overlapping=True):
-            k = bisect_right(starts, a) - 1
-            if b <= ends[k]:
-                out[lid] = out.get(lid, 0) | 1 << k
+        # One scan per sentence: the sentence of each match is then known without a step per
+        # match (mapping the matches of one scan of the whole block to their sentences, by
+        # bisection and an end test, cost half as much again as the scan). The Rust call per
+        # sentence costs less than that; each character is still read once.
+        bit = 1
+        for s in sentences[first:stop]:
+            for lid, _, _ in find(text[s.start:s.end], overlapping=True):
+                out[lid] |= bit
+            bit <<= 1
+        return out
+
+    def candidates(self, holding: list[int]) -> list[int]:
+        """Per matcher, the block's sentences (a bit mask) that may hold a match of its terms.
+
+        Those holding a literal of every clause of some term (`holding` as `sentences_with`
+        gives it); the exact search in `_occurrence` decides. 0 for a matcher without a
+        prefilter (extract_hits scans for its candidates). Only the terms led by a literal the
+        block holds are visited (~290 (literal, term) pairs in a report of ~110 sentences, where
+        testing every rule's ~4.5 terms in turn, with a dict lookup per literal and a hashed
+        tuple per shared clause, cost twice the time).
+        """
+        nlit = len(self.literals)
+        unions = self.unions
+        known = [-1] * len(unions)  # per shared clause: its sentences once ORed (-1: not yet)
+        out = [0] * len(self.matchers)
+        led = self.led
+        for lid in compress(range(self.leading), holding):  # the leading literals present, in C
+            first = holding[lid]
+            for order, rest in led[lid]:
+                common = first
+                for at in rest:
+                    if at < nlit:
+                        found = holding[at]
+                    else:
+                        found = known[at - nlit]
+                        if found < 0:
+                            found = 0
+                            for other in unions[at - nlit]:
+                                found |= holding[other]
+                            known[at - nlit] = found
+                    common &= found
+                    if not common:
+                        break
+                else:
+                    out[order] |= common
         return out
 
 
@@ -865,35 +922,6 @@ def _rank(f: Flags) -> int:
 BLOCK = 512
 
 
-def _candidates(clauses: tuple[tuple[tuple[int, ...], ...], ...], holding: dict[int, int],
-                unions: dict[tuple[int, ...], int]) -> int:
-    """The block's sentences (a bit mask) that may hold a match of a rule's terms.
-
-    Those holding a literal of every clause of some term; the exact search in `_occurrence`
-    decides. `unions` memoises, per block, the sentences of a clause of several literals
-    (rules share clauses).
-    """
-    out = 0
-    for term in clauses:
-        common = -1
-        for clause in term:
-            if len(clause) == 1:
-                found = holding.get(clause[0], 0)
-            else:
-                found = unions.get(clause, -1)
-                if found < 0:
-                    found = 0
-                    for lid in clause:
-                        found |= holding.get(lid, 0)
-                    unions[clause] = found
-            common &= found
-            if not common:
-                break
-        else:
-            out |= common
-    return out
-
-
 def _scanned(mt: _Matcher, text: str, starts: list[int], count: int) -> list[int]:
     """Candidate sentences of a rule without a prefilter: one pass of its pattern over the text.
 
@@ -906,6 +934,11 @@ def _scanned(mt: _Matcher, text: str, starts: list[int], count: int) -> list[int
         last = max(0, bisect_right(starts, max(m.start(), m.end() - 1)) - 1)
         out.update(range(first, min(last + 2, count)))
     return sorted(out)
+
+
+def _block_mask(mine: list[int], base: int, top: int) -> int:
+    """The sentences of `mine` (ascending indexes) in the block [base, top), as its bit mask."""
+    return sum(1 << (i - base) for i in mine[bisect_left(mine, base):bisect_left(mine, top)])
 
 
 def _hit(mt: _Matcher, text: str, sent: Sentence,
@@ -985,29 +1018,24 @@ def extract_hits(seg: Segmented, index: TermIndex, only: str | None = None,
     text = seg.document.text
     sentences = seg.sentences
     count = len(sentences)
-    starts = [s.start for s in sentences]
     scans: dict[int, _SentenceScan] = {}
     headings: SectionHeadings | None = None
     rules = index.rows if only is None else [row for row in index.rows if row[1].rule == only]
-    scanned = {order: _scanned(mt, text, starts, count) for order, mt, clauses, *_ in rules if clauses is None}
+    bare = index.bare if only is None else [row for row in rules if row[2] is None]
+    starts = [s.start for s in sentences] if bare else []
+    scanned = {order: _scanned(mt, text, starts, count) for order, mt, *_ in bare}
     found: list[tuple[int, _Matcher, tuple[int, int, Flags]]] = []
     for base in range(0, count, BLOCK):
         top = min(base + BLOCK, count)
-        holding = index.sentences_with(text, sentences, base, top)
-        unions: dict[tuple[int, ...], int] = {}
+        every = index.candidates(index.sentences_with(text, sentences, base, top))
+        masks = every
+        if only is not None or scanned:  # one rule (rule tests), or some without a prefilter
+            masks = [every[order] if order not in scanned else _block_mask(scanned[order], base, top)
+                     for order, *_ in rules]
         # Per sentence of the block (offset from `base`), the rules that hit it, in order.
         block: dict[int, list[tuple[_Matcher, tuple[int, int, Flags]]]] = {}
-        present = holding.keys()
-        for order, mt, clauses, leads, checkpoint, headed in rules:
-            if clauses is not None:
-                if present.isdisjoint(leads):
-                    continue
-                mask = _candidates(clauses, holding, unions)
-            else:
-                mine = scanned[order]
-                mask = sum(1 << (i - base) for i in mine[bisect_left(mine, base):bisect_left(mine, top)])
-            if not mask:
-                continue
+        # compress: only the rules with a candidate (about 110 of 155) reach Python.
+        for (_, mt, _, checkpoint, headed), mask in compress(zip(rules, masks, strict=True), masks):
             heading_re = index.heading_pattern(mt.rule) if headed else None
             bits = bin(mask)  # "0b…", sentence `base` last: read right to left, ascending
             last = len(bits) - 1

@@ -90,6 +90,44 @@ def test_literal_prefilter_finds_the_same_hits(checker) -> None:
         assert sorted(fast) == sorted(slow), path.name
 
 
+def test_literal_masks_and_candidates_match_a_plain_search(checker) -> None:
+    """sentences_with and candidates (a scan per sentence, terms visited by their leading
+    literals) agree with `in` per literal and sentence and a plain AND/OR of every term's
+    clauses, on random texts of literals, with gaps and overlaps between the sentences."""
+    import random
+
+    from checker.model import Sentence
+
+    index = checker._matchers
+    lits = index.literals
+    rng = random.Random(12)
+    filler = list("法治政府建设行政执法。，、3 ")
+    for _ in range(300):
+        pieces = [rng.choice(lits) if rng.random() < 0.5 else rng.choice(filler) for _ in range(rng.randint(1, 30))]
+        text = "".join(pieces)
+        cuts = sorted(rng.sample(range(len(text) + 1), min(len(text) + 1, rng.randint(1, 10))))
+        spans = list(zip(cuts, [*cuts[1:], len(text)], strict=True))
+        if rng.random() < 0.3:  # overlapping sentences (segment never makes them)
+            spans = [(max(0, a - rng.randint(0, 2)), min(len(text), b + rng.randint(0, 2))) for a, b in spans]
+        sentences = [Sentence(i, a, b, "p", None) for i, (a, b) in enumerate(spans)]
+        holding = index.sentences_with(text, sentences)
+        want = [sum(1 << k for k, s in enumerate(sentences) if lit in text[s.start:s.end]) for lit in lits]
+        assert holding == want
+        plain = []
+        for terms in index.clauses:
+            mask = 0
+            for term in terms or ():
+                common = -1
+                for clause in term:
+                    union = 0
+                    for lid in clause:
+                        union |= holding[lid]
+                    common &= union
+                mask |= common
+            plain.append(mask)
+        assert index.candidates(holding) == plain
+
+
 WORDING = OutlineWording(load_outline())
 
 

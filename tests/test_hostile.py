@@ -699,8 +699,8 @@ def test_audit_workers_run_under_a_memory_ceiling() -> None:
 
 def test_literals_are_matched_per_sentence_not_per_text(checker, monkeypatch: pytest.MonkeyPatch) -> None:
     # Linear time: the literal scan reads each sentence once; it once scanned from the sentence to
-    # the end of the text for every sentence (quadratic in the report's length). It now scans the
-    # sentences' span in one call, which must read no character twice.
+    # the end of the text for every sentence (quadratic in the report's length). It now scans each
+    # sentence's slice (one call per sentence), which must read no character twice.
     from checker.segment import segment
 
     doc = read_bytes(("云溪县2024年法治政府建设年度报告\n一、主要举措和成效\n" + "开展法治培训3次。" * 2000).encode(),
