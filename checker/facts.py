@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import compress
+from itertools import chain, compress
 from re import _constants as sre_constants
 from re import _parser as sre_parse
 from typing import Any
@@ -78,6 +78,7 @@ TITLE_MAX = 40  # characters: a sentence opening with 一、/（一） and no lo
 # ---- restates_outline: the outline's own task wording, repeated without an act behind it ----
 NGRAM = 3  # characters: a run the sentence shares with the outline wording
 RUN_BITS = (1 << NGRAM) - 1  # a shared run's characters, as bits (restates_outline)
+CROSSED = (1 << (NGRAM - 1)) - 1  # bound bits of a run's inner starts: set, the run crosses a mark
 RESTATE_SHARE = 0.6  # share of a sentence's Han characters inside shared runs that makes it a restatement
 HAN = re.compile(r"[\u4e00-\u9fff]")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -464,6 +465,27 @@ class OutlineWording:
             for r in runs:
                 index.setdefault(r, []).append(i)
         self.index: dict[str, tuple[int, ...]] = {r: tuple(v) for r, v in index.items()}
+        self._finder: tuple[ahocorasick_rs.AhoCorasick, list[tuple[int, ...]]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The Rust automaton does not pickle; it is rebuilt on first use (spawned workers).
+        return {k: v for k, v in self.__dict__.items() if k != "_finder"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._finder = None
+
+    def finder(self) -> tuple[ahocorasick_rs.AhoCorasick, list[tuple[int, ...]]]:
+        """An automaton of every run in `index`, and per run (by its number there) its items.
+
+        It finds all the runs a string holds in one call (restates_outline), where a dict
+        lookup per position cost most of that test.
+        """
+        if self._finder is None:
+            runs = list(self.index)
+            self._finder = (ahocorasick_rs.AhoCorasick(runs, matchkind=ahocorasick_rs.MatchKind.Standard),
+                            [self.index[r] for r in runs])
+        return self._finder
 
 
 def _runs(piece: str) -> list[str]:
@@ -517,6 +539,16 @@ def _reach(sub: sre_parse.SubPattern) -> int | None:
 PLAN_REACH = _reach(sre_parse.parse(PLAN.pattern))
 # Every 20xx in a sentence, overlapping ones too: a future target's year is one of them.
 YEAR_DIGITS = re.compile(r"(?=(20\d\d))")
+# Whether a sentence may hold a negation, a plan word, a 在…发挥作用 span or an ENUM (every ROLE
+# match holds 作用, every ENUM one starts with 等): most hold none, which this one search tells
+# instead of five (_SentenceScan). NEGATION and PLAN are top-level alternations, joined here
+# as one, unwrapped: the regex engine then skips to their first characters (wrapped in groups,
+# the search cost twice the five).
+MARKS = re.compile("|".join((NEGATION.pattern, PLAN.pattern, "拟", "作用", "等")))
+# Every YEAR_OF_ACT match is one of these: a sentence without one (most) needs no YEAR_OF_ACT
+# search, whose look-behind, first, keeps the engine from skipping to a digit.
+YEAR_WORD = re.compile(r"(?:19|20)\d\d\s*年")
+YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")  # in every YEAR_WORD and YEAR_DIGITS match
 
 
 class _SentenceScan:
@@ -530,38 +562,44 @@ class _SentenceScan:
     use: most sentences hold no negation, plan word or 等, and need no clause cuts at all.
     """
 
-    __slots__ = ("_cuts", "dated", "end", "enum", "fig_ends", "fig_starts", "future", "negations", "planless",
-                 "plans", "restated", "roles", "slogan", "start", "text")
+    __slots__ = ("_cuts", "dated", "end", "enum", "fig_ends", "fig_starts", "figured", "future", "negations",
+                 "planless", "plans", "restated", "roles", "slogan", "start", "text", "yeared")
 
     def __init__(self, text: str, s_start: int, s_end: int) -> None:
         self.text = text
         self.start, self.end = s_start, s_end
         self._cuts: list[int] | None = None  # clause separators, on first use (`cuts`)
-        # Every FIGURE match starts with a digit: most sentences have none, and a digit is
-        # quicker to look for than a figure. Both lists ascend (the matches do not overlap):
-        # `quantified` bisects them.
-        fig_starts: list[int] = []
-        fig_ends: list[int] = []
-        if DIGIT.search(text, s_start, s_end) is not None:
+        # Whether the sentence holds a figure; where they stand only in a sentence longer than
+        # NEAR, where `quantified` bisects them: in a shorter one every figure is near every term
+        # (a search stops at the first figure, a finditer went on to the others).
+        self.figured = FIGURE.search(text, s_start, s_end) is not None
+        self.fig_starts: list[int] = []
+        self.fig_ends: list[int] = []  # both ascend: the matches do not overlap
+        if self.figured and s_end - s_start > NEAR:
             for m in FIGURE.finditer(text, s_start, s_end):
                 a, b = m.span()
-                fig_starts.append(a)
-                fig_ends.append(b)
-        self.fig_starts = fig_starts
-        self.fig_ends = fig_ends
-        # Every ROLE match holds 作用, every ENUM match starts with 等: most sentences need neither.
-        self.roles = [] if text.find("作用", s_start, s_end) < 0 else [
-            (s_start + m.start("span"), s_start + m.end("span")) for m in ROLE.finditer(text[s_start:s_end])]
-        self.enum = text.find("等", s_start, s_end) >= 0
-        # NEGATION holds no clause separator and no lookaround, so a clause holds a match iff one
-        # of the sentence's matches starts in it.
-        self.negations = [] if NEGATION.search(text, s_start, s_end) is None else [
-            m.start() for m in NEGATION.finditer(text, s_start, s_end)]
-        # No PLAN match in the sentence and no 拟: then no search stopping earlier finds one
-        # either (拟's are PLAN's only negative lookaheads; a shorter text makes every other
-        # alternative fail where it failed), so planned_before is False for every term without
-        # searching the positions just before it (a finditer per hit, before).
-        self.planless = PLAN.search(text, s_start, s_end) is None and text.find("拟", s_start, s_end) < 0
+                self.fig_starts.append(a)
+                self.fig_ends.append(b)
+        self.yeared: bool | None = None  # a 19xx/20xx in it, when first asked (`has_year`)
+        if MARKS.search(text, s_start, s_end) is None:  # most sentences: one search, not five
+            self.roles: list[tuple[int, int]] = []
+            self.enum = False
+            self.negations: list[int] = []
+            self.planless = True
+        else:
+            # Every ROLE match holds 作用, every ENUM match starts with 等: most sentences need neither.
+            self.roles = [] if text.find("作用", s_start, s_end) < 0 else [
+                (s_start + m.start("span"), s_start + m.end("span")) for m in ROLE.finditer(text[s_start:s_end])]
+            self.enum = text.find("等", s_start, s_end) >= 0
+            # NEGATION holds no clause separator and no lookaround, so a clause holds a match iff
+            # one of the sentence's matches starts in it.
+            self.negations = [] if NEGATION.search(text, s_start, s_end) is None else [
+                m.start() for m in NEGATION.finditer(text, s_start, s_end)]
+            # No PLAN match in the sentence and no 拟: then no search stopping earlier finds one
+            # either (拟's are PLAN's only negative lookaheads; a shorter text makes every other
+            # alternative fail where it failed), so planned_before is False for every term
+            # without searching the positions just before it (a finditer per hit, before).
+            self.planless = PLAN.search(text, s_start, s_end) is None and text.find("拟", s_start, s_end) < 0
         self.plans: tuple[int, list[int], list[int]] | None = None  # planned_before's, on first use
         self.future: tuple[int, int] | None = None  # (year, first later year's offset), likewise
         self.slogan: bool | None = None  # a title or no CONCRETE act, when a slogan is in question
@@ -576,10 +614,16 @@ class _SentenceScan:
             cuts = self._cuts = [m.start() for m in CLAUSE.finditer(self.text, self.start, self.end)]
         return cuts
 
-    @property
-    def figures(self) -> list[tuple[int, int]]:
-        """The sentence's FIGURE matches' spans."""
-        return list(zip(self.fig_starts, self.fig_ends, strict=True))
+    def has_year(self) -> bool:
+        """Whether a 19xx or 20xx stands in the sentence (found on first use).
+
+        Without one (most sentences) there is neither a future target nor an earlier year,
+        which this one search tells.
+        """
+        yeared = self.yeared
+        if yeared is None:
+            yeared = self.yeared = YEAR_NUMBER.search(self.text, self.start, self.end) is not None
+        return yeared
 
     @property
     def title(self) -> bool:
@@ -642,7 +686,7 @@ class _SentenceScan:
         """_future_target(text, start, end, year), skipped when no year after `year` ends before `end`."""
         fut = self.future
         if fut is None or fut[0] != year:
-            later = [] if text.find("20", self.start, self.end) < 0 else [
+            later = [] if not self.has_year() else [
                 m.start() for m in YEAR_DIGITS.finditer(text, self.start, self.end) if int(m.group(1)) > year]
             fut = self.future = (year, later[0] if later else self.end)
         if fut[1] + 4 > end:  # a target's year is four characters before `end` at the latest
@@ -698,7 +742,9 @@ def _flags(text: str, scan: _SentenceScan, pos: int, end: int, wording: OutlineW
     # A figure starting within NEAR of the term's start or ending within NEAR of its end.
     quantified = False
     fs = scan.fig_starts
-    if fs:
+    if not fs:
+        quantified = scan.figured  # none, or a sentence of at most NEAR characters
+    else:
         k = bisect_left(fs, pos - NEAR)
         quantified = k < len(fs) and fs[k] <= pos + NEAR
         if not quantified:
@@ -743,51 +789,55 @@ def restates_outline(text: str, scan: _SentenceScan, wording: OutlineWording) ->
     stands for the k-th, so a shared run is RUN_BITS shifted and unions and sizes are int
     operations (sets of character offsets, before, cost about half the time of this test).
     """
-    if scan.fig_starts:
+    if scan.figured:
         return False
     sentence = text[scan.start:scan.end]
     lead = LEAD_YEAR.match(sentence)
     if DIGIT.search(sentence, lead.end() if lead else 0):
+        return False
+    if not wording.index:
         return False
     # The sentence's runs of Han characters: where each starts and ends, and how many Han
     # characters stand before it (the number of its first one).
     starts: list[int] = []
     ends: list[int] = []
     before: list[int] = []
+    pieces: list[str] = []
     total = 0
     for r in HAN_RUN.finditer(sentence):
         a, b = r.span()
         starts.append(a)
         ends.append(b)
         before.append(total)
+        pieces.append(r.group())
         total += b - a
     if total < NGRAM:
         return False
-    # Each shared run's characters and the items that share it (one pass over the sentence).
-    # A piece between two WORDING_CUT marks holds whole Han runs (the marks are not Han), and
-    # its Han characters, joined, are numbered on from its first run's first one.
-    found: list[tuple[int, tuple[int, ...]]] = []  # (characters, items)
-    every = 0  # the characters of all of them
-    index = wording.index
+    # Shared runs never cross a WORDING_CUT mark: bit k of `bounds` is set where the Han
+    # character k is the first after one (the marks are not Han, so each stands between runs).
+    bounds = 0
     i = 0
     count = len(starts)
-    for m in [*WORDING_CUT.finditer(sentence), None]:
-        stop = m.start() if m else len(sentence)
-        j = i
-        while j < count and starts[j] < stop:
-            j += 1
-        if j == i:
+    for m in WORDING_CUT.finditer(sentence):
+        cut = m.start()
+        while i < count and starts[i] < cut:
+            i += 1
+        if i == count:
+            break
+        if i:
+            bounds |= 1 << before[i]
+    # Each shared run's characters and the items that share it: the automaton finds every run
+    # of the outline's in the sentence's Han characters at once; those across a bound are
+    # not runs of the sentence's.
+    found: list[tuple[int, tuple[int, ...]]] = []  # (characters, items)
+    every = 0  # the characters of all of them
+    finder, items_of = wording.finder()
+    for run, k, _ in finder.find_matches_as_indexes("".join(pieces), overlapping=True):
+        if bounds >> (k + 1) & CROSSED:
             continue
-        han = sentence[starts[i]:ends[i]] if j == i + 1 else "".join(
-            [sentence[starts[k]:ends[k]] for k in range(i, j)])
-        first = before[i]
-        for k in range(len(han) - NGRAM + 1):
-            items = index.get(han[k:k + NGRAM])
-            if items:
-                bits = RUN_BITS << (first + k)
-                found.append((bits, items))
-                every |= bits
-        i = j
+        bits = RUN_BITS << k
+        found.append((bits, items_of[run]))
+        every |= bits
     if not found:
         return False
     need = RESTATE_SHARE * total
@@ -804,9 +854,7 @@ def restates_outline(text: str, scan: _SentenceScan, wording: OutlineWording) ->
     # An item shares at most NGRAM characters per run: those with too few runs to reach `need`
     # with the filler are left out before their characters are gathered (runs are shared by
     # tens of items).
-    runs: Counter[int] = Counter()
-    for _, items in found:
-        runs.update(items)
+    runs = Counter(chain.from_iterable([items for _, items in found]))  # counted in C, not per run
     lack = need - n_filler
     hopeful = {it for it, n in runs.items() if NGRAM * n >= lack}
     per_item: dict[int, int] = {}
@@ -866,8 +914,9 @@ def earlier_year(text: str, scan: _SentenceScan, pos: int, end: int, year: int) 
 def _dated_clauses(text: str, scan: _SentenceScan, year: int) -> frozenset[tuple[int, int]]:
     """The clauses of a sentence that date work to a year before `year` (see earlier_year)."""
     a, b = scan.start, scan.end
-    # Every YEAR_OF_ACT match holds 年: a find spares most sentences the search.
-    if text.find("年", a, b) < 0 or YEAR_OF_ACT.search(text, a, b) is None:
+    # Every YEAR_OF_ACT match holds a YEAR_WORD, which holds a year number: the cheaper
+    # searches spare most sentences the one whose look-behind comes first.
+    if not scan.has_year() or YEAR_WORD.search(text, a, b) is None or YEAR_OF_ACT.search(text, a, b) is None:
         return frozenset()
     sentence = TITLED.sub(lambda m: " " * len(m.group(0)), text[a:b])
     if any(int(m.group(1)) >= year for m in ANY_YEAR.finditer(sentence)):
@@ -964,7 +1013,10 @@ def _stepped(terms: re.Pattern[str], text: str, s: int, e: int) -> list[tuple[in
         a, b = m.span()
         if b > a:
             out.append((a, b))
-        m = terms.search(text, b if b > a else b + 1, e)
+        step = b if b > a else b + 1
+        if step > e:  # past the end: a search from there would clamp back to an empty match at the text's end
+            break
+        m = terms.search(text, step, e)
     return out
 
 

@@ -315,3 +315,68 @@ def test_scan_answers_match_the_searches() -> None:
             c0, c1 = scan.clause(pos, pos + 1)
             k = next((n for n in scan.negations if n >= c0), None)
             assert (k is not None and k < c1) is (NEGATION.search(text, c0, c1) is not None)
+
+
+def _restates_by_sets(sentence: str, wording: OutlineWording) -> bool:
+    """restates_outline as first written (sets of character offsets, a lookup per position)."""
+    from checker.facts import DIGIT, FIGURE, FILLER, HAN_RUN, LEAD_YEAR, NGRAM, RESTATE_SHARE, WORDING_CUT, _acts
+
+    if FIGURE.search(sentence):
+        return False
+    lead = LEAD_YEAR.match(sentence)
+    if DIGIT.search(sentence, lead.end() if lead else 0):
+        return False
+    found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    total = pos = 0
+    for m in [*WORDING_CUT.finditer(sentence), None]:
+        stop = m.start() if m else len(sentence)
+        offsets = [k for r in HAN_RUN.finditer(sentence, pos, stop) for k in range(r.start(), r.end())]
+        total += len(offsets)
+        han = "".join(sentence[k] for k in offsets)
+        found += [(tuple(offsets[k:k + NGRAM]), wording.index[han[k:k + NGRAM]])
+                  for k in range(len(han) - NGRAM + 1) if han[k:k + NGRAM] in wording.index]
+        pos = m.end() if m else pos
+    if total < NGRAM or not found:
+        return False
+    need = RESTATE_SHARE * total
+    filler = {i for m in FILLER.finditer(sentence) for i in range(m.start(), m.end())}
+    per_item: dict[int, set[int]] = {}
+    for offsets, items in found:
+        for it in items:
+            per_item.setdefault(it, set()).update(offsets)
+    for shared in per_item.values():
+        inside = shared | filler
+        if len(inside) >= need and not any(k not in inside and "\u4e00" <= sentence[k] <= "\u9fff"
+                                           for a, b in _acts(sentence) for k in range(a, b)):
+            return True
+    return False
+
+
+def test_restates_outline_agrees_with_sets_on_generated_sentences() -> None:
+    """The bit-set, automaton-found restates_outline equals the set-based one (random sentences)."""
+    import random
+
+    rng = random.Random(5)
+    texts = [t for it in load_outline().items.values() if it.scored and (t := it.text.get("zh", ""))]
+    marks = ["，", "、", "“", "”", "：", " ", "全面", "推进", "已", "了", "开展", "《办法》", "2023年，", "12件", "abc"]
+    seen = set()
+    for _ in range(600):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            t = rng.choice(texts)
+            a = rng.randrange(len(t))
+            parts += [t[a:a + rng.randint(2, 16)], rng.choice(marks)]
+        sentence = "".join(parts) + "。"
+        got = restates_outline(sentence, _SentenceScan(sentence, 0, len(sentence)), WORDING)
+        assert got is _restates_by_sets(sentence, WORDING), sentence
+        seen.add(got)
+    assert seen == {True, False}
+
+
+def test_stepped_ends_at_the_text_end() -> None:
+    """A term pattern that matches empty at the text's end no longer loops forever."""
+    import re
+
+    from checker.facts import _stepped
+
+    assert _stepped(re.compile("x?"), "abxcd", 0, 5) == [(2, 3)]
