@@ -244,7 +244,11 @@ def _heading_end(text: str, start: int, limit: int) -> int:
     """End offset of a heading whose text starts at `start` (after its marker)."""
     far = min(start + _LONGEST, len(text))
     depth, titled = 0, False
-    for m in _HEADING_STOP.finditer(text, start, far):
+    # `search` from the end of the last stop, not `finditer`: the same matches (each is one
+    # character or more), without building an iterator for a heading that ends at its first stop.
+    search = _HEADING_STOP.search
+    pos = start
+    while (m := search(text, pos, far)) is not None:
         c = m.group()
         if c == "《":
             depth, titled = depth + 1, True
@@ -253,6 +257,7 @@ def _heading_end(text: str, start: int, limit: int) -> int:
         elif not depth:
             # Past `limit` only when a cited title carried the heading there.
             return m.start() if m.start() <= start + limit or titled else start + limit
+        pos = m.end()
     return min(start + limit, len(text))
 
 

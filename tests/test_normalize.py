@@ -441,3 +441,32 @@ def test_the_one_scan_skips_only_steps_that_change_nothing(text: str) -> None:
         assert not normalize_mod.ENUMERATOR.search(text) and not is_traditional(text)
     for ch in RARE[:-2]:  # each rare piece alone is noticed
         assert not normalize_mod._unchanged_by_chars_and_script("一、法治" + ch + "建设")
+
+
+def test_page_number_prefilter_and_widths_match_their_definitions() -> None:
+    """_page_numbers tests only lines starting like a page number; _widths maps _width in C.
+
+    Both must give what the plain definitions give: every line through both fullmatches, and
+    `_width` line by line (random lines of page-number characters, digits of other scripts, Han).
+    """
+    import itertools
+    import random
+
+    def plain(lines: list[str]) -> set[int]:
+        drop = {i for i, m in enumerate(map(normalize_mod._PAGE_NUMBER.fullmatch, lines))
+                if m and normalize_mod._page_number(m)}
+        bare = [i for i, m in enumerate(map(normalize_mod._BARE_NUMBER.fullmatch, lines)) if m]
+        if len(bare) >= 3 and all(int(lines[a]) < int(lines[b]) and b - a >= 8 for a, b in itertools.pairwise(bare)):
+            drop.update(bare)
+        return drop
+
+    rng = random.Random(12)
+    alphabet = [*"0123456789０１٣-—–－―~～_ 共第页,，/Ppageof汉\t", "Page ", "第 3 页", "— 3 —"]
+    for _ in range(2000):
+        lines = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))).strip()
+                 for _ in range(rng.randint(1, 30))]
+        if rng.random() < 0.3:
+            for j in range(0, len(lines), 9):
+                lines[j] = str(j + 1)
+        assert normalize_mod._page_numbers(lines) == plain(lines)
+        assert normalize_mod._widths(lines) == list(map(normalize_mod._width, lines))

@@ -261,3 +261,30 @@ def test_first_responsibility_under_a_numbered_line_without_parenthesised_sectio
     fr = [p for p in seg.parts if p.id == "first_responsible"]
     assert [(p.heading, p.embedded) for p in fr] == [("主要负责人履行第一责任人职责情况", True)]
     assert next(s for s in seg.sentences if text[s.start:s.end] == "书记主持会议3次。").part == "first_responsible"
+
+
+def test_heading_end_matches_its_finditer_definition() -> None:
+    """_heading_end searches stop by stop; the answer is the one a finditer walk gives."""
+    import random
+
+    from checker import segment as seg_mod
+
+    def plain(text: str, start: int, limit: int) -> int:
+        far = min(start + seg_mod._LONGEST, len(text))
+        depth, titled = 0, False
+        for m in seg_mod._HEADING_STOP.finditer(text, start, far):
+            c = m.group()
+            if c == "《":
+                depth, titled = depth + 1, True
+            elif c == "》":
+                depth = max(depth - 1, 0)
+            elif not depth:
+                return m.start() if m.start() <= start + limit or titled else start + limit
+        return min(start + limit, len(text))
+
+    rng = random.Random(3)
+    alphabet = "《》《》 \n。！？!?；;（(一二1.．、）)是十2x汉a0\u3000"
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
+        start, limit = rng.randint(0, len(text)), rng.choice([0, 3, 50, 60, 70, 150])
+        assert seg_mod._heading_end(text, start, limit) == plain(text, start, limit)

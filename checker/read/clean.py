@@ -156,7 +156,9 @@ def clean_text(raw: str, fields: Fields) -> str:
     """Remove portal chrome from scraped text, recording page fields on the way."""
     raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
     raw = strip_control(raw.replace("\ufeff", "").replace("\u200b", ""))
-    lines = [(raw_line, _strip_pipes(raw_line)) for raw_line in raw.split("\n")]
+    raw_lines = raw.split("\n")
+    # (A text without a pipe has every line only stripped: `map` in C, no Python call a line.)
+    lines = list(zip(raw_lines, map(_strip_pipes if "|" in raw else str.strip, raw_lines), strict=True))
     # Navigation remnants ("部  门", "街  镇") are short lines before the title; without a
     # title in the text there is nothing to tell them from short headings, so keep them.
     title_at = next(
