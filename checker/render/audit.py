@@ -6,7 +6,8 @@ into words in the run's language; they know nothing of where the audit keeps its
 
 The HTML pages are self-contained (inline CSS, inline SVG charts, a few lines of inline JS for
 sorting and filtering; nothing is fetched) and printable. Every text that comes from a report
-is escaped (Jinja2 autoescape); every spreadsheet cell that starts like a formula is written
+is escaped (Jinja2 autoescape; the summary's table rows, made in Python as each row comes
+in, by the same markupsafe escape, `_h`); every spreadsheet cell that starts like a formula is written
 as text.
 """
 

@@ -20,8 +20,8 @@ def env() -> Environment:
     """The one Jinja2 environment: autoescape on for every template, file or string.
 
     Jinja2 is imported here, on first use: importing the renderers (as `fzzf audit` does
-    before its workers start) no longer costs its 15 ms, and the audit's workers, whose
-    agency pages are put together in Python, never import it.
+    before its workers start) no longer costs its 15 ms; each worker imports it when it writes
+    its first agency's pages.
     """
     from jinja2 import Environment, select_autoescape
 
