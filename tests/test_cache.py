@@ -86,3 +86,27 @@ def test_entries_written_after_opening_are_trusted_and_older_ones_checked(tmp_pa
     assert cache.get("new", "txt", check=True) is None and cache.damaged == 1  # unless asked to check
     assert cache.get("old", "txt") is None and cache.damaged == 2  # older: checked, dropped
     assert Cache(tmp_path, "s").get("old", "txt") is None  # and deleted
+
+
+def test_checkpoints_are_four_string_arrays_and_other_layouts_are_not_usable() -> None:
+    """FORMAT 4 stores each checkpoint as [rule, severity, status, reason]; anything else is damaged."""
+    import copy
+
+    import orjson
+
+    from checker.api import Checker
+    from checker.batch.record import entry_for, usable
+    from checker.compiled import compiled
+
+    rules = compiled()
+    sample = Path(__file__).parent.parent / "samples" / "yunxi-county-2024.txt"
+    good = entry_for(Checker(rules=rules).check_path(sample), rules.ruleset, "d")
+    good = orjson.loads(orjson.dumps(good))  # as read back from the cache
+    assert usable(good)
+    item = next(i for i in good["report"]["items"] if i["checkpoints"])
+    rule, severity, status, reason = item["checkpoints"][0]
+    for bad in ({"rule": rule, "severity": severity, "status": status, "reason": reason},  # the FORMAT 3 layout
+                [rule, severity, status], [rule, severity, status, reason, ""], [rule, severity, None, reason]):
+        damaged = copy.deepcopy(good)
+        next(i for i in damaged["report"]["items"] if i["id"] == item["id"])["checkpoints"][0] = bad
+        assert not usable(damaged)

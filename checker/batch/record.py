@@ -84,10 +84,12 @@ def neutral_report(r: ReportResult, ruleset: RuleSet) -> dict[str, Any]:
         "parts": {p.id: {"present": p.present, "how": p.how, "heading": p.heading} for p in r.parts},
         "score": r.score.total,
         "score_detail": {"chapters": list(r.score.chapters.items())},
+        # Each checkpoint as a [rule, severity, status, reason] array, not an object: a report
+        # has ~150 of them, and objects repeating the four keys made a third of the entry's bytes
+        # and most of the time orjson takes to read it back (cache.FORMAT 4).
         "items": [
             {"id": it.id, "status": it.status._value_, "reason": it.reason,
-             "checkpoints": [{"rule": c.rule, "severity": severity[c.rule], "status": c.status._value_,
-                              "reason": c.reason} for c in it.checkpoints]}
+             "checkpoints": [[c.rule, severity[c.rule], c.status._value_, c.reason] for c in it.checkpoints]}
             for it in r.items
         ],
         "findings": [{"rule": f.rule, "kind": f.kind, "severity": f.severity._value_, "args": f.args}
@@ -123,10 +125,10 @@ def summary_row(entry: dict[str, Any], weights: dict[str, float]) -> dict[str, A
     gaps: list[tuple[float, int]] = []
     for item in r["items"]:
         lost = 0.0
-        for cp in item["checkpoints"]:
-            if cp["severity"] == "required" and cp["status"] in ("missing", "planned"):
+        for rule, severity, status, _ in item["checkpoints"]:  # [rule, severity, status, reason]
+            if severity == "required" and status in ("missing", "planned"):
                 missing_required += 1
-                lost += weights.get(cp["rule"], 1.0)
+                lost += weights.get(rule, 1.0)
         if item["status"] in ("missing", "planned"):
             gaps.append((-lost, item["id"]))
     gaps.sort()
@@ -171,9 +173,9 @@ def _items_usable(items: Any) -> bool:
         if (not isinstance(iid, int) or isinstance(iid, bool) or not isinstance(i.get("status"), str)
                 or not isinstance(i.get("reason"), str) or not isinstance(cps, list)):
             return False
-        for c in cps:
-            if not (isinstance(c, dict) and isinstance(c.get("rule"), str) and isinstance(c.get("status"), str)
-                    and isinstance(c.get("severity"), str) and isinstance(c.get("reason"), str)):
+        for c in cps:  # [rule, severity, status, reason]
+            if not (isinstance(c, list) and len(c) == 4 and isinstance(c[0], str) and isinstance(c[1], str)
+                    and isinstance(c[2], str) and isinstance(c[3], str)):
                 return False
     return True
 
