@@ -288,3 +288,14 @@ def test_heading_end_matches_its_finditer_definition() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
         start, limit = rng.randint(0, len(text)), rng.choice([0, 3, 50, 60, 70, 150])
         assert seg_mod._heading_end(text, start, limit) == plain(text, start, limit)
+
+
+def test_whitespace_class_is_exactly_backslash_s() -> None:
+    """`_WS` spells out `\\s` (str.isspace) so that leading classes scan fast; it must hold exactly those."""
+    import re
+
+    from checker import segment as seg_mod
+
+    cls = re.compile(f"[{seg_mod._WS}]")
+    spelled = [c for c in map(chr, range(0x110000)) if cls.match(c)]
+    assert spelled == [c for c in map(chr, range(0x110000)) if c.isspace()]
