@@ -551,8 +551,8 @@ def _sentences(
 ) -> list[Sentence]:
     """Sentences with their part and innermost section; headings end sentences.
 
-    Parts (and embedded parts) do not overlap among themselves, so each sentence finds its
-    part by bisection: linear in the number of sentences, whatever the number of parts.
+    Each sentence finds its part and section by bisection: linear in the number of sentences,
+    whatever the number of parts.
     """
     cuts = {0, len(text)}
     heading_at: dict[int, int] = {}
@@ -563,33 +563,48 @@ def _sentences(
             heading_at[h.start] = h.heading_end
     cuts.update(map(_END, _SENT_END.finditer(text)))
     bounds = sorted(cuts)
-    # The lookups below are inlined, with each table's starts, ends and ids in plain lists:
-    # this loop runs once per piece of text between two cuts (a few hundred per report), and
-    # function calls and attribute reads were most of its cost.
-    outer = sorted(parts, key=lambda p: p.start)
-    inner = sorted(embedded, key=lambda p: p.start)
-    outer_starts, outer_ends, outer_ids = [p.start for p in outer], [p.end for p in outer], [p.id for p in outer]
-    inner_starts, inner_ends, inner_ids = [p.start for p in inner], [p.end for p in inner], [p.id for p in inner]
+    # The lookups below are inlined, with the tables in plain lists: this loop runs once per
+    # piece of text between two cuts (a few hundred per report), and function calls and
+    # attribute reads were most of its cost. A sentence's part is one bisection in the table of
+    # intervals between part boundaries (`_part_table`).
+    points, labels = _part_table(parts, embedded)
     section_starts = [h.start for h in sections]
     section_texts = [None, *(h.text for h in sections)]  # index i: the section before bisect point i
     out: list[Sentence] = []
     append = out.append
     for a, b in itertools.pairwise(bounds):
-        seg = text[a:b]
-        rest = seg.lstrip()
+        rest = text[a:b].lstrip()
         n = len(rest.rstrip())
         if n < 2:
             continue  # (blank, or a single character)
-        start = a + len(seg) - len(rest)
-        i = bisect_right(inner_starts, start) - 1 if inner_starts else -1  # (most reports embed no part)
-        if i >= 0 and start < inner_ends[i]:
-            pid = inner_ids[i]
-        else:
-            i = bisect_right(outer_starts, start) - 1
-            pid = outer_ids[i] if i >= 0 and start < outer_ends[i] else "preamble"
-        append(Sentence(len(out), start, start + n, pid, section_texts[bisect_right(section_starts, start)],
-                        heading_at.get(a) == b))
+        start = b - len(rest)
+        append(Sentence(len(out), start, start + n, labels[bisect_right(points, start)],
+                        section_texts[bisect_right(section_starts, start)], heading_at.get(a) == b))
     return out
+
+
+def _part_table(parts: list[Part], embedded: list[Part]) -> tuple[list[int], list[str]]:
+    """(points, labels): the part of offset x is labels[bisect_right(points, x)].
+
+    The part of an offset is the embedded part that starts last at or before it if that one is
+    still open there, else the part that starts last at or before it if still open there, else
+    the preamble. That changes only at a part's start or end, so it is worked out once per
+    interval between those points (a report has a dozen) instead of once per sentence.
+    """
+    outer = sorted(parts, key=lambda p: p.start)
+    inner = sorted(embedded, key=lambda p: p.start)
+    outer_starts, outer_ends, outer_ids = [p.start for p in outer], [p.end for p in outer], [p.id for p in outer]
+    inner_starts, inner_ends, inner_ids = [p.start for p in inner], [p.end for p in inner], [p.id for p in inner]
+
+    def part_at(x: int) -> str:
+        i = bisect_right(inner_starts, x) - 1
+        if i >= 0 and x < inner_ends[i]:
+            return inner_ids[i]
+        i = bisect_right(outer_starts, x) - 1
+        return outer_ids[i] if i >= 0 and x < outer_ends[i] else "preamble"
+
+    points = sorted({*outer_starts, *outer_ends, *inner_starts, *inner_ends})
+    return points, ["preamble", *map(part_at, points)]
 
 
 # Compiled once: `_run_in_heading` runs for every 一是 / 1. candidate (~15 a report), and
