@@ -266,6 +266,9 @@ def _heading_end(text: str, start: int, limit: int) -> int:
     return min(start + limit, len(text))
 
 
+_NEW_TUPLE = tuple.__new__
+
+
 def _find_all(text: str) -> dict[str, list[_Heading]]:
     """Numbered heading candidates by marker kind (see `_MARKERS`), in text order."""
     found: dict[str, list[_Heading]] = {kind: [] for kind in _MARKERS}
@@ -283,18 +286,21 @@ def _find_all(text: str) -> dict[str, list[_Heading]]:
                 break
         else:
             continue
-        number = cn_number(raw)
+        number = _CN_DIGITS.get(raw) or cn_number(raw)  # (一 … 九 without a call)
         if number is None:
             continue
         _, level, limit = _MARKERS[kind]
-        start, mk_end = m.start(kind) - 1, m.end(kind) - 1
+        start, mk_end = m.span(kind)
+        start -= 1
+        mk_end -= 1
         end = _heading_end(text, mk_end, limit)
         heading = text[mk_end:end].strip().rstrip("：:")
         if len(heading) < 2:
             continue
         if start and text[start - 1] in "# \t":
             start = _line_start(text, start)
-        found[kind].append(_Heading(level, number, m.group(kind).strip(), heading, start, end))
+        # (tuple.__new__ builds the named tuple as its generated __new__ does, without that Python call.)
+        found[kind].append(_NEW_TUPLE(_Heading, (level, number, m.group(kind).strip(), heading, start, end)))
     return found
 
 
