@@ -70,7 +70,10 @@ _MARKERS: dict[str, tuple[str, int, int]] = {
 # (their markers differ in the first character, or, for 一、 and 一是, in the one after the
 # numeral), so the alternation finds exactly the union of what each pattern finds. The group
 # named after the kind holds the marker; its number groups are prefixed with the kind.
-_ANY_MARKER = re.compile(_SEP + "(?=" + "|".join(
+# Every marker starts with 第, a numeral, a digit or an opening bracket: a one-class look-ahead
+# turns away the other separators (most of them: a sentence end before running text) before the
+# alternation tries each kind's branches there.
+_ANY_MARKER = re.compile(_SEP + r"(?=[第一二三四五六七八九十（(\d])(?=" + "|".join(
     f"(?P<{kind}>{marker.replace('(?P<', f'(?P<{kind}_')})" for kind, (marker, _, _) in _MARKERS.items()) + ")")
 # Per kind, the indexes in `Match.groups()` of its number groups, in the order they are tried.
 _NUMBER_GROUPS = {kind: tuple(i - 1 for name, i in sorted(_ANY_MARKER.groupindex.items(), key=lambda kv: kv[1])
@@ -578,14 +581,21 @@ def _sentences(
     section_texts = [None, *(h.text for h in sections)]  # index i: the section before bisect point i
     out: list[Sentence] = []
     append = out.append
+    new = object.__new__
     for a, b in itertools.pairwise(bounds):
         rest = text[a:b].lstrip()
         n = len(rest.rstrip())
         if n < 2:
             continue  # (blank, or a single character)
         start = b - len(rest)
-        append(Sentence(len(out), start, start + n, labels[bisect_right(points, start)],
-                        section_texts[bisect_right(section_starts, start)], heading_at.get(a) == b))
+        # Built field by field, as Sentence's generated __init__ does (every field is set), but
+        # without calling through the type: ~40% less per sentence, ~100 a report.
+        s = new(Sentence)
+        s.index, s.start, s.end = len(out), start, start + n
+        s.part = labels[bisect_right(points, start)]
+        s.section = section_texts[bisect_right(section_starts, start)]
+        s.heading = heading_at.get(a) == b
+        append(s)
     return out
 
 

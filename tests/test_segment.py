@@ -299,3 +299,12 @@ def test_whitespace_class_is_exactly_backslash_s() -> None:
     cls = re.compile(f"[{seg_mod._WS}]")
     spelled = [c for c in map(chr, range(0x110000)) if cls.match(c)]
     assert spelled == [c for c in map(chr, range(0x110000)) if c.isspace()]
+
+
+def test_sentence_fields_are_the_ones_segment_sets() -> None:
+    """`_sentences` builds each Sentence field by field (no __init__ call): a new field must be set there too."""
+    import dataclasses
+
+    from checker.model import Sentence
+
+    assert [f.name for f in dataclasses.fields(Sentence)] == ["index", "start", "end", "part", "section", "heading"]
