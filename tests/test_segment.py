@@ -288,3 +288,42 @@ def test_heading_end_matches_its_finditer_definition() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
         start, limit = rng.randint(0, len(text)), rng.choice([0, 3, 50, 60, 70, 150])
         assert seg_mod._heading_end(text, start, limit) == plain(text, start, limit)
+
+
+def test_whitespace_class_is_exactly_backslash_s() -> None:
+    """`_WS` spells out `\\s` (str.isspace) so that leading classes scan fast; it must hold exactly those."""
+    import re
+
+    from checker import segment as seg_mod
+
+    cls = re.compile(f"[{seg_mod._WS}]")
+    spelled = [c for c in map(chr, range(0x110000)) if cls.match(c)]
+    assert spelled == [c for c in map(chr, range(0x110000)) if c.isspace()]
+
+
+def test_sentence_fields_are_the_ones_segment_sets() -> None:
+    """`_sentences` builds each Sentence field by field (no __init__ call): a new field must be set there too."""
+    import dataclasses
+
+    from checker.model import Sentence
+
+    assert [f.name for f in dataclasses.fields(Sentence)] == ["index", "start", "end", "part", "section", "heading"]
+
+
+def test_marker_lookahead_guard_changes_no_match() -> None:
+    """`_ANY_MARKER`'s one-class look-ahead (what every marker starts with) only turns away separators early."""
+    import random
+    import re
+
+    from checker import segment as seg_mod
+
+    guard = r"(?=[第一二三四五六七八九十（(\d])"
+    assert guard in seg_mod._ANY_MARKER.pattern
+    unguarded = re.compile(seg_mod._ANY_MARKER.pattern.replace(guard, "", 1))
+    rng = random.Random(12)
+    alphabet = [*"第一二三四五六七八九十部分是、.．:：（()）。；！？|#，0123456789年法a",
+                " ", "\n", "\t", "\u3000", "\xa0", "٣", "３", "2024年", "（一）", "(1)", "一是", "1."]
+    for _ in range(3000):
+        text = "\n" + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        got = [(m.span(), m.groups(), m.lastgroup) for m in seg_mod._ANY_MARKER.finditer(text)]
+        assert got == [(m.span(), m.groups(), m.lastgroup) for m in unguarded.finditer(text)]
